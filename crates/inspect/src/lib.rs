@@ -1,0 +1,75 @@
+//! Database drivers of `schema`: one module per dialect reads the catalog into the model,
+//! replays desired SQL on a dev database, runs plans under a lock and keeps the audit trail.
+//! Deciding what to change is not this crate's job.
+
+mod error;
+mod exec;
+mod revision;
+mod source;
+pub mod sqlite;
+mod url;
+
+use async_trait::async_trait;
+use schema_model::{Dialect, Realm};
+
+pub use error::{Error, Result};
+pub use exec::{ApplyRequest, StatementGroup, Verifier};
+pub use revision::Revision;
+pub use source::{apply_renames, expand_sources, Source};
+pub use url::{is_url, redact_text, DbUrl};
+
+/// The table that holds the audit trail; never reported, diffed or dropped as a user object.
+pub const REVISIONS_TABLE: &str = "schema_revisions";
+
+/// One open connection to a database of some dialect.
+#[async_trait(?Send)]
+pub trait Driver {
+    /// The dialect of the connected database.
+    fn dialect(&self) -> Dialect;
+
+    /// The URL, for messages (password hidden when printed).
+    fn url(&self) -> &DbUrl;
+
+    /// Reads the structure of every user object into the model.
+    async fn inspect(&mut self) -> Result<Realm>;
+
+    /// Runs a plan under the dialect's lock: checks the starting point, runs the statements,
+    /// verifies the result, and records the revision. On failure nothing is kept and a failed
+    /// revision is recorded.
+    async fn apply(&mut self, request: ApplyRequest<'_>) -> Result<Revision>;
+
+    /// The recorded revisions, oldest first (empty when none was ever recorded).
+    async fn revisions(&mut self) -> Result<Vec<Revision>>;
+}
+
+/// How to open a connection.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConnectOptions {
+    /// Create a missing SQLite file (apply does; reading commands refuse a missing file).
+    pub create: bool,
+}
+
+/// Opens a connection to `url` with the driver of its dialect.
+pub async fn connect(url: &DbUrl, options: ConnectOptions) -> Result<Box<dyn Driver>> {
+    match url.dialect {
+        Dialect::Sqlite => Ok(Box::new(sqlite::SqliteDriver::connect(url, options).await?)),
+        other => Err(Error::Unsupported(format!(
+            "the {other} driver is not built yet; this version of schema manages SQLite databases"
+        ))),
+    }
+}
+
+/// Loads a desired state given as SQL files into the model, through the dialect's exact path
+/// (replay on a dev database, which for SQLite is an in-memory one).
+pub async fn load_sql(
+    dialect: Dialect,
+    files: &[schema_model::sql::SourceFile],
+    _dev_url: Option<&DbUrl>,
+) -> Result<Realm> {
+    match dialect {
+        Dialect::Sqlite => sqlite::replay(files).await,
+        other => Err(Error::Unsupported(format!(
+            "loading {other} SQL is not built yet; this version of schema manages SQLite databases"
+        ))),
+    }
+}

@@ -1,0 +1,507 @@
+//! What only the stored `CREATE` text holds on SQLite: check expressions, column collations,
+//! `AUTOINCREMENT`, generated expressions, constraint names, `DEFERRABLE` and table options.
+//! The pragmas give everything else; this module reads the text with `sqlparser`'s tokenizer
+//! and slices expressions out of it verbatim.
+
+use schema_model::sql::{significant_tokens, SpannedToken};
+use schema_model::{Check, Deferrable, Dialect, Generated};
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::Token;
+
+/// A foreign key clause as written, used to name and qualify what `foreign_key_list` returns.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FkText {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub deferrable: Deferrable,
+}
+
+/// Per-column facts from the text.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ColumnText {
+    pub name: String,
+    pub collation: Option<String>,
+    pub autoincrement: bool,
+    pub generated: Option<Generated>,
+}
+
+/// Everything read from one `CREATE TABLE` statement.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TableText {
+    pub columns: Vec<ColumnText>,
+    pub checks: Vec<Check>,
+    pub fks: Vec<FkText>,
+    pub uniques: Vec<(Option<String>, Vec<String>)>,
+    pub pk_name: Option<String>,
+    pub without_rowid: bool,
+    pub strict: bool,
+}
+
+/// One key part of a `CREATE INDEX` statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexPartText {
+    /// A column name, or None for an expression.
+    pub column: Option<String>,
+    /// The part's text without `COLLATE` and `ASC`/`DESC`.
+    pub expr: String,
+    pub collation: Option<String>,
+    pub desc: bool,
+}
+
+/// Everything read from one `CREATE INDEX` statement.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct IndexText {
+    pub parts: Vec<IndexPartText>,
+    pub predicate: Option<String>,
+}
+
+struct Cursor<'a> {
+    sql: &'a str,
+    toks: Vec<SpannedToken>,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(sql: &'a str) -> Result<Self, String> {
+        let toks = significant_tokens(Dialect::Sqlite, sql).map_err(|e| e.to_string())?;
+        Ok(Cursor { sql, toks, pos: 0 })
+    }
+
+    fn peek(&self) -> Option<&Token> {
+        self.toks.get(self.pos).map(|t| &t.token)
+    }
+
+    fn next(&mut self) -> Option<&Token> {
+        self.pos += 1;
+        self.toks.get(self.pos - 1).map(|t| &t.token)
+    }
+
+    fn is_kw(&self, kw: Keyword) -> bool {
+        matches!(self.peek(), Some(Token::Word(w)) if w.quote_style.is_none() && w.keyword == kw)
+    }
+
+    fn eat_kw(&mut self, kw: Keyword) -> bool {
+        let hit = self.is_kw(kw);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn name(&mut self) -> Option<String> {
+        match self.next()? {
+            Token::Word(w) => Some(w.value.clone()),
+            Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// Skips a balanced parenthesized group starting at `(`, returning the inner text.
+    fn group(&mut self) -> Option<String> {
+        if self.peek() != Some(&Token::LParen) {
+            return None;
+        }
+        let open = self.pos;
+        let mut depth = 0;
+        while let Some(t) = self.next() {
+            match t {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let close = self.pos - 1;
+                        if close == open + 1 {
+                            return Some(String::new());
+                        }
+                        return Some(
+                            self.sql[self.toks[open + 1].start..self.toks[close - 1].end]
+                                .to_string(),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Reads `(a, b COLLATE x DESC, ...)` keeping the first name of each item.
+    fn name_list(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.peek() != Some(&Token::LParen) {
+            return out;
+        }
+        self.pos += 1;
+        let mut depth = 1;
+        let mut item_start = true;
+        while let Some(t) = self.next().cloned() {
+            match t {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Token::Comma if depth == 1 => item_start = true,
+                Token::Word(w) if item_start && depth == 1 => {
+                    out.push(w.value.clone());
+                    item_start = false;
+                }
+                _ => item_start = false,
+            }
+        }
+        out
+    }
+
+    /// Advances past the current item of a comma list at depth 0.
+    fn skip_to_item_end(&mut self) {
+        while let Some(t) = self.peek() {
+            match t {
+                Token::Comma | Token::RParen => return,
+                Token::LParen => {
+                    self.group();
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+}
+
+/// Reads a stored `CREATE TABLE` statement.
+pub fn parse_create_table(sql: &str) -> Result<TableText, String> {
+    let mut c = Cursor::new(sql)?;
+    let mut out = TableText::default();
+    // CREATE [TEMP] TABLE [IF NOT EXISTS] [schema.]name
+    while let Some(t) = c.peek() {
+        if *t == Token::LParen {
+            break;
+        }
+        c.pos += 1;
+    }
+    if c.peek() != Some(&Token::LParen) {
+        return Ok(out); // CREATE TABLE ... AS SELECT: nothing but columns
+    }
+    c.pos += 1;
+    loop {
+        let pending = if c.eat_kw(Keyword::CONSTRAINT) {
+            c.name()
+        } else {
+            None
+        };
+        if c.is_kw(Keyword::PRIMARY) {
+            c.pos += 2;
+            out.pk_name = pending;
+            c.name_list();
+            c.skip_to_item_end();
+        } else if c.eat_kw(Keyword::UNIQUE) {
+            let cols = c.name_list();
+            out.uniques.push((pending, cols));
+            c.skip_to_item_end();
+        } else if c.eat_kw(Keyword::CHECK) {
+            let expr = c.group().unwrap_or_default();
+            out.checks.push(Check {
+                name: pending,
+                expr,
+            });
+            c.skip_to_item_end();
+        } else if c.is_kw(Keyword::FOREIGN) {
+            c.pos += 2;
+            let columns = c.name_list();
+            c.eat_kw(Keyword::REFERENCES);
+            let mut fk = references(&mut c);
+            fk.name = pending;
+            fk.columns = columns;
+            out.fks.push(fk);
+            c.skip_to_item_end();
+        } else {
+            column(&mut c, &mut out);
+        }
+        match c.next() {
+            Some(Token::Comma) => continue,
+            _ => break,
+        }
+    }
+    while let Some(t) = c.next().cloned() {
+        if let Token::Word(w) = t {
+            match w.keyword {
+                Keyword::STRICT => out.strict = true,
+                Keyword::ROWID => out.without_rowid = true,
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn column(c: &mut Cursor<'_>, out: &mut TableText) {
+    let Some(name) = c.name() else {
+        c.skip_to_item_end();
+        return;
+    };
+    let mut col = ColumnText {
+        name: name.clone(),
+        ..Default::default()
+    };
+    let mut pending: Option<String> = None;
+    while let Some(t) = c.peek().cloned() {
+        match t {
+            Token::Comma | Token::RParen => break,
+            Token::LParen => {
+                c.group();
+            }
+            Token::Word(w) if w.quote_style.is_none() => {
+                c.pos += 1;
+                match w.keyword {
+                    Keyword::CONSTRAINT => pending = c.name(),
+                    Keyword::COLLATE => col.collation = c.name(),
+                    Keyword::AUTOINCREMENT => col.autoincrement = true,
+                    Keyword::PRIMARY => out.pk_name = pending.take().or(out.pk_name.take()),
+                    Keyword::UNIQUE => out.uniques.push((pending.take(), vec![name.clone()])),
+                    Keyword::CHECK => {
+                        let expr = c.group().unwrap_or_default();
+                        out.checks.push(Check {
+                            name: pending.take(),
+                            expr,
+                        });
+                    }
+                    Keyword::DEFAULT => {
+                        // A default is one literal or one group; skip it so its words are not read.
+                        if c.peek() == Some(&Token::LParen) {
+                            c.group();
+                        } else {
+                            if matches!(c.peek(), Some(Token::Minus | Token::Plus)) {
+                                c.pos += 1;
+                            }
+                            c.pos += 1;
+                        }
+                    }
+                    Keyword::AS => {
+                        let expr = c.group().unwrap_or_default();
+                        let stored = c.eat_kw(Keyword::STORED);
+                        c.eat_kw(Keyword::VIRTUAL);
+                        col.generated = Some(Generated { expr, stored });
+                    }
+                    Keyword::REFERENCES => {
+                        let mut fk = references(c);
+                        fk.name = pending.take();
+                        fk.columns = vec![name.clone()];
+                        out.fks.push(fk);
+                    }
+                    _ => {}
+                }
+            }
+            _ => c.pos += 1,
+        }
+    }
+    out.columns.push(col);
+}
+
+/// Reads `tbl [(cols)] [ON ...] [MATCH x] [[NOT] DEFERRABLE [INITIALLY ...]]` after REFERENCES.
+fn references(c: &mut Cursor<'_>) -> FkText {
+    let mut fk = FkText {
+        ref_table: c.name().unwrap_or_default(),
+        ..Default::default()
+    };
+    if c.peek() == Some(&Token::Period) {
+        c.pos += 1;
+        fk.ref_table = c.name().unwrap_or_default();
+    }
+    c.name_list();
+    loop {
+        if c.eat_kw(Keyword::NOT) {
+            c.eat_kw(Keyword::DEFERRABLE);
+            fk.deferrable = Deferrable::NotDeferrable;
+            if c.eat_kw(Keyword::INITIALLY) {
+                c.pos += 1;
+            }
+        } else if c.eat_kw(Keyword::DEFERRABLE) {
+            fk.deferrable = Deferrable::InitiallyImmediate;
+            if c.eat_kw(Keyword::INITIALLY) && c.eat_kw(Keyword::DEFERRED) {
+                fk.deferrable = Deferrable::InitiallyDeferred;
+            }
+        } else if c.eat_kw(Keyword::ON) || c.eat_kw(Keyword::MATCH) {
+            // ON DELETE|UPDATE action, MATCH name: actions come from the pragma.
+            c.pos += 1;
+            if c.eat_kw(Keyword::SET) || c.eat_kw(Keyword::NO) {
+                c.pos += 1;
+            } else {
+                c.pos += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    fk
+}
+
+/// Reads a stored `CREATE [UNIQUE] INDEX name ON tbl (parts) [WHERE expr]` statement.
+pub fn parse_create_index(sql: &str) -> Result<IndexText, String> {
+    let mut c = Cursor::new(sql)?;
+    while c.peek().is_some() && c.peek() != Some(&Token::LParen) {
+        c.pos += 1;
+    }
+    if c.peek() != Some(&Token::LParen) {
+        return Err("no key list".into());
+    }
+    let open = c.pos;
+    c.group();
+    let close = c.pos - 1;
+    let mut out = IndexText::default();
+    let mut start = open + 1;
+    let mut depth = 0;
+    for i in open + 1..=close {
+        match c.toks[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen if depth > 0 => depth -= 1,
+            Token::Comma | Token::RParen if depth == 0 => {
+                out.parts.push(index_part(&c, start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if c.eat_kw(Keyword::WHERE) && c.pos < c.toks.len() {
+        let from = c.toks[c.pos].start;
+        let to = c.toks.last().map(|t| t.end).unwrap_or(from);
+        out.predicate = Some(sql[from..to].trim_end_matches(';').trim().to_string());
+    }
+    Ok(out)
+}
+
+fn index_part(c: &Cursor<'_>, from: usize, to: usize) -> IndexPartText {
+    let toks = &c.toks[from..to];
+    let mut end = toks.len();
+    let kw = |i: usize, k: Keyword| matches!(&toks[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == k);
+    let mut desc = false;
+    let mut collation = None;
+    if end > 0 && (kw(end - 1, Keyword::DESC) || kw(end - 1, Keyword::ASC)) {
+        desc = kw(end - 1, Keyword::DESC);
+        end -= 1;
+    }
+    if end >= 2 && kw(end - 2, Keyword::COLLATE) {
+        if let Token::Word(w) = &toks[end - 1].token {
+            collation = Some(w.value.clone());
+        }
+        end -= 2;
+    }
+    let expr = if end == 0 {
+        String::new()
+    } else {
+        c.sql[toks[0].start..toks[end - 1].end].to_string()
+    };
+    let column = match &toks[..end] {
+        [t] => match &t.token {
+            Token::Word(w) => Some(w.value.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    IndexPartText {
+        column,
+        expr,
+        collation,
+        desc,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_columns_constraints_and_options() {
+        let t = parse_create_table(
+            r#"CREATE TABLE "u s"(x integer primary key autoincrement, y int constraint uq unique, "Z" text collate nocase default 'a,b' check (length("Z") > 0), g real generated always as (x*2) stored, h int as (x+1),
+            constraint fk foreign key (y) references t(a) on delete cascade deferrable initially deferred, check (y <> 3), unique (y, "Z")) strict, without rowid"#,
+        )
+        .unwrap();
+        assert_eq!(
+            t.columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["x", "y", "Z", "g", "h"]
+        );
+        assert!(t.columns[0].autoincrement);
+        assert_eq!(t.columns[2].collation.as_deref(), Some("nocase"));
+        assert_eq!(
+            t.columns[3].generated,
+            Some(Generated {
+                expr: "x*2".into(),
+                stored: true
+            })
+        );
+        assert_eq!(
+            t.columns[4].generated,
+            Some(Generated {
+                expr: "x+1".into(),
+                stored: false
+            })
+        );
+        assert_eq!(
+            t.checks,
+            vec![
+                Check {
+                    name: None,
+                    expr: "length(\"Z\") > 0".into()
+                },
+                Check {
+                    name: None,
+                    expr: "y <> 3".into()
+                }
+            ]
+        );
+        assert_eq!(
+            t.uniques,
+            vec![
+                (Some("uq".into()), vec!["y".into()]),
+                (None, vec!["y".into(), "Z".into()])
+            ]
+        );
+        assert_eq!(
+            t.fks[0],
+            FkText {
+                name: Some("fk".into()),
+                columns: vec!["y".into()],
+                ref_table: "t".into(),
+                deferrable: Deferrable::InitiallyDeferred
+            }
+        );
+        assert!(t.strict && t.without_rowid);
+    }
+
+    #[test]
+    fn reads_inline_references() {
+        let t = parse_create_table("CREATE TABLE a(b int constraint f references c on update set null not deferrable, d int)").unwrap();
+        assert_eq!(t.fks[0].name.as_deref(), Some("f"));
+        assert_eq!(t.fks[0].ref_table, "c");
+        assert_eq!(t.columns.len(), 2);
+    }
+
+    #[test]
+    fn reads_index_parts_and_predicate() {
+        let i = parse_create_index("CREATE UNIQUE INDEX i ON t(a DESC, lower(b) COLLATE nocase, \"C d\") WHERE a > 1 AND b IS NOT NULL").unwrap();
+        assert_eq!(
+            i.parts[0],
+            IndexPartText {
+                column: Some("a".into()),
+                expr: "a".into(),
+                collation: None,
+                desc: true
+            }
+        );
+        assert_eq!(
+            i.parts[1],
+            IndexPartText {
+                column: None,
+                expr: "lower(b)".into(),
+                collation: Some("nocase".into()),
+                desc: false
+            }
+        );
+        assert_eq!(i.parts[2].column.as_deref(), Some("C d"));
+        assert_eq!(i.predicate.as_deref(), Some("a > 1 AND b IS NOT NULL"));
+    }
+}

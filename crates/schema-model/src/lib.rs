@@ -1,0 +1,22 @@
+//! The neutral model of a database structure that every other crate of `schema` speaks.
+//!
+//! Inspection fills a [`Realm`] from a live catalog, loaders fill one from desired-state files,
+//! and the differ compares two of them. Nothing here touches a database.
+
+mod dialect;
+mod hash;
+mod objects;
+mod quote;
+mod realm;
+pub mod sql;
+mod table;
+
+pub use dialect::Dialect;
+pub use hash::realm_hash;
+pub use objects::{EnumType, Sequence, Trigger, View};
+pub use quote::{qualified, quote_ident, quote_literal};
+pub use realm::{Realm, Schema};
+pub use table::{
+    Check, Column, ColumnType, Deferrable, ForeignKey, Generated, Identity, Index, IndexKey,
+    IndexPart, PrimaryKey, RefAction, Table, TableOptions, UniqueConstraint,
+};

@@ -1,0 +1,102 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{Dialect, EnumType, Sequence, Table, Trigger, View};
+
+/// Everything one connection can see: the unit that is inspected, loaded and diffed.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Realm {
+    /// The dialect whose rules produced this model.
+    pub dialect: Dialect,
+    /// The schemas, sorted by name.
+    pub schemas: Vec<Schema>,
+}
+
+/// A namespace of tables and other objects (`main` on SQLite, the database on MySQL).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Schema {
+    /// The schema's name.
+    pub name: String,
+    /// Tables, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<Table>,
+    /// Views and materialized views, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
+    /// Triggers, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
+    /// Standalone sequences, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
+    /// Enum types, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enums: Vec<EnumType>,
+    /// The schema's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Realm {
+    /// An empty realm of `dialect`.
+    pub fn new(dialect: Dialect) -> Self {
+        Realm {
+            dialect,
+            schemas: Vec::new(),
+        }
+    }
+
+    /// Looks a schema up by exact name.
+    pub fn schema(&self, name: &str) -> Option<&Schema> {
+        self.schemas.iter().find(|s| s.name == name)
+    }
+
+    /// Sorts every collection into the model's canonical order, so that equal structures
+    /// compare equal and serialize byte for byte the same.
+    pub fn normalize(&mut self) {
+        self.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        for s in &mut self.schemas {
+            s.tables.sort_by(|a, b| a.name.cmp(&b.name));
+            s.views.sort_by(|a, b| a.name.cmp(&b.name));
+            s.triggers.sort_by(|a, b| a.name.cmp(&b.name));
+            s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
+            s.enums.sort_by(|a, b| a.name.cmp(&b.name));
+            for t in &mut s.tables {
+                t.normalize();
+            }
+        }
+    }
+
+    /// Counts tables, views and triggers, for summaries.
+    pub fn object_count(&self) -> usize {
+        self.schemas
+            .iter()
+            .map(|s| {
+                s.tables.len()
+                    + s.views.len()
+                    + s.triggers.len()
+                    + s.sequences.len()
+                    + s.enums.len()
+            })
+            .sum()
+    }
+}
+
+impl Schema {
+    /// An empty schema called `name`.
+    pub fn named(name: impl Into<String>) -> Self {
+        Schema {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Looks a table up by exact name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// Looks a view up by exact name.
+    pub fn view(&self, name: &str) -> Option<&View> {
+        self.views.iter().find(|v| v.name == name)
+    }
+}

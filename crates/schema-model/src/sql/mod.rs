@@ -1,0 +1,14 @@
+//! SQL text handling shared by every dialect: source files, statement splitting, positions,
+//! and the `-- schema:` directives written in desired-state files.
+
+mod directives;
+mod source;
+mod split;
+mod tokens;
+
+pub use directives::{renames_in, RenameDirective, RenameTarget};
+pub use source::{SourceError, SourceFile};
+pub use split::{split_statements, Statement};
+pub use tokens::{
+    ident_value, normalize_sql, significant_tokens, sqlparser_dialect, tokenize, SpannedToken,
+};

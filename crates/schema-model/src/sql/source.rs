@@ -1,0 +1,147 @@
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+/// One desired-state file: its name for messages and its text, kept so that every error can
+/// point into it.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (or a label such as `<desired>`).
+    pub name: String,
+    /// The file's full text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// Wraps text that did not come from disk.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Reads a file, with an error that names it.
+    pub fn read(path: &Path) -> Result<Self, SourceError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SourceError::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Ok(SourceFile {
+            name: path.display().to_string(),
+            text,
+        })
+    }
+
+    /// The 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The byte offset of a 1-based line and character column (as `sqlparser` reports them).
+    pub fn offset_of(&self, line: u64, column: u64) -> usize {
+        if line == 0 {
+            return 0;
+        }
+        let mut start = 0usize;
+        for _ in 1..line {
+            match self.text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => return self.text.len(),
+            }
+        }
+        let rest = &self.text[start..];
+        let skip = column.saturating_sub(1) as usize;
+        start
+            + rest
+                .char_indices()
+                .nth(skip)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len())
+    }
+
+    /// The text as a miette source, for reports that underline a span of it.
+    pub fn named_source(&self) -> NamedSource<String> {
+        NamedSource::new(&self.name, self.text.clone())
+    }
+
+    /// An error at `span` of this file, with a message and a help line.
+    pub fn error_at(
+        &self,
+        span: (usize, usize),
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> SourceError {
+        let (line, col) = self.line_col(span.0);
+        SourceError::At {
+            message: message.into(),
+            file: self.name.clone(),
+            line,
+            col,
+            src: self.named_source(),
+            span: SourceSpan::new(span.0.into(), span.1),
+            label: label.into(),
+            help,
+        }
+    }
+}
+
+/// An error in a desired-state source: unreadable, or wrong at a place in its text.
+#[derive(Debug, Error, Diagnostic)]
+pub enum SourceError {
+    /// The file could not be read at all.
+    #[error("cannot read {}: {reason}", path.display())]
+    #[diagnostic(
+        code(schema::source::read),
+        help("check the path; a SOURCE is a .sql file, a directory of them, or a database URL")
+    )]
+    Read {
+        /// The path that failed.
+        path: PathBuf,
+        /// What the operating system said.
+        reason: String,
+    },
+    /// Something at a known place in the file is wrong.
+    #[error("{file}:{line}:{col}: {message}")]
+    At {
+        /// What is wrong.
+        message: String,
+        /// The file's name.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        col: usize,
+        /// The file's text.
+        #[source_code]
+        src: NamedSource<String>,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label under the span.
+        label: String,
+        /// What to do about it.
+        #[help]
+        help: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_round_trip() {
+        let f = SourceFile::new("x.sql", "a\nbé c\n");
+        let off = f.offset_of(2, 3);
+        assert_eq!(&f.text[off..off + 1], " ");
+        assert_eq!(f.line_col(off), (2, 3));
+    }
+}

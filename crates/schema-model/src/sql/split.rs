@@ -1,0 +1,199 @@
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan};
+
+use super::source::{SourceError, SourceFile};
+use super::tokens::{is_trivia, tokenize};
+use crate::Dialect;
+
+/// One statement of a source file, with where it stands in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// The statement's text, without the terminating semicolon.
+    pub text: String,
+    /// Byte offset of its first character in the file.
+    pub start: usize,
+    /// Byte offset just past its last character.
+    pub end: usize,
+}
+
+/// Maps `sqlparser` locations (line, character column) to byte offsets in one pass.
+pub(crate) struct LineTable<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineTable<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineTable { text, starts }
+    }
+
+    pub(crate) fn offset(&self, loc: Location) -> usize {
+        let Some(&start) = self.starts.get(loc.line.saturating_sub(1) as usize) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        let skip = loc.column.saturating_sub(1) as usize;
+        start
+            + rest
+                .char_indices()
+                .nth(skip)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len())
+    }
+}
+
+/// Splits a file into statements at top-level semicolons. Quotes, comments, dollar-quoted
+/// bodies and the `BEGIN ... END` bodies of triggers and routines do not split.
+pub fn split_statements(
+    dialect: Dialect,
+    file: &SourceFile,
+) -> Result<Vec<Statement>, SourceError> {
+    let tokens = tokenize(dialect, &file.text).map_err(|e| {
+        let at = file.offset_of(e.location.line, e.location.column);
+        file.error_at(
+            (at, 0),
+            format!("cannot read SQL: {}", e.message),
+            "here",
+            None,
+        )
+    })?;
+    let lines = LineTable::new(&file.text);
+    let mut out = Vec::new();
+    let mut current: Vec<&TokenWithSpan> = Vec::new();
+    let mut depth = 0i32;
+    let mut body_kind = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let tok = &tokens[i];
+        i += 1;
+        match &tok.token {
+            Token::EOF => break,
+            Token::SemiColon if depth <= 0 => {
+                flush(&lines, &mut current, &mut out);
+                depth = 0;
+                body_kind = false;
+                continue;
+            }
+            t if is_trivia(t) && current.is_empty() => continue,
+            Token::Word(w) if w.quote_style.is_none() => {
+                if current.iter().filter(|t| !is_trivia(&t.token)).count() < 6
+                    && matches!(
+                        w.keyword,
+                        Keyword::TRIGGER | Keyword::PROCEDURE | Keyword::FUNCTION | Keyword::EVENT
+                    )
+                    && starts_with_create(&current)
+                {
+                    body_kind = true;
+                }
+                if body_kind {
+                    match w.keyword {
+                        Keyword::BEGIN | Keyword::CASE => depth += 1,
+                        Keyword::END => {
+                            let next = tokens[i..].iter().find(|t| !is_trivia(&t.token));
+                            let closes_other = matches!(
+                                next.map(|t| &t.token),
+                                Some(Token::Word(n)) if n.keyword == Keyword::IF || n.keyword == Keyword::WHILE || n.value.eq_ignore_ascii_case("LOOP") || n.value.eq_ignore_ascii_case("REPEAT")
+                            );
+                            if !closes_other {
+                                depth -= 1;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        current.push(tok);
+    }
+    flush(&lines, &mut current, &mut out);
+    Ok(out)
+}
+
+fn starts_with_create(tokens: &[&TokenWithSpan]) -> bool {
+    matches!(
+        tokens.iter().find(|t| !is_trivia(&t.token)).map(|t| &t.token),
+        Some(Token::Word(w)) if w.keyword == Keyword::CREATE
+    )
+}
+
+fn flush(lines: &LineTable<'_>, current: &mut Vec<&TokenWithSpan>, out: &mut Vec<Statement>) {
+    while current.last().is_some_and(|t| is_trivia(&t.token)) {
+        current.pop();
+    }
+    if let (Some(first), Some(last)) = (current.first(), current.last()) {
+        let start = lines.offset(first.span.start);
+        let end = lines.offset(last.span.end);
+        out.push(Statement {
+            text: lines.text[start..end].to_string(),
+            start,
+            end,
+        });
+    }
+    current.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(d: Dialect, sql: &str) -> Vec<String> {
+        split_statements(d, &SourceFile::new("t.sql", sql))
+            .unwrap()
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_top_level_semicolons_only() {
+        let sql = "create table a(x text default ';'); -- c;\n create table \"b;\"(y int);\n";
+        assert_eq!(
+            texts(Dialect::Sqlite, sql),
+            vec![
+                "create table a(x text default ';')",
+                "create table \"b;\"(y int)"
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_trigger_bodies_whole() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = CASE WHEN 1 THEN 2 END; DELETE FROM b; END;\nSELECT 1;";
+        let got = texts(Dialect::Sqlite, sql);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].ends_with("END"));
+    }
+
+    #[test]
+    fn keeps_dollar_quoted_bodies_whole() {
+        let sql = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 2";
+        assert_eq!(texts(Dialect::Postgres, sql).len(), 2);
+    }
+
+    #[test]
+    fn mysql_end_if_does_not_close_the_body() {
+        let sql = "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN IF NEW.x < 0 THEN SET NEW.x = 0; END IF; END; SELECT 1";
+        assert_eq!(texts(Dialect::Mysql, sql).len(), 2);
+    }
+
+    #[test]
+    fn offsets_point_into_the_file() {
+        let f = SourceFile::new("t.sql", "\n\n  select 1;\nselect é;");
+        let st = split_statements(Dialect::Sqlite, &f).unwrap();
+        assert_eq!(f.line_col(st[0].start), (3, 3));
+        assert_eq!(&f.text[st[1].start..st[1].end], "select é");
+    }
+
+    #[test]
+    fn unterminated_string_is_an_error_with_a_position() {
+        let err = split_statements(
+            Dialect::Sqlite,
+            &SourceFile::new("t.sql", "select 1;\nselect 'x"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("t.sql:2:"), "{err}");
+    }
+}

@@ -1,0 +1,332 @@
+use serde::{Deserialize, Serialize};
+
+/// A table with everything that belongs to it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Table {
+    /// The table's name.
+    pub name: String,
+    /// Columns in declared order.
+    pub columns: Vec<Column>,
+    /// The primary key, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<PrimaryKey>,
+    /// Unique constraints (not plain unique indexes), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<UniqueConstraint>,
+    /// Indexes created on their own, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    /// Foreign keys, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Check constraints, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+    /// Storage options.
+    #[serde(default, skip_serializing_if = "TableOptions::is_default")]
+    pub options: TableOptions,
+    /// The table's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// A declared rename: the name this table had before (desired state only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+impl Table {
+    /// Looks a column up by exact name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Sorts constraint and index lists into canonical order (columns keep their order).
+    pub fn normalize(&mut self) {
+        self.uniques
+            .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+        self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.foreign_keys.sort_by(|a, b| {
+            (&a.name, &a.columns, &a.ref_table).cmp(&(&b.name, &b.columns, &b.ref_table))
+        });
+        self.checks
+            .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+    }
+}
+
+/// Storage options a table may carry, per dialect.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct TableOptions {
+    /// SQLite `WITHOUT ROWID`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub without_rowid: bool,
+    /// SQLite `STRICT`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
+    /// MySQL storage engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// MySQL default character set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// MySQL default collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+}
+
+impl TableOptions {
+    /// True when nothing is set, so that the JSON stays small.
+    pub fn is_default(&self) -> bool {
+        *self == TableOptions::default()
+    }
+}
+
+/// A column.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Column {
+    /// The column's name.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: ColumnType,
+    /// Whether NULL is allowed.
+    pub nullable: bool,
+    /// The default expression, in the database's own rendering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// An explicit collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// A generated (computed) column's expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generated>,
+    /// SQLite `AUTOINCREMENT`, MySQL `AUTO_INCREMENT`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto_increment: bool,
+    /// An identity column (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// The column's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// A declared rename: the name this column had before (desired state only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+/// A column type as written and in the dialect's canonical spelling, which is what is compared.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct ColumnType {
+    /// The spelling found in the source or catalog.
+    pub raw: String,
+    /// The canonical spelling (`integer` for `int4`), compared by the differ.
+    pub canonical: String,
+}
+
+impl ColumnType {
+    /// A type whose raw and canonical spellings are the same.
+    pub fn new(canonical: impl Into<String>) -> Self {
+        let canonical = canonical.into();
+        ColumnType {
+            raw: canonical.clone(),
+            canonical,
+        }
+    }
+}
+
+/// A generated column's expression and storage.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    /// The expression, in the database's rendering.
+    pub expr: String,
+    /// True when stored, false when virtual.
+    pub stored: bool,
+}
+
+/// An identity column's kind and sequence options (PostgreSQL).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// `GENERATED ALWAYS` rather than `BY DEFAULT`.
+    pub always: bool,
+    /// The first value.
+    pub start: i64,
+    /// The step.
+    pub increment: i64,
+}
+
+/// A primary key.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct PrimaryKey {
+    /// The constraint name, where the dialect keeps one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The key columns, in key order.
+    pub columns: Vec<String>,
+}
+
+/// A unique constraint.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct UniqueConstraint {
+    /// The constraint name, where declared or kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The columns, in order.
+    pub columns: Vec<String>,
+    /// PostgreSQL 15 `NULLS NOT DISTINCT`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
+}
+
+/// An index created on its own.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Index {
+    /// The index's name.
+    pub name: String,
+    /// Whether it enforces uniqueness.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unique: bool,
+    /// The key parts, in order.
+    pub parts: Vec<IndexPart>,
+    /// A partial index's `WHERE` predicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    /// The access method where not the default (`gin`, `FULLTEXT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Non-key `INCLUDE` columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// The index's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// One key part of an index.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct IndexPart {
+    /// A column or an expression.
+    pub key: IndexKey,
+    /// Descending order.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub desc: bool,
+    /// An explicit collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// An operator class (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
+    /// MySQL prefix length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<u32>,
+}
+
+/// What an index part indexes.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum IndexKey {
+    /// A column by name.
+    Column(String),
+    /// An expression, in the database's rendering.
+    Expr(String),
+}
+
+/// A foreign key.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct ForeignKey {
+    /// The constraint name, where declared or kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// The referenced table's schema, when it differs from the table's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ref_schema: Option<String>,
+    /// The referenced table.
+    pub ref_table: String,
+    /// The referenced columns (empty means the referenced table's primary key).
+    pub ref_columns: Vec<String>,
+    /// `ON DELETE`.
+    #[serde(default, skip_serializing_if = "RefAction::is_default")]
+    pub on_delete: RefAction,
+    /// `ON UPDATE`.
+    #[serde(default, skip_serializing_if = "RefAction::is_default")]
+    pub on_update: RefAction,
+    /// `DEFERRABLE` and its initial mode.
+    #[serde(default, skip_serializing_if = "Deferrable::is_default")]
+    pub deferrable: Deferrable,
+}
+
+/// A referential action.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RefAction {
+    /// `NO ACTION`, the default.
+    #[default]
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl RefAction {
+    /// True for `NO ACTION`.
+    pub fn is_default(&self) -> bool {
+        *self == RefAction::NoAction
+    }
+
+    /// The SQL spelling.
+    pub fn sql(self) -> &'static str {
+        match self {
+            RefAction::NoAction => "NO ACTION",
+            RefAction::Restrict => "RESTRICT",
+            RefAction::Cascade => "CASCADE",
+            RefAction::SetNull => "SET NULL",
+            RefAction::SetDefault => "SET DEFAULT",
+        }
+    }
+
+    /// Reads the catalog's spelling (`SET NULL`, `set_null`, `cascade`).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_uppercase().replace('_', " ").as_str() {
+            "NO ACTION" | "NONE" | "" => Some(RefAction::NoAction),
+            "RESTRICT" => Some(RefAction::Restrict),
+            "CASCADE" => Some(RefAction::Cascade),
+            "SET NULL" => Some(RefAction::SetNull),
+            "SET DEFAULT" => Some(RefAction::SetDefault),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a constraint check may be deferred to commit.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferrable {
+    /// Checked at once, the default.
+    #[default]
+    NotDeferrable,
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    InitiallyImmediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    InitiallyDeferred,
+}
+
+impl Deferrable {
+    /// True for `NOT DEFERRABLE`.
+    pub fn is_default(&self) -> bool {
+        *self == Deferrable::NotDeferrable
+    }
+}
+
+/// A check constraint.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct Check {
+    /// The constraint name, where declared or kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The boolean expression, in the database's rendering.
+    pub expr: String,
+}
