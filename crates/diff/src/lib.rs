@@ -1,1 +1,140 @@
+//! The differ, planner and hazard analysis of `schema`. Pure: no I/O. A dialect module owns
+//! its comparison rules and its rendering; the differ and the step ordering are shared.
 
+// Errors carry the source text so reports can underline it; they are rare and returned once.
+#![allow(clippy::result_large_err)]
+
+mod change;
+mod differ;
+mod hazard;
+mod order;
+mod plan;
+mod rules;
+pub mod sqlite;
+
+use schema_model::{realm_hash, Dialect, Realm};
+use thiserror::Error;
+
+pub use change::{Change, TableChange};
+pub use hazard::{Hazard, HazardCode};
+pub use order::{Draft, Phase};
+pub use plan::{Plan, Step};
+pub use rules::Rules;
+
+/// Why a plan could not be made.
+#[derive(Debug, Error)]
+pub enum DiffError {
+    /// A declared rename contradicts the current state.
+    #[error("{0}")]
+    RenameConflict(String),
+    /// Steps depend on each other in a circle.
+    #[error("the plan's steps depend on each other in a cycle: {0}")]
+    Cycle(String),
+    /// A change the dialect cannot make.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The two models are of different dialects.
+    #[error("cannot compare a {0} schema with a {1} schema")]
+    DialectMismatch(Dialect, Dialect),
+}
+
+/// What a dialect's planner provides: its comparison rules, and steps for changes.
+pub trait Planner {
+    /// How the dialect compares spellings.
+    fn rules(&self) -> &dyn Rules;
+    /// Unordered steps with their dependencies.
+    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change])
+        -> Result<Vec<Draft>, DiffError>;
+}
+
+/// The planner of `dialect`.
+pub fn planner_for(dialect: Dialect) -> Result<&'static dyn Planner, DiffError> {
+    match dialect {
+        Dialect::Sqlite => Ok(&sqlite::SqlitePlanner),
+        other => Err(DiffError::Unsupported(format!(
+            "planning for {other} is not built yet"
+        ))),
+    }
+}
+
+/// The changes that turn `from` into `to`.
+pub fn diff(from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
+    if from.dialect != to.dialect {
+        return Err(DiffError::DialectMismatch(from.dialect, to.dialect));
+    }
+    differ::diff(planner_for(from.dialect)?.rules(), from, to)
+}
+
+/// The ordered plan that turns `from` into `to`.
+pub fn plan(from: &Realm, to: &Realm) -> Result<Plan, DiffError> {
+    let changes = diff(from, to)?;
+    let drafts = planner_for(from.dialect)?.drafts(from, to, &changes)?;
+    Ok(Plan {
+        dialect: from.dialect,
+        from_hash: realm_hash(from),
+        to_hash: realm_hash(to),
+        steps: order::order(drafts)?,
+    })
+}
+
+/// A person-readable list of what differs between a live model and the desired one, empty
+/// when they match; used to verify an apply before commit.
+pub fn describe_differences(actual: &Realm, desired: &Realm) -> Result<Vec<String>, DiffError> {
+    Ok(diff(actual, desired)?.iter().map(describe_change).collect())
+}
+
+/// One line about a change.
+pub fn describe_change(c: &Change) -> String {
+    match c {
+        Change::AddSchema { name } => format!("schema {name} is missing"),
+        Change::DropSchema { name } => format!("schema {name} is not desired"),
+        Change::AddTable { table, .. } => format!("table {} is missing", table.name),
+        Change::DropTable { table, .. } => format!("table {} is not desired", table.name),
+        Change::RenameTable { from, to, .. } => format!("table {from} should be named {to}"),
+        Change::ModifyTable { to, changes, .. } => format!(
+            "table {} differs: {}",
+            to.name,
+            changes
+                .iter()
+                .map(describe_table_change)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Change::AddView { view, .. } => format!("view {} is missing", view.name),
+        Change::DropView { view, .. } => format!("view {} is not desired", view.name),
+        Change::ModifyView { to, .. } => format!("view {} differs", to.name),
+        Change::AddTrigger { trigger, .. } => format!("trigger {} is missing", trigger.name),
+        Change::DropTrigger { trigger, .. } => format!("trigger {} is not desired", trigger.name),
+        Change::ModifyTrigger { to, .. } => format!("trigger {} differs", to.name),
+    }
+}
+
+fn describe_table_change(c: &TableChange) -> String {
+    match c {
+        TableChange::AddColumn { column } => format!("column {} missing", column.name),
+        TableChange::DropColumn { column } => format!("column {} not desired", column.name),
+        TableChange::RenameColumn { from, to } => format!("column {from} should be {to}"),
+        TableChange::ModifyColumn { from, to } => {
+            format!("column {} is {:?}, desired {:?}", to.name, from, to)
+        }
+        TableChange::SetPrimaryKey { .. } => "primary key differs".into(),
+        TableChange::AddUnique { unique } => {
+            format!("unique ({}) missing", unique.columns.join(", "))
+        }
+        TableChange::DropUnique { unique } => {
+            format!("unique ({}) not desired", unique.columns.join(", "))
+        }
+        TableChange::AddIndex { index } => format!("index {} missing", index.name),
+        TableChange::DropIndex { index } => format!("index {} not desired", index.name),
+        TableChange::ModifyIndex { to, .. } => format!("index {} differs", to.name),
+        TableChange::AddForeignKey { fk } => {
+            format!("foreign key ({}) missing", fk.columns.join(", "))
+        }
+        TableChange::DropForeignKey { fk } => {
+            format!("foreign key ({}) not desired", fk.columns.join(", "))
+        }
+        TableChange::AddCheck { check } => format!("check ({}) missing", check.expr),
+        TableChange::DropCheck { check } => format!("check ({}) not desired", check.expr),
+        TableChange::SetOptions { .. } => "table options differ".into(),
+    }
+}

@@ -2,6 +2,9 @@
 //! replays desired SQL on a dev database, runs plans under a lock and keeps the audit trail.
 //! Deciding what to change is not this crate's job.
 
+// Errors carry the source text so reports can underline it; they are rare and returned once.
+#![allow(clippy::result_large_err)]
+
 mod error;
 mod exec;
 mod revision;

@@ -3,6 +3,9 @@
 //! Inspection fills a [`Realm`] from a live catalog, loaders fill one from desired-state files,
 //! and the differ compares two of them. Nothing here touches a database.
 
+// Errors carry the source text so reports can underline it; they are rare and returned once.
+#![allow(clippy::result_large_err)]
+
 mod dialect;
 mod hash;
 mod objects;

@@ -321,14 +321,16 @@ fn references(c: &mut Cursor<'_>) -> FkText {
             if c.eat_kw(Keyword::INITIALLY) && c.eat_kw(Keyword::DEFERRED) {
                 fk.deferrable = Deferrable::InitiallyDeferred;
             }
-        } else if c.eat_kw(Keyword::ON) || c.eat_kw(Keyword::MATCH) {
-            // ON DELETE|UPDATE action, MATCH name: actions come from the pragma.
+        } else if c.eat_kw(Keyword::MATCH) {
+            c.pos += 1; // MATCH name
+        } else if c.eat_kw(Keyword::ON) {
+            // ON DELETE|UPDATE action; the actions themselves come from the pragma.
             c.pos += 1;
-            if c.eat_kw(Keyword::SET) || c.eat_kw(Keyword::NO) {
-                c.pos += 1;
-            } else {
-                c.pos += 1;
+            if !(c.eat_kw(Keyword::SET) || c.eat_kw(Keyword::NO)) {
+                c.pos += 1; // CASCADE, RESTRICT
+                continue;
             }
+            c.pos += 1; // NULL, DEFAULT, ACTION
         } else {
             break;
         }
@@ -474,7 +476,8 @@ mod tests {
 
     #[test]
     fn reads_inline_references() {
-        let t = parse_create_table("CREATE TABLE a(b int constraint f references c on update set null not deferrable, d int)").unwrap();
+        let t = parse_create_table("CREATE TABLE a(b int constraint f references c on update set null match full on delete cascade deferrable initially deferred, d int)").unwrap();
+        assert_eq!(t.fks[0].deferrable, Deferrable::InitiallyDeferred);
         assert_eq!(t.fks[0].name.as_deref(), Some("f"));
         assert_eq!(t.fks[0].ref_table, "c");
         assert_eq!(t.columns.len(), 2);

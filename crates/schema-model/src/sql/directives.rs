@@ -72,8 +72,7 @@ pub fn renames_in(
         let (line, _) = file.line_col(start);
         let stmt = statements
             .iter()
-            .filter(|s| file.line_col(s.start).0 <= line && file.line_col(s.end).0 >= line)
-            .last()
+            .rfind(|s| file.line_col(s.start).0 <= line && file.line_col(s.end).0 >= line)
             .ok_or_else(|| misplaced(file, span))?;
         let target =
             target_on_line(dialect, file, stmt, line).ok_or_else(|| misplaced(file, span))?;
@@ -139,8 +138,8 @@ fn target_on_line(
             Token::Word(w) if !seen_table_kw && w.keyword == Keyword::TABLE => seen_table_kw = true,
             Token::Word(w)
                 if seen_table_kw
-                    && !matches!(w.keyword, Keyword::IF | Keyword::NOT | Keyword::EXISTS)
-                    || seen_table_kw && w.quote_style.is_some() =>
+                    && (w.quote_style.is_some()
+                        || !matches!(w.keyword, Keyword::IF | Keyword::NOT | Keyword::EXISTS)) =>
             {
                 table = Some(ident_value(dialect, w));
             }

@@ -1,0 +1,160 @@
+//! `schema apply`: make a database match, under a lock, verified and recorded.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::{Duration, SystemTime};
+
+use schema_diff::{describe_differences, plan, Plan};
+use schema_inspect::{ApplyRequest, Driver, Revision, StatementGroup};
+use schema_model::Realm;
+
+use crate::cli::ApplyArgs;
+use crate::error::{CliError, CliResult};
+use crate::output::{plan_text, summary};
+use crate::policy::Policy;
+use crate::state::{filter, load, open};
+
+/// Applies the desired files to a live database.
+pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
+    let mut db = open(&args.url, true).await?;
+    let current = filter(db.inspect().await?, &args.scope)?;
+    let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
+    let policy = Policy::from_args(&args.policy)?;
+    let run = Run {
+        kind: "apply",
+        auto_approve: args.auto_approve,
+        dry_run: args.dry_run,
+        lock_timeout: args.lock_timeout,
+    };
+    execute(db.as_mut(), &current, &desired, &policy, &run, out).await
+}
+
+/// How one apply or rollback runs.
+pub struct Run {
+    /// `apply` or `rollback`, recorded in the revision.
+    pub kind: &'static str,
+    /// Skip the confirmation.
+    pub auto_approve: bool,
+    /// Stop after the policy check.
+    pub dry_run: bool,
+    /// How long to wait for the lock.
+    pub lock_timeout: Duration,
+}
+
+/// Plans `current` → `desired`, checks the policy, asks, applies, verifies and records.
+pub async fn execute(
+    db: &mut dyn Driver,
+    current: &Realm,
+    desired: &Realm,
+    policy: &Policy,
+    run: &Run,
+    out: &mut dyn Write,
+) -> CliResult<u8> {
+    let p = plan(current, desired)?;
+    let target = db.url().redacted().to_string();
+    write!(out, "{}", plan_text(&p, &target))?;
+    if p.is_empty() {
+        return Ok(0);
+    }
+    policy.check(&p)?;
+    if run.dry_run {
+        writeln!(out, "\nDry run: nothing was applied.")?;
+        return Ok(0);
+    }
+    if !run.auto_approve {
+        confirm(&p, &target)?;
+    }
+    let verify = |after: &Realm| -> Result<(), String> {
+        let scoped = after.clone();
+        match describe_differences(&scoped, desired) {
+            Ok(d) if d.is_empty() => Ok(()),
+            Ok(d) => Err(d.join("\n")),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let request = ApplyRequest {
+        groups: groups(&p),
+        expected_from_hash: Some(p.from_hash.clone()),
+        verify: &verify,
+        revision: revision(&p, current, run.kind),
+        lock_timeout: run.lock_timeout,
+    };
+    let rev = db.apply(request).await?;
+    writeln!(
+        out,
+        "\n{} {} statement{} in {} ms ({}); recorded as revision {}.",
+        if run.kind == "rollback" {
+            "Rolled back with"
+        } else {
+            "Applied"
+        },
+        rev.applied,
+        if rev.applied == 1 { "" } else { "s" },
+        rev.duration_ms,
+        summary(&p),
+        rev.id
+    )?;
+    Ok(0)
+}
+
+/// The plan's statements in runs that may share a transaction.
+fn groups(p: &Plan) -> Vec<StatementGroup> {
+    let mut out: Vec<StatementGroup> = Vec::new();
+    for s in &p.steps {
+        match out.last_mut() {
+            Some(g) if g.transactional && s.transactional => {
+                g.statements.extend(s.sql.iter().cloned())
+            }
+            _ => out.push(StatementGroup {
+                transactional: s.transactional,
+                statements: s.sql.clone(),
+            }),
+        }
+    }
+    out
+}
+
+/// The audit row, before the driver fills progress and status.
+fn revision(p: &Plan, current: &Realm, kind: &str) -> Revision {
+    Revision {
+        kind: kind.into(),
+        actor: std::env::var("SCHEMA_ACTOR")
+            .or_else(|_| std::env::var("USER"))
+            .unwrap_or_else(|_| "unknown".into()),
+        started_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        plan_hash: p.hash(),
+        from_hash: p.from_hash.clone(),
+        to_hash: p.to_hash.clone(),
+        statements: p.statements(),
+        reverse_statements: p.reverse_statements(),
+        total: p.statements().len() as i64,
+        pre_model: serde_json::to_string(current).expect("the model serializes"),
+        ..Default::default()
+    }
+}
+
+/// Asks for a typed `yes` at a terminal; without a terminal, refuses.
+fn confirm(p: &Plan, target: &str) -> CliResult<()> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::Usage(
+            "not applying: no terminal to confirm at; pass --auto-approve to apply without a prompt".into(),
+        ));
+    }
+    eprint!(
+        "\nApply {} step(s) to {target}? Type 'yes' to continue: ",
+        p.steps.len()
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
+    if answer.trim() != "yes" {
+        return Err(CliError::Usage(
+            "not applied: the answer was not 'yes'".into(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! `schema diff`: statements between two states, neither of which need be live.
+
+use schema_diff::plan;
+use schema_model::Dialect;
+use std::io::Write;
+
+use crate::cli::{DialectArg, DiffArgs, DiffFormat};
+use crate::error::{CliError, CliResult};
+use crate::output::plan_sql;
+use crate::state::{dialect_of, load};
+
+/// Prints the plan from one state to another.
+pub async fn run(args: DiffArgs, out: &mut dyn Write) -> CliResult<u8> {
+    let named = args.dialect.map(|d| match d {
+        DialectArg::Sqlite => Dialect::Sqlite,
+        DialectArg::Postgres => Dialect::Postgres,
+        DialectArg::Mysql => Dialect::Mysql,
+    });
+    let implied = dialect_of(&args.from)
+        .or_else(|| dialect_of(&args.to))
+        .or_else(|| {
+            args.dev_url
+                .as_deref()
+                .and_then(|u| dialect_of(&[u.to_string()]))
+        });
+    let dialect = match (named, implied) {
+        (Some(n), Some(i)) if n != i => {
+            return Err(CliError::Usage(format!(
+                "--dialect {n} contradicts the {i} URL given"
+            )));
+        }
+        (n, i) => n.or(i).unwrap_or(Dialect::Sqlite),
+    };
+    let from = load(&args.from, dialect, args.dev_url.as_deref(), &args.scope).await?;
+    let to = load(&args.to, dialect, args.dev_url.as_deref(), &args.scope).await?;
+    let p = plan(&from, &to)?;
+    match args.format {
+        DiffFormat::Sql => {
+            write!(out, "{}", plan_sql(&p))?;
+        }
+        DiffFormat::Json => {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&p).expect("plans serialize")
+            )?;
+        }
+    }
+    Ok(0)
+}

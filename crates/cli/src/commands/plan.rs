@@ -1,0 +1,42 @@
+//! `schema plan`: what apply would do, for a pull request.
+
+use schema_diff::plan;
+use std::io::Write;
+
+use crate::cli::{PlanArgs, PlanFormat};
+use crate::error::{CliError, CliResult};
+use crate::output::{plan_sql, plan_text};
+use crate::state::{filter, load, open};
+
+/// Prints the plan from a live database to the desired files.
+pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
+    let mut db = open(&args.url, false).await?;
+    let current = filter(db.inspect().await?, &args.scope)?;
+    let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
+    let p = plan(&current, &desired)?;
+    match args.format {
+        PlanFormat::Text => {
+            write!(out, "{}", plan_text(&p, db.url().redacted()))?;
+        }
+        PlanFormat::Json => {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&p).expect("plans serialize")
+            )?;
+        }
+        PlanFormat::Sql => {
+            write!(out, "{}", plan_sql(&p))?;
+        }
+    }
+    if let Some(path) = &args.out {
+        let json = serde_json::to_string_pretty(&p).expect("plans serialize");
+        std::fs::write(path, json)
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(if args.exit_code && !p.is_empty() {
+        2
+    } else {
+        0
+    })
+}

@@ -1,0 +1,9 @@
+//! How plans, models and revisions are printed.
+
+mod history;
+mod plan_text;
+mod sql;
+
+pub use history::history_text;
+pub use plan_text::{plan_text, summary};
+pub use sql::{plan_sql, realm_sql};

@@ -1,0 +1,107 @@
+//! The plan for a person: numbered steps, hazards marked, the way back, a summary line.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use schema_diff::Plan;
+
+/// One line that counts what changes: `2 tables created, 1 index dropped`.
+pub fn summary(plan: &Plan) -> String {
+    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for s in &plan.steps {
+        let mut words = s.description.split_whitespace();
+        let verb = words.next().unwrap_or("").to_string();
+        let noun = words.next().unwrap_or("").to_string();
+        *counts.entry((noun, verb)).or_default() += 1;
+    }
+    let past = |v: &str| match v {
+        "create" => "created".to_string(),
+        "drop" => "dropped".to_string(),
+        "add" => "added".to_string(),
+        "rename" => "renamed".to_string(),
+        "rebuild" => "rebuilt".to_string(),
+        other => format!("{other}ed"),
+    };
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|((noun, verb), n)| {
+            let noun = if *n == 1 {
+                noun.clone()
+            } else if noun.ends_with('x') {
+                format!("{noun}es")
+            } else {
+                format!("{noun}s")
+            };
+            format!("{n} {noun} {}", past(verb))
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// The whole plan as text.
+pub fn plan_text(plan: &Plan, target: &str) -> String {
+    let mut out = String::new();
+    if plan.is_empty() {
+        let _ = writeln!(out, "No changes: {target} matches the desired state.");
+        return out;
+    }
+    let hazards = plan.hazards().len();
+    let _ = writeln!(
+        out,
+        "Plan for {target}: {} step{}, {} statement{}, {hazards} hazard{}",
+        plan.steps.len(),
+        if plan.steps.len() == 1 { "" } else { "s" },
+        plan.statements().len(),
+        if plan.statements().len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        if hazards == 1 { "" } else { "s" }
+    );
+    let _ = writeln!(out, "Changes: {}", summary(plan));
+    for (i, s) in plan.steps.iter().enumerate() {
+        let codes: Vec<&str> = s.hazards.iter().map(|h| h.code.id()).collect();
+        let marks = if codes.is_empty() {
+            String::new()
+        } else {
+            format!("  [! {}]", codes.join(" "))
+        };
+        let _ = writeln!(out, "\n{:>3}. {}{marks}", i + 1, s.description);
+        for st in &s.sql {
+            for line in format!("{st};").lines() {
+                let _ = writeln!(out, "       {line}");
+            }
+        }
+        for h in &s.hazards {
+            let _ = writeln!(out, "     ! {} {}", h.code.id(), h.message);
+            let _ = writeln!(out, "       help: {}", h.code.help());
+        }
+        if let Some(why) = &s.irreversible {
+            let _ = writeln!(out, "     undo: not fully possible: {why}");
+        }
+        let undo: Vec<String> = s.reverse.iter().map(|r| format!("{r};")).collect();
+        match undo.as_slice() {
+            [] => {}
+            [one] if !one.contains('\n') => {
+                let _ = writeln!(out, "     undo: {one}");
+            }
+            many => {
+                let _ = writeln!(out, "     undo:");
+                for l in many.iter().flat_map(|u| u.lines()) {
+                    let _ = writeln!(out, "       {l}");
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if plan.is_reversible() {
+            "The plan is fully reversible."
+        } else {
+            "The plan is NOT fully reversible: see the undo notes above."
+        }
+    );
+    out
+}

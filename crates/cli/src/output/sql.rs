@@ -1,0 +1,32 @@
+//! Plans and models as SQL scripts.
+
+use std::fmt::Write;
+
+use schema_diff::{plan, DiffError, Plan};
+use schema_model::Realm;
+
+/// The plan as a script, hazards as comments above their statements.
+pub fn plan_sql(plan: &Plan) -> String {
+    let mut out = String::new();
+    for (i, s) in plan.steps.iter().enumerate() {
+        let _ = writeln!(out, "-- {}. {}", i + 1, s.description);
+        for h in &s.hazards {
+            let _ = writeln!(out, "-- ! {} {}", h.code.id(), h.message);
+        }
+        for st in &s.sql {
+            let _ = writeln!(out, "{st};");
+        }
+    }
+    out
+}
+
+/// A model as the CREATE statements that build it from nothing, in dependency order.
+pub fn realm_sql(realm: &Realm) -> Result<String, DiffError> {
+    let empty = Realm::new(realm.dialect);
+    let p = plan(&empty, realm)?;
+    let mut out = String::new();
+    for st in p.statements() {
+        let _ = writeln!(out, "{st};\n");
+    }
+    Ok(out)
+}

@@ -1,0 +1,70 @@
+//! Turning SOURCE arguments and URLs into models.
+
+use schema_inspect::{connect, expand_sources, ConnectOptions, DbUrl, Driver, Source};
+use schema_model::{Dialect, Realm};
+
+use crate::cli::Scope;
+use crate::error::{CliError, CliResult};
+
+/// Opens a database for reading (a missing SQLite file is an error).
+pub async fn open(url: &str, create: bool) -> CliResult<Box<dyn Driver>> {
+    let url = DbUrl::parse(url)?;
+    Ok(connect(&url, ConnectOptions { create }).await?)
+}
+
+/// The dialect a set of sources implies, if one of them is a URL.
+pub fn dialect_of(args: &[String]) -> Option<Dialect> {
+    args.iter()
+        .find(|a| schema_inspect::is_url(a))
+        .and_then(|a| DbUrl::parse(a).ok())
+        .map(|u| u.dialect)
+}
+
+/// Loads a state given as SOURCE arguments, in `dialect`.
+pub async fn load(
+    args: &[String],
+    dialect: Dialect,
+    dev_url: Option<&str>,
+    scope: &Scope,
+) -> CliResult<Realm> {
+    let dev = dev_url.map(DbUrl::parse).transpose()?;
+    let realm = match expand_sources(args)? {
+        Source::Url(url) => {
+            if url.dialect != dialect {
+                return Err(CliError::Usage(format!(
+                    "{url} is a {} database, but the other side is {dialect}",
+                    url.dialect
+                )));
+            }
+            connect(&url, ConnectOptions::default())
+                .await?
+                .inspect()
+                .await?
+        }
+        Source::Files(files) => schema_inspect::load_sql(dialect, &files, dev.as_ref()).await?,
+    };
+    filter(realm, scope)
+}
+
+/// Keeps only the schemas and objects a scope selects.
+pub fn filter(mut realm: Realm, scope: &Scope) -> CliResult<Realm> {
+    let patterns = scope
+        .exclude
+        .iter()
+        .map(|g| {
+            glob::Pattern::new(g)
+                .map_err(|e| CliError::Usage(format!("bad --exclude pattern {g:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if !scope.schemas.is_empty() {
+        realm.schemas.retain(|s| scope.schemas.contains(&s.name));
+    }
+    let excluded = |name: &str| patterns.iter().any(|p| p.matches(name));
+    for s in &mut realm.schemas {
+        s.tables.retain(|t| !excluded(&t.name));
+        s.views.retain(|v| !excluded(&v.name));
+        s.triggers
+            .retain(|t| !excluded(&t.name) && !excluded(&t.table));
+    }
+    Ok(realm)
+}

@@ -1,0 +1,196 @@
+//! The closed set of changes between two models; the planner renders each into steps.
+
+use schema_model::{
+    Check, Column, ForeignKey, Index, PrimaryKey, Table, TableOptions, Trigger, UniqueConstraint,
+    View,
+};
+use serde::Serialize;
+
+/// One difference between the current and the desired model.
+// A plan holds few changes; boxing the table variants would only add noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// A schema to create.
+    AddSchema {
+        /// Its name.
+        name: String,
+    },
+    /// A schema to drop.
+    DropSchema {
+        /// Its name.
+        name: String,
+    },
+    /// A table to create.
+    AddTable {
+        /// The schema.
+        schema: String,
+        /// The new table.
+        table: Table,
+    },
+    /// A table to drop, with its rows.
+    DropTable {
+        /// The schema.
+        schema: String,
+        /// The table as it is now.
+        table: Table,
+    },
+    /// A declared table rename.
+    RenameTable {
+        /// The schema.
+        schema: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// A table that exists on both sides and differs.
+    ModifyTable {
+        /// The schema.
+        schema: String,
+        /// The table as it is now (under its new name if renamed).
+        from: Table,
+        /// The table as desired.
+        to: Table,
+        /// What differs.
+        changes: Vec<TableChange>,
+    },
+    /// A view to create.
+    AddView {
+        /// The schema.
+        schema: String,
+        /// The view.
+        view: View,
+    },
+    /// A view to drop.
+    DropView {
+        /// The schema.
+        schema: String,
+        /// The view as it is now.
+        view: View,
+    },
+    /// A view whose definition changes.
+    ModifyView {
+        /// The schema.
+        schema: String,
+        /// As it is now.
+        from: View,
+        /// As desired.
+        to: View,
+    },
+    /// A trigger to create.
+    AddTrigger {
+        /// The schema.
+        schema: String,
+        /// The trigger.
+        trigger: Trigger,
+    },
+    /// A trigger to drop.
+    DropTrigger {
+        /// The schema.
+        schema: String,
+        /// The trigger as it is now.
+        trigger: Trigger,
+    },
+    /// A trigger whose definition changes.
+    ModifyTrigger {
+        /// The schema.
+        schema: String,
+        /// As it is now.
+        from: Trigger,
+        /// As desired.
+        to: Trigger,
+    },
+}
+
+/// One difference inside a table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum TableChange {
+    /// A new column.
+    AddColumn {
+        /// The column.
+        column: Column,
+    },
+    /// A column to drop, with its data.
+    DropColumn {
+        /// The column as it is now.
+        column: Column,
+    },
+    /// A declared column rename.
+    RenameColumn {
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// A column whose definition changes.
+    ModifyColumn {
+        /// As it is now.
+        from: Column,
+        /// As desired.
+        to: Column,
+    },
+    /// The primary key changes.
+    SetPrimaryKey {
+        /// As it is now.
+        from: Option<PrimaryKey>,
+        /// As desired.
+        to: Option<PrimaryKey>,
+    },
+    /// A new unique constraint.
+    AddUnique {
+        /// The constraint.
+        unique: UniqueConstraint,
+    },
+    /// A unique constraint to drop.
+    DropUnique {
+        /// The constraint.
+        unique: UniqueConstraint,
+    },
+    /// A new index.
+    AddIndex {
+        /// The index.
+        index: Index,
+    },
+    /// An index to drop.
+    DropIndex {
+        /// The index.
+        index: Index,
+    },
+    /// An index whose definition changes.
+    ModifyIndex {
+        /// As it is now.
+        from: Index,
+        /// As desired.
+        to: Index,
+    },
+    /// A new foreign key.
+    AddForeignKey {
+        /// The key.
+        fk: ForeignKey,
+    },
+    /// A foreign key to drop.
+    DropForeignKey {
+        /// The key.
+        fk: ForeignKey,
+    },
+    /// A new check constraint.
+    AddCheck {
+        /// The check.
+        check: Check,
+    },
+    /// A check constraint to drop.
+    DropCheck {
+        /// The check.
+        check: Check,
+    },
+    /// Storage options change.
+    SetOptions {
+        /// As they are now.
+        from: TableOptions,
+        /// As desired.
+        to: TableOptions,
+    },
+}

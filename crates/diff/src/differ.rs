@@ -1,0 +1,411 @@
+//! The differ: model × model → changes. Names are matched exactly (by the dialect's name
+//! rules); a rename happens only where the desired model declares it. Linear in the number
+//! of objects: every lookup goes through a hash map.
+
+use std::collections::HashMap;
+
+use schema_model::{Realm, Schema, Table};
+
+use crate::change::{Change, TableChange};
+use crate::rules::Rules;
+use crate::DiffError;
+
+/// Computes the changes that turn `from` into `to`.
+pub fn diff(rules: &dyn Rules, from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
+    let mut out = Vec::new();
+    let from_by: HashMap<&str, &Schema> =
+        from.schemas.iter().map(|s| (s.name.as_str(), s)).collect();
+    let to_names: HashMap<&str, ()> = to.schemas.iter().map(|s| (s.name.as_str(), ())).collect();
+    let empty = Schema::default();
+    for s in &to.schemas {
+        let current = match from_by.get(s.name.as_str()) {
+            Some(c) => c,
+            None => {
+                out.push(Change::AddSchema {
+                    name: s.name.clone(),
+                });
+                &empty
+            }
+        };
+        diff_schema(rules, current, s, &mut out)?;
+    }
+    for s in &from.schemas {
+        if !to_names.contains_key(s.name.as_str()) {
+            let gone = Schema {
+                name: s.name.clone(),
+                ..Default::default()
+            };
+            diff_schema(rules, s, &gone, &mut out)?;
+            out.push(Change::DropSchema {
+                name: s.name.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn diff_schema(
+    rules: &dyn Rules,
+    from: &Schema,
+    to: &Schema,
+    out: &mut Vec<Change>,
+) -> Result<(), DiffError> {
+    let schema = to.name.clone();
+    let current: HashMap<String, &Table> = from
+        .tables
+        .iter()
+        .map(|t| (rules.name_key(&t.name), t))
+        .collect();
+    let desired: HashMap<String, &Table> = to
+        .tables
+        .iter()
+        .map(|t| (rules.name_key(&t.name), t))
+        .collect();
+    let mut matched: HashMap<String, ()> = HashMap::new();
+    for t in &to.tables {
+        let key = rules.name_key(&t.name);
+        if let Some(cur) = current.get(&key) {
+            if let Some(old) = &t.renamed_from {
+                let old_key = rules.name_key(old);
+                if old_key != key
+                    && current.contains_key(&old_key)
+                    && !desired.contains_key(&old_key)
+                {
+                    return Err(DiffError::RenameConflict(format!(
+                        "table {} is declared renamed from {old}, but both {old} and {} exist",
+                        t.name, t.name
+                    )));
+                }
+            }
+            matched.insert(key, ());
+            diff_table(rules, &schema, cur, t, out)?;
+            continue;
+        }
+        let renamed = t.renamed_from.as_ref().and_then(|old| {
+            let k = rules.name_key(old);
+            (!desired.contains_key(&k))
+                .then(|| current.get(&k).map(|c| (k, *c)))
+                .flatten()
+        });
+        match renamed {
+            Some((old_key, cur)) => {
+                matched.insert(old_key, ());
+                out.push(Change::RenameTable {
+                    schema: schema.clone(),
+                    from: cur.name.clone(),
+                    to: t.name.clone(),
+                });
+                let mut moved = cur.clone();
+                moved.name = t.name.clone();
+                diff_table(rules, &schema, &moved, t, out)?;
+            }
+            None => out.push(Change::AddTable {
+                schema: schema.clone(),
+                table: t.clone(),
+            }),
+        }
+    }
+    for t in &from.tables {
+        if !matched.contains_key(&rules.name_key(&t.name)) {
+            out.push(Change::DropTable {
+                schema: schema.clone(),
+                table: t.clone(),
+            });
+        }
+    }
+    diff_named(
+        rules,
+        &from.views,
+        &to.views,
+        |v| &v.name,
+        |a, b| {
+            rules.expr_eq(&a.definition, &b.definition)
+                && a.materialized == b.materialized
+                && a.comment == b.comment
+        },
+        |c| match c {
+            Pair::Add(v) => Change::AddView {
+                schema: schema.clone(),
+                view: v.clone(),
+            },
+            Pair::Drop(v) => Change::DropView {
+                schema: schema.clone(),
+                view: v.clone(),
+            },
+            Pair::Modify(a, b) => Change::ModifyView {
+                schema: schema.clone(),
+                from: a.clone(),
+                to: b.clone(),
+            },
+        },
+        out,
+    );
+    diff_named(
+        rules,
+        &from.triggers,
+        &to.triggers,
+        |t| &t.name,
+        |a, b| rules.name_eq(&a.table, &b.table) && rules.expr_eq(&a.definition, &b.definition),
+        |c| match c {
+            Pair::Add(t) => Change::AddTrigger {
+                schema: schema.clone(),
+                trigger: t.clone(),
+            },
+            Pair::Drop(t) => Change::DropTrigger {
+                schema: schema.clone(),
+                trigger: t.clone(),
+            },
+            Pair::Modify(a, b) => Change::ModifyTrigger {
+                schema: schema.clone(),
+                from: a.clone(),
+                to: b.clone(),
+            },
+        },
+        out,
+    );
+    Ok(())
+}
+
+/// Which side a named object is on.
+enum Pair<'a, T> {
+    Add(&'a T),
+    Drop(&'a T),
+    Modify(&'a T, &'a T),
+}
+
+/// Diffs two lists of objects matched by name.
+fn diff_named<T, C>(
+    rules: &dyn Rules,
+    from: &[T],
+    to: &[T],
+    name: impl Fn(&T) -> &String,
+    same: impl Fn(&T, &T) -> bool,
+    mut emit: impl FnMut(Pair<'_, T>) -> C,
+    out: &mut Vec<C>,
+) {
+    let current: HashMap<String, &T> = from.iter().map(|x| (rules.name_key(name(x)), x)).collect();
+    let desired: HashMap<String, ()> = to.iter().map(|x| (rules.name_key(name(x)), ())).collect();
+    for x in to {
+        match current.get(&rules.name_key(name(x))) {
+            None => out.push(emit(Pair::Add(x))),
+            Some(c) if !same(c, x) => out.push(emit(Pair::Modify(c, x))),
+            Some(_) => {}
+        }
+    }
+    for x in from {
+        if !desired.contains_key(&rules.name_key(name(x))) {
+            out.push(emit(Pair::Drop(x)));
+        }
+    }
+}
+
+/// Diffs two unnamed-or-named constraint lists by full equality: what is only on one side is
+/// added or dropped.
+fn diff_set<T: Clone>(
+    from: &[T],
+    to: &[T],
+    same: impl Fn(&T, &T) -> bool,
+    add: impl Fn(T) -> TableChange,
+    drop: impl Fn(T) -> TableChange,
+    out: &mut Vec<TableChange>,
+) {
+    for x in to {
+        if !from.iter().any(|c| same(c, x)) {
+            out.push(add(x.clone()));
+        }
+    }
+    for x in from {
+        if !to.iter().any(|d| same(x, d)) {
+            out.push(drop(x.clone()));
+        }
+    }
+}
+
+fn diff_table(
+    rules: &dyn Rules,
+    schema: &str,
+    from: &Table,
+    to: &Table,
+    out: &mut Vec<Change>,
+) -> Result<(), DiffError> {
+    let mut changes = Vec::new();
+    let current: HashMap<String, &schema_model::Column> = from
+        .columns
+        .iter()
+        .map(|c| (rules.name_key(&c.name), c))
+        .collect();
+    let desired: HashMap<String, ()> = to
+        .columns
+        .iter()
+        .map(|c| (rules.name_key(&c.name), ()))
+        .collect();
+    let mut matched: HashMap<String, ()> = HashMap::new();
+    // Constraints and indexes name columns; compare them under the desired names.
+    let mut renamed_from = from.clone();
+    for c in &to.columns {
+        let key = rules.name_key(&c.name);
+        let cur = match current.get(&key) {
+            Some(cur) => {
+                if let Some(old) = &c.renamed_from {
+                    let ok = rules.name_key(old);
+                    if ok != key && current.contains_key(&ok) && !desired.contains_key(&ok) {
+                        return Err(DiffError::RenameConflict(format!(
+                            "column {}.{} is declared renamed from {old}, but both {old} and {} exist",
+                            to.name, c.name, c.name
+                        )));
+                    }
+                }
+                Some(*cur)
+            }
+            None => c.renamed_from.as_ref().and_then(|old| {
+                let k = rules.name_key(old);
+                if desired.contains_key(&k) {
+                    return None;
+                }
+                current.get(&k).map(|cur| {
+                    changes.push(TableChange::RenameColumn {
+                        from: cur.name.clone(),
+                        to: c.name.clone(),
+                    });
+                    rename_column_refs(&mut renamed_from, &cur.name, &c.name, rules);
+                    *cur
+                })
+            }),
+        };
+        match cur {
+            Some(cur) => {
+                matched.insert(rules.name_key(&cur.name), ());
+                if !rules.column_eq(cur, c) {
+                    let mut renamed = cur.clone();
+                    renamed.name = c.name.clone();
+                    changes.push(TableChange::ModifyColumn {
+                        from: renamed,
+                        to: c.clone(),
+                    });
+                }
+            }
+            None => changes.push(TableChange::AddColumn { column: c.clone() }),
+        }
+    }
+    for c in &from.columns {
+        if !matched.contains_key(&rules.name_key(&c.name)) {
+            changes.push(TableChange::DropColumn { column: c.clone() });
+        }
+    }
+    let f = &renamed_from;
+    let pk_same = match (&f.primary_key, &to.primary_key) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            rules.names_eq(&a.columns, &b.columns)
+                && rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
+        }
+        _ => false,
+    };
+    if !pk_same {
+        changes.push(TableChange::SetPrimaryKey {
+            from: f.primary_key.clone(),
+            to: to.primary_key.clone(),
+        });
+    }
+    diff_set(
+        &f.uniques,
+        &to.uniques,
+        |a, b| {
+            rules.names_eq(&a.columns, &b.columns)
+                && rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
+                && a.nulls_not_distinct == b.nulls_not_distinct
+        },
+        |unique| TableChange::AddUnique { unique },
+        |unique| TableChange::DropUnique { unique },
+        &mut changes,
+    );
+    diff_set(
+        &f.foreign_keys,
+        &to.foreign_keys,
+        |a, b| {
+            rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
+                && rules.names_eq(&a.columns, &b.columns)
+                && a.ref_schema == b.ref_schema
+                && rules.name_eq(&a.ref_table, &b.ref_table)
+                && rules.names_eq(&a.ref_columns, &b.ref_columns)
+                && a.on_delete == b.on_delete
+                && a.on_update == b.on_update
+                && a.deferrable == b.deferrable
+        },
+        |fk| TableChange::AddForeignKey { fk },
+        |fk| TableChange::DropForeignKey { fk },
+        &mut changes,
+    );
+    diff_set(
+        &f.checks,
+        &to.checks,
+        |a, b| {
+            rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
+                && rules.expr_eq(&a.expr, &b.expr)
+        },
+        |check| TableChange::AddCheck { check },
+        |check| TableChange::DropCheck { check },
+        &mut changes,
+    );
+    let idx: HashMap<String, &schema_model::Index> = f
+        .indexes
+        .iter()
+        .map(|i| (rules.name_key(&i.name), i))
+        .collect();
+    for i in &to.indexes {
+        match idx.get(&rules.name_key(&i.name)) {
+            None => changes.push(TableChange::AddIndex { index: i.clone() }),
+            Some(cur) if !rules.index_eq(cur, i) => changes.push(TableChange::ModifyIndex {
+                from: (*cur).clone(),
+                to: i.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for i in &f.indexes {
+        if !to.indexes.iter().any(|d| rules.name_eq(&d.name, &i.name)) {
+            changes.push(TableChange::DropIndex { index: i.clone() });
+        }
+    }
+    if f.options != to.options {
+        changes.push(TableChange::SetOptions {
+            from: f.options.clone(),
+            to: to.options.clone(),
+        });
+    }
+    if !changes.is_empty() {
+        out.push(Change::ModifyTable {
+            schema: schema.to_string(),
+            from: from.clone(),
+            to: to.clone(),
+            changes,
+        });
+    }
+    Ok(())
+}
+
+/// Rewrites column references in a table's keys and indexes after a declared column rename, so
+/// that constraints are compared under the new name.
+fn rename_column_refs(t: &mut Table, old: &str, new: &str, rules: &dyn Rules) {
+    let fix = |v: &mut Vec<String>| {
+        for c in v.iter_mut() {
+            if rules.name_eq(c, old) {
+                *c = new.to_string();
+            }
+        }
+    };
+    if let Some(pk) = &mut t.primary_key {
+        fix(&mut pk.columns);
+    }
+    t.uniques.iter_mut().for_each(|u| fix(&mut u.columns));
+    t.foreign_keys.iter_mut().for_each(|f| fix(&mut f.columns));
+    for i in &mut t.indexes {
+        for p in &mut i.parts {
+            if let schema_model::IndexKey::Column(c) = &mut p.key {
+                if rules.name_eq(c, old) {
+                    *c = new.to_string();
+                }
+            }
+        }
+    }
+}

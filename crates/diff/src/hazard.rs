@@ -1,0 +1,146 @@
+//! Hazard codes: stable ids users allow by name and CI filters on.
+
+use serde::{Deserialize, Serialize};
+
+/// A hazard code of the design's table.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HazardCode {
+    /// Drop a schema.
+    DS101,
+    /// Drop a table.
+    DS102,
+    /// Drop a column.
+    DS103,
+    /// Drop a constraint or index that integrity or a query relies on.
+    DS104,
+    /// Add a unique index or constraint on existing data.
+    MF101,
+    /// Add a NOT NULL column without a default to an existing table.
+    MF103,
+    /// Make a nullable column NOT NULL.
+    MF104,
+    /// Narrow a column type.
+    MF105,
+    /// Rename a table.
+    BC101,
+    /// Rename a column.
+    BC102,
+    /// Create or drop an index without CONCURRENTLY.
+    LK101,
+    /// Change a column type in a way that rewrites the table.
+    LK102,
+    /// Add a FK or CHECK without NOT VALID.
+    LK103,
+    /// A volatile default on a new column.
+    LK104,
+    /// DDL that forces a table copy.
+    LK105,
+    /// A table rebuild.
+    LK106,
+    /// An enum value removed or reordered.
+    LK107,
+}
+
+impl HazardCode {
+    /// Every code, for parsing and listing.
+    pub const ALL: [HazardCode; 17] = [
+        HazardCode::DS101,
+        HazardCode::DS102,
+        HazardCode::DS103,
+        HazardCode::DS104,
+        HazardCode::MF101,
+        HazardCode::MF103,
+        HazardCode::MF104,
+        HazardCode::MF105,
+        HazardCode::BC101,
+        HazardCode::BC102,
+        HazardCode::LK101,
+        HazardCode::LK102,
+        HazardCode::LK103,
+        HazardCode::LK104,
+        HazardCode::LK105,
+        HazardCode::LK106,
+        HazardCode::LK107,
+    ];
+
+    /// The id as users write it.
+    pub fn id(self) -> &'static str {
+        match self {
+            HazardCode::DS101 => "DS101",
+            HazardCode::DS102 => "DS102",
+            HazardCode::DS103 => "DS103",
+            HazardCode::DS104 => "DS104",
+            HazardCode::MF101 => "MF101",
+            HazardCode::MF103 => "MF103",
+            HazardCode::MF104 => "MF104",
+            HazardCode::MF105 => "MF105",
+            HazardCode::BC101 => "BC101",
+            HazardCode::BC102 => "BC102",
+            HazardCode::LK101 => "LK101",
+            HazardCode::LK102 => "LK102",
+            HazardCode::LK103 => "LK103",
+            HazardCode::LK104 => "LK104",
+            HazardCode::LK105 => "LK105",
+            HazardCode::LK106 => "LK106",
+            HazardCode::LK107 => "LK107",
+        }
+    }
+
+    /// Parses an id such as `DS102` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        HazardCode::ALL
+            .into_iter()
+            .find(|c| c.id().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// Destructive codes are the ones `--allow-destructive` allows.
+    pub fn is_destructive(self) -> bool {
+        matches!(
+            self,
+            HazardCode::DS101 | HazardCode::DS102 | HazardCode::DS103 | HazardCode::DS104
+        )
+    }
+
+    /// What to do instead, shown under the hazard.
+    pub fn help(self) -> &'static str {
+        match self {
+            HazardCode::DS101 | HazardCode::DS102 | HazardCode::DS103 => {
+                "if this is a rename, declare it with `-- schema:renamed-from OLD`; otherwise back the data up and pass --allow-destructive"
+            }
+            HazardCode::DS104 => "check that no query or integrity rule relies on it, then pass --allow-destructive",
+            HazardCode::MF101 => "remove duplicate values first, then allow MF101",
+            HazardCode::MF103 => "give the column a default, or add it nullable, backfill, then make it NOT NULL",
+            HazardCode::MF104 => "backfill NULLs first, then allow MF104",
+            HazardCode::MF105 => "check that every value fits the new type, then allow MF105",
+            HazardCode::BC101 | HazardCode::BC102 => {
+                "deploy application code that reads both names first (expand/contract), then allow the code"
+            }
+            HazardCode::LK101 => "plan with --online to build the index CONCURRENTLY",
+            HazardCode::LK102 => "add a new column, backfill it, and switch over instead of rewriting in place",
+            HazardCode::LK103 => "plan with --online to add it NOT VALID and VALIDATE separately",
+            HazardCode::LK104 => "add the column without the default, then set it for new rows",
+            HazardCode::LK105 => "plan with --online, or run it in a maintenance window",
+            HazardCode::LK106 => "the table is copied under an exclusive lock; allow LK106 when its size permits",
+            HazardCode::LK107 => "add values instead of removing or reordering them",
+        }
+    }
+}
+
+/// A hazard attached to a plan step: the code and what exactly is at risk.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Hazard {
+    /// The stable code.
+    pub code: HazardCode,
+    /// What is at risk, naming the object.
+    pub message: String,
+}
+
+impl Hazard {
+    /// A hazard with its message.
+    pub fn new(code: HazardCode, message: impl Into<String>) -> Self {
+        Hazard {
+            code,
+            message: message.into(),
+        }
+    }
+}
