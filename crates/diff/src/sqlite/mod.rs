@@ -59,6 +59,8 @@ impl Planner for SqlitePlanner {
         let deps = dependents::Dependents::new(from, to, changes);
         for change in changes {
             match change {
+                // `main` always exists on SQLite.
+                Change::AddSchema { name } | Change::DropSchema { name } if name == "main" => {}
                 Change::AddSchema { name } | Change::DropSchema { name } => {
                     return Err(DiffError::Unsupported(format!(
                         "SQLite has one schema, main; schema {name} cannot be created or dropped"
@@ -222,9 +224,9 @@ fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Draft>
     let t = &to.name;
     let mut out = Vec::new();
     let mut alter = |s: Step| {
+        // Creates and renames run in earlier phases, so an alter needs no edge to its table.
         let mut d = Draft::new(s, Phase::AlterTable, key(t));
         d.provides = vec![key(t)];
-        d.reads = vec![key(t)];
         out.push(d);
     };
     for c in changes {

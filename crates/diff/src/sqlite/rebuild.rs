@@ -135,7 +135,6 @@ pub fn rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> Draft {
     }
     let mut d = Draft::new(s, Phase::AlterTable, key(t));
     d.provides = vec![key(t)];
-    d.reads = vec![key(t)];
     d
 }
 

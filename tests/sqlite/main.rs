@@ -1,0 +1,9 @@
+//! End-to-end suite on real SQLite files: apply through the `schema` command path, then check
+//! the database itself.
+
+mod cli;
+mod errors;
+mod harness;
+mod names;
+mod pairs;
+mod rebuild;
