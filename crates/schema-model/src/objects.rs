@@ -10,6 +10,9 @@ pub struct View {
     /// True for a materialized view (PostgreSQL).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub materialized: bool,
+    /// Indexes of a materialized view, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<crate::Index>,
     /// The view's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -45,9 +48,12 @@ pub struct Sequence {
     pub cache: i64,
     /// Whether it wraps around.
     pub cycle: bool,
-    /// `table.column` that owns it, if any.
+    /// The column that owns it (`OWNED BY`), as schema, table and column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owned_by: Option<String>,
+    pub owned_by: Option<(String, String, String)>,
+    /// The sequence's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// An enum type with its ordered labels (PostgreSQL).
@@ -57,4 +63,41 @@ pub struct EnumType {
     pub name: String,
     /// The labels, in sort order.
     pub values: Vec<String>,
+    /// The type's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A domain: a named type with a default, nullability and checks (PostgreSQL).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Domain {
+    /// The domain's name.
+    pub name: String,
+    /// The underlying type.
+    #[serde(rename = "type")]
+    pub ty: crate::ColumnType,
+    /// False for `NOT NULL`.
+    pub nullable: bool,
+    /// The default expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// An explicit collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// Check constraints, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::Check>,
+    /// The domain's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// An installed extension (PostgreSQL); its own objects are not user objects.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Extension {
+    /// The extension's name.
+    pub name: String,
+    /// The installed version (informative; not compared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Dialect, EnumType, Sequence, Table, Trigger, View};
+use crate::{Dialect, Domain, EnumType, Extension, Sequence, Table, Trigger, View};
 
 /// Everything one connection can see: the unit that is inspected, loaded and diffed.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -31,6 +31,12 @@ pub struct Schema {
     /// Enum types, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumType>,
+    /// Domains, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// Extensions installed into this schema, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
     /// The schema's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -60,6 +66,15 @@ impl Realm {
             s.triggers.sort_by(|a, b| a.name.cmp(&b.name));
             s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
             s.enums.sort_by(|a, b| a.name.cmp(&b.name));
+            s.domains.sort_by(|a, b| a.name.cmp(&b.name));
+            s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+            for d in &mut s.domains {
+                d.checks
+                    .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+            }
+            for v in &mut s.views {
+                v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            }
             for t in &mut s.tables {
                 t.normalize();
             }

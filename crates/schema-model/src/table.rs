@@ -150,6 +150,14 @@ pub struct Identity {
     pub start: i64,
     /// The step.
     pub increment: i64,
+    /// Lowest value.
+    pub min_value: i64,
+    /// Highest value.
+    pub max_value: i64,
+    /// Values cached per session.
+    pub cache: i64,
+    /// Whether it wraps around.
+    pub cycle: bool,
 }
 
 /// A primary key.
@@ -160,6 +168,12 @@ pub struct PrimaryKey {
     pub name: Option<String>,
     /// The key columns, in key order.
     pub columns: Vec<String>,
+    /// `DEFERRABLE` and its initial mode (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Deferrable::is_default")]
+    pub deferrable: Deferrable,
+    /// The constraint's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A unique constraint.
@@ -173,6 +187,15 @@ pub struct UniqueConstraint {
     /// PostgreSQL 15 `NULLS NOT DISTINCT`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nulls_not_distinct: bool,
+    /// Non-key `INCLUDE` columns (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// `DEFERRABLE` and its initial mode (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Deferrable::is_default")]
+    pub deferrable: Deferrable,
+    /// The constraint's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// An index created on its own.
@@ -194,6 +217,9 @@ pub struct Index {
     /// Non-key `INCLUDE` columns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
+    /// A unique index's `NULLS NOT DISTINCT` (PostgreSQL 15).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
     /// The index's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -210,7 +236,11 @@ pub struct IndexPart {
     /// An explicit collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
-    /// An operator class (PostgreSQL).
+    /// `NULLS FIRST` (true) or `NULLS LAST` (false) where it differs from the default for
+    /// the direction (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nulls_first: Option<bool>,
+    /// An operator class where not the type's default (PostgreSQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opclass: Option<String>,
     /// MySQL prefix length.
@@ -252,6 +282,15 @@ pub struct ForeignKey {
     /// `DEFERRABLE` and its initial mode.
     #[serde(default, skip_serializing_if = "Deferrable::is_default")]
     pub deferrable: Deferrable,
+    /// `MATCH FULL` rather than the default `MATCH SIMPLE` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub match_full: bool,
+    /// Added `NOT VALID`: existing rows are not checked (PostgreSQL).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
+    /// The constraint's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A referential action.
@@ -329,4 +368,13 @@ pub struct Check {
     pub name: Option<String>,
     /// The boolean expression, in the database's rendering.
     pub expr: String,
+    /// Added `NOT VALID`: existing rows are not checked (PostgreSQL).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
+    /// `NO INHERIT` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_inherit: bool,
+    /// The constraint's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }

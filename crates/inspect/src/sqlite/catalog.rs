@@ -180,6 +180,7 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             table.primary_key = Some(PrimaryKey {
                 name: text.pk_name.clone(),
                 columns: cols.into_iter().map(|(_, c)| c).collect(),
+                ..Default::default()
             });
         }
     }
@@ -199,7 +200,7 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
                 table.uniques.push(UniqueConstraint {
                     name: declared.and_then(|(n, _)| n.clone()),
                     columns,
-                    nulls_not_distinct: false,
+                    ..Default::default()
                 });
             }
             "c" => {
@@ -217,6 +218,7 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
                         },
                         desc: p.desc,
                         collation: p.collation.map(|c| c.to_uppercase()),
+                        nulls_first: None,
                         opclass: None,
                         prefix: None,
                     })

