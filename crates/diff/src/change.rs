@@ -105,6 +105,7 @@ pub enum Change {
 }
 
 /// One difference inside a table.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum TableChange {

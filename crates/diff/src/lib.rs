@@ -5,6 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 mod change;
+mod dependents;
 mod differ;
 mod hazard;
 mod order;

@@ -38,6 +38,20 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
+impl Step {
+    /// A transactional step without hazards.
+    pub fn new(description: String, sql: Vec<String>, reverse: Vec<String>) -> Self {
+        Step {
+            description,
+            sql,
+            reverse,
+            irreversible: None,
+            transactional: true,
+            hazards: vec![],
+        }
+    }
+}
+
 impl Plan {
     /// True when there is nothing to do.
     pub fn is_empty(&self) -> bool {

@@ -1,7 +1,7 @@
 //! The SQLite planner: `ALTER TABLE` where SQLite allows it, the full table rebuild
 //! otherwise, with dependent views and triggers dropped first and recreated after.
 
-mod dependents;
+mod hooks;
 mod rebuild;
 mod render;
 
@@ -29,7 +29,7 @@ impl Rules for SqliteRules {
 pub struct SqlitePlanner;
 
 /// The key under which steps name a table, view or trigger for ordering.
-fn key(name: &str) -> String {
+pub(crate) fn key(name: &str) -> String {
     name.to_lowercase()
 }
 
@@ -56,7 +56,7 @@ impl Planner for SqlitePlanner {
         changes: &[Change],
     ) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
-        let deps = dependents::Dependents::new(from, to, changes);
+        let deps = crate::dependents::Dependents::new(&hooks::SqliteHooks, from, to, changes);
         for change in changes {
             match change {
                 // `main` always exists on SQLite.
@@ -191,7 +191,7 @@ fn simple_add(c: &Column, to: &Table) -> bool {
 /// Whether `ALTER TABLE DROP COLUMN` can drop `c` from `from`.
 fn simple_drop(c: &Column, from: &Table) -> bool {
     let named = |n: &String| n.eq_ignore_ascii_case(&c.name);
-    let mentioned = |text: &str| dependents::mentions(text, &c.name);
+    let mentioned = |text: &str| crate::dependents::mentions(Dialect::Sqlite, text, &c.name);
     !from
         .primary_key
         .iter()
