@@ -51,14 +51,9 @@ pub fn run_parsed(cli: Cli, out: &mut dyn Write) -> CliResult<u8> {
 
 /// Renders an error as the binary prints it: a miette report, with colours only when asked.
 pub fn render_error(err: CliError, color: bool) -> String {
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
     let mut s = String::new();
     let report = miette::Report::new(err);
-    let _ =
-        miette::GraphicalReportHandler::new_themed(theme).render_report(&mut s, report.as_ref());
+    let _ = miette::GraphicalReportHandler::new_themed(theme).render_report(&mut s, report.as_ref());
     s
 }

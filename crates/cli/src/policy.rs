@@ -21,17 +21,11 @@ impl Policy {
             .map(|s| {
                 HazardCode::parse(s).ok_or_else(|| {
                     let known: Vec<&str> = HazardCode::ALL.iter().map(|c| c.id()).collect();
-                    CliError::Usage(format!(
-                        "unknown hazard code {s:?} in --allow; known codes: {}",
-                        known.join(", ")
-                    ))
+                    CliError::Usage(format!("unknown hazard code {s:?} in --allow; known codes: {}", known.join(", ")))
                 })
             })
             .collect::<CliResult<Vec<_>>>()?;
-        Ok(Policy {
-            destructive: args.allow_destructive,
-            codes,
-        })
+        Ok(Policy { destructive: args.allow_destructive, codes })
     }
 
     fn allows(&self, code: HazardCode) -> bool {
@@ -49,12 +43,8 @@ impl Policy {
         if refused.is_empty() {
             return Ok(());
         }
-        let mut codes: Vec<&str> = plan
-            .hazards()
-            .iter()
-            .filter(|(_, h)| !self.allows(h.code))
-            .map(|(_, h)| h.code.id())
-            .collect();
+        let mut codes: Vec<&str> =
+            plan.hazards().iter().filter(|(_, h)| !self.allows(h.code)).map(|(_, h)| h.code.id()).collect();
         codes.sort();
         codes.dedup();
         let destructive = codes.iter().any(|c| c.starts_with("DS"));

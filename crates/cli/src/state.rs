@@ -14,19 +14,11 @@ pub async fn open(url: &str, create: bool) -> CliResult<Box<dyn Driver>> {
 
 /// The dialect a set of sources implies, if one of them is a URL.
 pub fn dialect_of(args: &[String]) -> Option<Dialect> {
-    args.iter()
-        .find(|a| schema_inspect::is_url(a))
-        .and_then(|a| DbUrl::parse(a).ok())
-        .map(|u| u.dialect)
+    args.iter().find(|a| schema_inspect::is_url(a)).and_then(|a| DbUrl::parse(a).ok()).map(|u| u.dialect)
 }
 
 /// Loads a state given as SOURCE arguments, in `dialect`.
-pub async fn load(
-    args: &[String],
-    dialect: Dialect,
-    dev_url: Option<&str>,
-    scope: &Scope,
-) -> CliResult<Realm> {
+pub async fn load(args: &[String], dialect: Dialect, dev_url: Option<&str>, scope: &Scope) -> CliResult<Realm> {
     let dev = dev_url.map(DbUrl::parse).transpose()?;
     let realm = match expand_sources(args)? {
         Source::Url(url) => {
@@ -36,10 +28,7 @@ pub async fn load(
                     url.dialect
                 )));
             }
-            connect(&url, ConnectOptions::default())
-                .await?
-                .inspect()
-                .await?
+            connect(&url, ConnectOptions::default()).await?.inspect().await?
         }
         Source::Files(files) => schema_inspect::load_sql(dialect, &files, dev.as_ref()).await?,
     };
@@ -51,10 +40,7 @@ pub fn filter(mut realm: Realm, scope: &Scope) -> CliResult<Realm> {
     let patterns = scope
         .exclude
         .iter()
-        .map(|g| {
-            glob::Pattern::new(g)
-                .map_err(|e| CliError::Usage(format!("bad --exclude pattern {g:?}: {e}")))
-        })
+        .map(|g| glob::Pattern::new(g).map_err(|e| CliError::Usage(format!("bad --exclude pattern {g:?}: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
     if !scope.schemas.is_empty() {
         realm.schemas.retain(|s| scope.schemas.contains(&s.name));
@@ -63,8 +49,7 @@ pub fn filter(mut realm: Realm, scope: &Scope) -> CliResult<Realm> {
     for s in &mut realm.schemas {
         s.tables.retain(|t| !excluded(&t.name));
         s.views.retain(|v| !excluded(&v.name));
-        s.triggers
-            .retain(|t| !excluded(&t.name) && !excluded(&t.table));
+        s.triggers.retain(|t| !excluded(&t.name) && !excluded(&t.table));
     }
     Ok(realm)
 }

@@ -1,8 +1,8 @@
 //! The closed set of changes between two models; the planner renders each into steps.
 
 use schema_model::{
-    Check, Column, ForeignKey, Index, PrimaryKey, Table, TableOptions, Trigger, UniqueConstraint,
-    View,
+    Check, Column, Domain, EnumType, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table, TableOptions, Trigger,
+    UniqueConstraint, View,
 };
 use serde::Serialize;
 
@@ -21,6 +21,98 @@ pub enum Change {
     DropSchema {
         /// Its name.
         name: String,
+    },
+    /// A schema's comment changes.
+    SetSchemaComment {
+        /// The schema.
+        name: String,
+        /// As it is now.
+        from: Option<String>,
+        /// As desired.
+        to: Option<String>,
+    },
+    /// An extension to install.
+    AddExtension {
+        /// The schema it goes into.
+        schema: String,
+        /// The extension.
+        extension: Extension,
+    },
+    /// An extension to remove.
+    DropExtension {
+        /// Its schema.
+        schema: String,
+        /// The extension.
+        extension: Extension,
+    },
+    /// An enum type to create.
+    AddEnum {
+        /// The schema.
+        schema: String,
+        /// The type.
+        enum_type: EnumType,
+    },
+    /// An enum type to drop.
+    DropEnum {
+        /// The schema.
+        schema: String,
+        /// The type as it is now.
+        enum_type: EnumType,
+    },
+    /// An enum type whose labels or comment change.
+    ModifyEnum {
+        /// The schema.
+        schema: String,
+        /// As it is now.
+        from: EnumType,
+        /// As desired.
+        to: EnumType,
+    },
+    /// A domain to create.
+    AddDomain {
+        /// The schema.
+        schema: String,
+        /// The domain.
+        domain: Domain,
+    },
+    /// A domain to drop.
+    DropDomain {
+        /// The schema.
+        schema: String,
+        /// The domain as it is now.
+        domain: Domain,
+    },
+    /// A domain whose definition changes.
+    ModifyDomain {
+        /// The schema.
+        schema: String,
+        /// As it is now.
+        from: Domain,
+        /// As desired.
+        to: Domain,
+    },
+    /// A sequence to create.
+    AddSequence {
+        /// The schema.
+        schema: String,
+        /// The sequence.
+        sequence: Sequence,
+    },
+    /// A sequence to drop.
+    DropSequence {
+        /// The schema.
+        schema: String,
+        /// The sequence as it is now.
+        sequence: Sequence,
+    },
+    /// A sequence whose options change (its current value is kept).
+    ModifySequence {
+        /// The schema.
+        schema: String,
+        /// As it is now.
+        from: Sequence,
+        /// As desired.
+        to: Sequence,
     },
     /// A table to create.
     AddTable {
@@ -70,7 +162,16 @@ pub enum Change {
         /// The view as it is now.
         view: View,
     },
-    /// A view whose definition changes.
+    /// A view whose comment or (materialized) indexes change, but not its query.
+    AlterView {
+        /// The schema.
+        schema: String,
+        /// As it is now.
+        from: View,
+        /// As desired.
+        to: View,
+    },
+    /// A view whose definition changes: dropped and created again.
     ModifyView {
         /// The schema.
         schema: String,
@@ -186,6 +287,13 @@ pub enum TableChange {
     DropCheck {
         /// The check.
         check: Check,
+    },
+    /// The table's comment changes.
+    SetComment {
+        /// As it is now.
+        from: Option<String>,
+        /// As desired.
+        to: Option<String>,
     },
     /// Storage options change.
     SetOptions {

@@ -94,12 +94,7 @@ pub struct Dependents<'h> {
 
 impl<'h> Dependents<'h> {
     /// Works out which views and triggers to drop and create for `changes`.
-    pub fn new(
-        hooks: &'h dyn DependentHooks,
-        from: &Realm,
-        to: &Realm,
-        changes: &[Change],
-    ) -> Self {
+    pub fn new(hooks: &'h dyn DependentHooks, from: &Realm, to: &Realm, changes: &[Change]) -> Self {
         let d = hooks.dialect();
         let mut disturbed: HashSet<String> = HashSet::new();
         let mut drops = BTreeMap::new();
@@ -108,16 +103,11 @@ impl<'h> Dependents<'h> {
         for c in changes {
             disturbed.extend(hooks.disturbed(c));
             let (gone, new): (Option<Object>, Option<Object>) = match c {
-                Change::AddView { schema, view } => {
-                    (None, Some(Object::View(schema.clone(), view.clone())))
+                Change::AddView { schema, view } => (None, Some(Object::View(schema.clone(), view.clone()))),
+                Change::DropView { schema, view } => (Some(Object::View(schema.clone(), view.clone())), None),
+                Change::ModifyView { schema, from, to } => {
+                    (Some(Object::View(schema.clone(), from.clone())), Some(Object::View(schema.clone(), to.clone())))
                 }
-                Change::DropView { schema, view } => {
-                    (Some(Object::View(schema.clone(), view.clone())), None)
-                }
-                Change::ModifyView { schema, from, to } => (
-                    Some(Object::View(schema.clone(), from.clone())),
-                    Some(Object::View(schema.clone(), to.clone())),
-                ),
                 Change::AddTrigger { schema, trigger } => {
                     (None, Some(Object::Trigger(schema.clone(), trigger.clone())))
                 }
@@ -148,11 +138,7 @@ impl<'h> Dependents<'h> {
                 s.views
                     .iter()
                     .map(|v| Object::View(s.name.clone(), v.clone()))
-                    .chain(
-                        s.triggers
-                            .iter()
-                            .map(|t| Object::Trigger(s.name.clone(), t.clone())),
-                    )
+                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), t.clone())))
             })
             .map(|o| {
                 let w = words(d, o.definition());
@@ -186,11 +172,7 @@ impl<'h> Dependents<'h> {
                 s.views
                     .iter()
                     .map(|v| Object::View(s.name.clone(), v.clone()))
-                    .chain(
-                        s.triggers
-                            .iter()
-                            .map(|t| Object::Trigger(s.name.clone(), t.clone())),
-                    )
+                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), t.clone())))
             })
             .map(|o| (slot(&o), o))
             .collect();
@@ -203,12 +185,7 @@ impl<'h> Dependents<'h> {
         }
         let mut known: HashMap<String, Vec<String>> = HashMap::new();
         for s in from.schemas.iter().chain(&to.schemas) {
-            for n in s
-                .tables
-                .iter()
-                .map(|t| t.name.as_str())
-                .chain(s.views.iter().map(|v| v.name.as_str()))
-            {
+            for n in s.tables.iter().map(|t| t.name.as_str()).chain(s.views.iter().map(|v| v.name.as_str())) {
                 let keys = known.entry(name_key(d, n)).or_default();
                 let k = hooks.key(&s.name, n);
                 if !keys.contains(&k) {
@@ -216,12 +193,7 @@ impl<'h> Dependents<'h> {
                 }
             }
         }
-        Dependents {
-            hooks,
-            drops,
-            creates,
-            known,
-        }
+        Dependents { hooks, drops, creates, known }
     }
 
     /// The drop and create drafts.
@@ -246,18 +218,10 @@ impl<'h> Dependents<'h> {
                 Object::View(s, v) => ("view", h.drop_view(s, v), h.create_view(s, v)),
                 Object::Trigger(s, t) => ("trigger", h.drop_trigger(s, t), h.create_trigger(s, t)),
             };
-            let step = Step::new(
-                format!("drop {kind} {}", h.display(o.schema(), o.name())),
-                sql,
-                reverse,
-            );
+            let step = Step::new(format!("drop {kind} {}", h.display(o.schema(), o.name())), sql, reverse);
             let mut dr = Draft::new(
                 step,
-                if o.is_trigger() {
-                    Phase::DropTrigger
-                } else {
-                    Phase::DropView
-                },
+                if o.is_trigger() { Phase::DropTrigger } else { Phase::DropView },
                 h.key(o.schema(), o.name()),
             );
             dr.removes = vec![h.key(o.schema(), o.name())];
@@ -269,18 +233,10 @@ impl<'h> Dependents<'h> {
                 Object::View(s, v) => ("view", h.create_view(s, v), h.drop_view(s, v)),
                 Object::Trigger(s, t) => ("trigger", h.create_trigger(s, t), h.drop_trigger(s, t)),
             };
-            let step = Step::new(
-                format!("create {kind} {}", h.display(o.schema(), o.name())),
-                sql,
-                reverse,
-            );
+            let step = Step::new(format!("create {kind} {}", h.display(o.schema(), o.name())), sql, reverse);
             let mut dr = Draft::new(
                 step,
-                if o.is_trigger() {
-                    Phase::CreateTrigger
-                } else {
-                    Phase::CreateView
-                },
+                if o.is_trigger() { Phase::CreateTrigger } else { Phase::CreateView },
                 h.key(o.schema(), o.name()),
             );
             dr.provides = vec![h.key(o.schema(), o.name())];

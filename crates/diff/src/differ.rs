@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use schema_model::{Realm, Schema, Table};
+use schema_model::{Realm, Schema, Table, View};
 
 use crate::change::{Change, TableChange};
 use crate::rules::Rules;
@@ -13,64 +13,47 @@ use crate::DiffError;
 /// Computes the changes that turn `from` into `to`.
 pub fn diff(rules: &dyn Rules, from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
     let mut out = Vec::new();
-    let from_by: HashMap<&str, &Schema> =
-        from.schemas.iter().map(|s| (s.name.as_str(), s)).collect();
+    let from_by: HashMap<&str, &Schema> = from.schemas.iter().map(|s| (s.name.as_str(), s)).collect();
     let to_names: HashMap<&str, ()> = to.schemas.iter().map(|s| (s.name.as_str(), ())).collect();
     let empty = Schema::default();
     for s in &to.schemas {
         let current = match from_by.get(s.name.as_str()) {
             Some(c) => c,
             None => {
-                out.push(Change::AddSchema {
-                    name: s.name.clone(),
-                });
+                out.push(Change::AddSchema { name: s.name.clone() });
                 &empty
             }
         };
+        if current.comment != s.comment {
+            out.push(Change::SetSchemaComment {
+                name: s.name.clone(),
+                from: current.comment.clone(),
+                to: s.comment.clone(),
+            });
+        }
         diff_schema(rules, current, s, &mut out)?;
     }
     for s in &from.schemas {
         if !to_names.contains_key(s.name.as_str()) {
-            let gone = Schema {
-                name: s.name.clone(),
-                ..Default::default()
-            };
+            let gone = Schema { name: s.name.clone(), ..Default::default() };
             diff_schema(rules, s, &gone, &mut out)?;
-            out.push(Change::DropSchema {
-                name: s.name.clone(),
-            });
+            out.push(Change::DropSchema { name: s.name.clone() });
         }
     }
     Ok(out)
 }
 
-fn diff_schema(
-    rules: &dyn Rules,
-    from: &Schema,
-    to: &Schema,
-    out: &mut Vec<Change>,
-) -> Result<(), DiffError> {
+fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Result<(), DiffError> {
     let schema = to.name.clone();
-    let current: HashMap<String, &Table> = from
-        .tables
-        .iter()
-        .map(|t| (rules.name_key(&t.name), t))
-        .collect();
-    let desired: HashMap<String, &Table> = to
-        .tables
-        .iter()
-        .map(|t| (rules.name_key(&t.name), t))
-        .collect();
+    let current: HashMap<String, &Table> = from.tables.iter().map(|t| (rules.name_key(&t.name), t)).collect();
+    let desired: HashMap<String, &Table> = to.tables.iter().map(|t| (rules.name_key(&t.name), t)).collect();
     let mut matched: HashMap<String, ()> = HashMap::new();
     for t in &to.tables {
         let key = rules.name_key(&t.name);
         if let Some(cur) = current.get(&key) {
             if let Some(old) = &t.renamed_from {
                 let old_key = rules.name_key(old);
-                if old_key != key
-                    && current.contains_key(&old_key)
-                    && !desired.contains_key(&old_key)
-                {
+                if old_key != key && current.contains_key(&old_key) && !desired.contains_key(&old_key) {
                     return Err(DiffError::RenameConflict(format!(
                         "table {} is declared renamed from {old}, but both {old} and {} exist",
                         t.name, t.name
@@ -83,60 +66,97 @@ fn diff_schema(
         }
         let renamed = t.renamed_from.as_ref().and_then(|old| {
             let k = rules.name_key(old);
-            (!desired.contains_key(&k))
-                .then(|| current.get(&k).map(|c| (k, *c)))
-                .flatten()
+            (!desired.contains_key(&k)).then(|| current.get(&k).map(|c| (k, *c))).flatten()
         });
         match renamed {
             Some((old_key, cur)) => {
                 matched.insert(old_key, ());
-                out.push(Change::RenameTable {
-                    schema: schema.clone(),
-                    from: cur.name.clone(),
-                    to: t.name.clone(),
-                });
+                out.push(Change::RenameTable { schema: schema.clone(), from: cur.name.clone(), to: t.name.clone() });
                 let mut moved = cur.clone();
                 moved.name = t.name.clone();
                 diff_table(rules, &schema, &moved, t, out)?;
             }
-            None => out.push(Change::AddTable {
-                schema: schema.clone(),
-                table: t.clone(),
-            }),
+            None => out.push(Change::AddTable { schema: schema.clone(), table: t.clone() }),
         }
     }
     for t in &from.tables {
         if !matched.contains_key(&rules.name_key(&t.name)) {
-            out.push(Change::DropTable {
-                schema: schema.clone(),
-                table: t.clone(),
-            });
+            out.push(Change::DropTable { schema: schema.clone(), table: t.clone() });
         }
     }
+    let same_query =
+        |a: &View, b: &View| rules.expr_eq(&a.definition, &b.definition) && a.materialized == b.materialized;
+    let same_rest = |a: &View, b: &View| {
+        a.comment == b.comment
+            && a.indexes.len() == b.indexes.len()
+            && a.indexes.iter().zip(&b.indexes).all(|(x, y)| rules.name_eq(&x.name, &y.name) && rules.index_eq(x, y))
+    };
     diff_named(
         rules,
         &from.views,
         &to.views,
         |v| &v.name,
-        |a, b| {
-            rules.expr_eq(&a.definition, &b.definition)
-                && a.materialized == b.materialized
-                && a.comment == b.comment
-        },
+        |a, b| same_query(a, b) && same_rest(a, b),
         |c| match c {
-            Pair::Add(v) => Change::AddView {
-                schema: schema.clone(),
-                view: v.clone(),
-            },
-            Pair::Drop(v) => Change::DropView {
-                schema: schema.clone(),
-                view: v.clone(),
-            },
-            Pair::Modify(a, b) => Change::ModifyView {
-                schema: schema.clone(),
-                from: a.clone(),
-                to: b.clone(),
-            },
+            Pair::Add(v) => Change::AddView { schema: schema.clone(), view: v.clone() },
+            Pair::Drop(v) => Change::DropView { schema: schema.clone(), view: v.clone() },
+            Pair::Modify(a, b) if same_query(a, b) => {
+                Change::AlterView { schema: schema.clone(), from: a.clone(), to: b.clone() }
+            }
+            Pair::Modify(a, b) => Change::ModifyView { schema: schema.clone(), from: a.clone(), to: b.clone() },
+        },
+        out,
+    );
+    diff_named(
+        rules,
+        &from.extensions,
+        &to.extensions,
+        |e| &e.name,
+        |_, _| true,
+        |c| match c {
+            Pair::Add(e) => Change::AddExtension { schema: schema.clone(), extension: e.clone() },
+            Pair::Drop(e) | Pair::Modify(e, _) => {
+                Change::DropExtension { schema: schema.clone(), extension: e.clone() }
+            }
+        },
+        out,
+    );
+    diff_named(
+        rules,
+        &from.enums,
+        &to.enums,
+        |e| &e.name,
+        |a, b| a == b,
+        |c| match c {
+            Pair::Add(e) => Change::AddEnum { schema: schema.clone(), enum_type: e.clone() },
+            Pair::Drop(e) => Change::DropEnum { schema: schema.clone(), enum_type: e.clone() },
+            Pair::Modify(a, b) => Change::ModifyEnum { schema: schema.clone(), from: a.clone(), to: b.clone() },
+        },
+        out,
+    );
+    diff_named(
+        rules,
+        &from.domains,
+        &to.domains,
+        |d| &d.name,
+        |a, b| a == b,
+        |c| match c {
+            Pair::Add(d) => Change::AddDomain { schema: schema.clone(), domain: d.clone() },
+            Pair::Drop(d) => Change::DropDomain { schema: schema.clone(), domain: d.clone() },
+            Pair::Modify(a, b) => Change::ModifyDomain { schema: schema.clone(), from: a.clone(), to: b.clone() },
+        },
+        out,
+    );
+    diff_named(
+        rules,
+        &from.sequences,
+        &to.sequences,
+        |q| &q.name,
+        |a, b| a == b,
+        |c| match c {
+            Pair::Add(q) => Change::AddSequence { schema: schema.clone(), sequence: q.clone() },
+            Pair::Drop(q) => Change::DropSequence { schema: schema.clone(), sequence: q.clone() },
+            Pair::Modify(a, b) => Change::ModifySequence { schema: schema.clone(), from: a.clone(), to: b.clone() },
         },
         out,
     );
@@ -147,19 +167,9 @@ fn diff_schema(
         |t| &t.name,
         |a, b| rules.name_eq(&a.table, &b.table) && rules.expr_eq(&a.definition, &b.definition),
         |c| match c {
-            Pair::Add(t) => Change::AddTrigger {
-                schema: schema.clone(),
-                trigger: t.clone(),
-            },
-            Pair::Drop(t) => Change::DropTrigger {
-                schema: schema.clone(),
-                trigger: t.clone(),
-            },
-            Pair::Modify(a, b) => Change::ModifyTrigger {
-                schema: schema.clone(),
-                from: a.clone(),
-                to: b.clone(),
-            },
+            Pair::Add(t) => Change::AddTrigger { schema: schema.clone(), trigger: t.clone() },
+            Pair::Drop(t) => Change::DropTrigger { schema: schema.clone(), trigger: t.clone() },
+            Pair::Modify(a, b) => Change::ModifyTrigger { schema: schema.clone(), from: a.clone(), to: b.clone() },
         },
         out,
     );
@@ -229,16 +239,9 @@ fn diff_table(
     out: &mut Vec<Change>,
 ) -> Result<(), DiffError> {
     let mut changes = Vec::new();
-    let current: HashMap<String, &schema_model::Column> = from
-        .columns
-        .iter()
-        .map(|c| (rules.name_key(&c.name), c))
-        .collect();
-    let desired: HashMap<String, ()> = to
-        .columns
-        .iter()
-        .map(|c| (rules.name_key(&c.name), ()))
-        .collect();
+    let current: HashMap<String, &schema_model::Column> =
+        from.columns.iter().map(|c| (rules.name_key(&c.name), c)).collect();
+    let desired: HashMap<String, ()> = to.columns.iter().map(|c| (rules.name_key(&c.name), ())).collect();
     let mut matched: HashMap<String, ()> = HashMap::new();
     // Constraints and indexes name columns; compare them under the desired names.
     let mut renamed_from = from.clone();
@@ -263,10 +266,7 @@ fn diff_table(
                     return None;
                 }
                 current.get(&k).map(|cur| {
-                    changes.push(TableChange::RenameColumn {
-                        from: cur.name.clone(),
-                        to: c.name.clone(),
-                    });
+                    changes.push(TableChange::RenameColumn { from: cur.name.clone(), to: c.name.clone() });
                     rename_column_refs(&mut renamed_from, &cur.name, &c.name, rules);
                     *cur
                 })
@@ -278,10 +278,7 @@ fn diff_table(
                 if !rules.column_eq(cur, c) {
                     let mut renamed = cur.clone();
                     renamed.name = c.name.clone();
-                    changes.push(TableChange::ModifyColumn {
-                        from: renamed,
-                        to: c.clone(),
-                    });
+                    changes.push(TableChange::ModifyColumn { from: renamed, to: c.clone() });
                 }
             }
             None => changes.push(TableChange::AddColumn { column: c.clone() }),
@@ -296,16 +293,12 @@ fn diff_table(
     let pk_same = match (&f.primary_key, &to.primary_key) {
         (None, None) => true,
         (Some(a), Some(b)) => {
-            rules.names_eq(&a.columns, &b.columns)
-                && rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
+            rules.names_eq(&a.columns, &b.columns) && rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
         }
         _ => false,
     };
     if !pk_same {
-        changes.push(TableChange::SetPrimaryKey {
-            from: f.primary_key.clone(),
-            to: to.primary_key.clone(),
-        });
+        changes.push(TableChange::SetPrimaryKey { from: f.primary_key.clone(), to: to.primary_key.clone() });
     }
     diff_set(
         &f.uniques,
@@ -339,26 +332,18 @@ fn diff_table(
     diff_set(
         &f.checks,
         &to.checks,
-        |a, b| {
-            rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
-                && rules.expr_eq(&a.expr, &b.expr)
-        },
+        |a, b| rules.opt_name_eq(a.name.as_deref(), b.name.as_deref()) && rules.expr_eq(&a.expr, &b.expr),
         |check| TableChange::AddCheck { check },
         |check| TableChange::DropCheck { check },
         &mut changes,
     );
-    let idx: HashMap<String, &schema_model::Index> = f
-        .indexes
-        .iter()
-        .map(|i| (rules.name_key(&i.name), i))
-        .collect();
+    let idx: HashMap<String, &schema_model::Index> = f.indexes.iter().map(|i| (rules.name_key(&i.name), i)).collect();
     for i in &to.indexes {
         match idx.get(&rules.name_key(&i.name)) {
             None => changes.push(TableChange::AddIndex { index: i.clone() }),
-            Some(cur) if !rules.index_eq(cur, i) => changes.push(TableChange::ModifyIndex {
-                from: (*cur).clone(),
-                to: i.clone(),
-            }),
+            Some(cur) if !rules.index_eq(cur, i) => {
+                changes.push(TableChange::ModifyIndex { from: (*cur).clone(), to: i.clone() })
+            }
             Some(_) => {}
         }
     }
@@ -367,19 +352,14 @@ fn diff_table(
             changes.push(TableChange::DropIndex { index: i.clone() });
         }
     }
+    if f.comment != to.comment {
+        changes.push(TableChange::SetComment { from: f.comment.clone(), to: to.comment.clone() });
+    }
     if f.options != to.options {
-        changes.push(TableChange::SetOptions {
-            from: f.options.clone(),
-            to: to.options.clone(),
-        });
+        changes.push(TableChange::SetOptions { from: f.options.clone(), to: to.options.clone() });
     }
     if !changes.is_empty() {
-        out.push(Change::ModifyTable {
-            schema: schema.to_string(),
-            from: from.clone(),
-            to: to.clone(),
-            changes,
-        });
+        out.push(Change::ModifyTable { schema: schema.to_string(), from: from.clone(), to: to.clone(), changes });
     }
     Ok(())
 }

@@ -88,17 +88,12 @@ impl HazardCode {
 
     /// Parses an id such as `DS102` (case-insensitive).
     pub fn parse(s: &str) -> Option<Self> {
-        HazardCode::ALL
-            .into_iter()
-            .find(|c| c.id().eq_ignore_ascii_case(s.trim()))
+        HazardCode::ALL.into_iter().find(|c| c.id().eq_ignore_ascii_case(s.trim()))
     }
 
     /// Destructive codes are the ones `--allow-destructive` allows.
     pub fn is_destructive(self) -> bool {
-        matches!(
-            self,
-            HazardCode::DS101 | HazardCode::DS102 | HazardCode::DS103 | HazardCode::DS104
-        )
+        matches!(self, HazardCode::DS101 | HazardCode::DS102 | HazardCode::DS103 | HazardCode::DS104)
     }
 
     /// What to do instead, shown under the hazard.
@@ -138,9 +133,6 @@ pub struct Hazard {
 impl Hazard {
     /// A hazard with its message.
     pub fn new(code: HazardCode, message: impl Into<String>) -> Self {
-        Hazard {
-            code,
-            message: message.into(),
-        }
+        Hazard { code, message: message.into() }
     }
 }

@@ -10,6 +10,7 @@ mod differ;
 mod hazard;
 mod order;
 mod plan;
+pub mod postgres;
 mod rules;
 pub mod sqlite;
 
@@ -44,17 +45,15 @@ pub trait Planner {
     /// How the dialect compares spellings.
     fn rules(&self) -> &dyn Rules;
     /// Unordered steps with their dependencies.
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change])
-        -> Result<Vec<Draft>, DiffError>;
+    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change]) -> Result<Vec<Draft>, DiffError>;
 }
 
 /// The planner of `dialect`.
 pub fn planner_for(dialect: Dialect) -> Result<&'static dyn Planner, DiffError> {
     match dialect {
         Dialect::Sqlite => Ok(&sqlite::SqlitePlanner),
-        other => Err(DiffError::Unsupported(format!(
-            "planning for {other} is not built yet"
-        ))),
+        Dialect::Postgres => Ok(&postgres::PostgresPlanner),
+        other => Err(DiffError::Unsupported(format!("planning for {other} is not built yet"))),
     }
 }
 
@@ -89,17 +88,26 @@ pub fn describe_change(c: &Change) -> String {
     match c {
         Change::AddSchema { name } => format!("schema {name} is missing"),
         Change::DropSchema { name } => format!("schema {name} is not desired"),
+        Change::SetSchemaComment { name, .. } => format!("schema {name} has another comment"),
+        Change::AddExtension { extension, .. } => format!("extension {} is missing", extension.name),
+        Change::DropExtension { extension, .. } => format!("extension {} is not desired", extension.name),
+        Change::AddEnum { enum_type, .. } => format!("type {} is missing", enum_type.name),
+        Change::DropEnum { enum_type, .. } => format!("type {} is not desired", enum_type.name),
+        Change::ModifyEnum { to, .. } => format!("type {} has other labels: {:?}", to.name, to.values),
+        Change::AddDomain { domain, .. } => format!("domain {} is missing", domain.name),
+        Change::DropDomain { domain, .. } => format!("domain {} is not desired", domain.name),
+        Change::ModifyDomain { to, .. } => format!("domain {} differs", to.name),
+        Change::AddSequence { sequence, .. } => format!("sequence {} is missing", sequence.name),
+        Change::DropSequence { sequence, .. } => format!("sequence {} is not desired", sequence.name),
+        Change::ModifySequence { to, .. } => format!("sequence {} differs", to.name),
+        Change::AlterView { to, .. } => format!("view {} has another comment or other indexes", to.name),
         Change::AddTable { table, .. } => format!("table {} is missing", table.name),
         Change::DropTable { table, .. } => format!("table {} is not desired", table.name),
         Change::RenameTable { from, to, .. } => format!("table {from} should be named {to}"),
         Change::ModifyTable { to, changes, .. } => format!(
             "table {} differs: {}",
             to.name,
-            changes
-                .iter()
-                .map(describe_table_change)
-                .collect::<Vec<_>>()
-                .join("; ")
+            changes.iter().map(describe_table_change).collect::<Vec<_>>().join("; ")
         ),
         Change::AddView { view, .. } => format!("view {} is missing", view.name),
         Change::DropView { view, .. } => format!("view {} is not desired", view.name),
@@ -137,5 +145,6 @@ fn describe_table_change(c: &TableChange) -> String {
         TableChange::AddCheck { check } => format!("check ({}) missing", check.expr),
         TableChange::DropCheck { check } => format!("check ({}) not desired", check.expr),
         TableChange::SetOptions { .. } => "table options differ".into(),
+        TableChange::SetComment { .. } => "comment differs".into(),
     }
 }

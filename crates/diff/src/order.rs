@@ -26,6 +26,14 @@ pub enum Phase {
     DropIndex,
     /// Create schemas.
     CreateSchema,
+    /// Install extensions.
+    CreateExtension,
+    /// Create enum types and domains.
+    CreateType,
+    /// Change enum types and domains.
+    AlterType,
+    /// Create sequences.
+    CreateSequence,
     /// Rename tables.
     RenameTable,
     /// Create tables.
@@ -34,6 +42,10 @@ pub enum Phase {
     AlterTable,
     /// Drop tables.
     DropTable,
+    /// Drop sequences.
+    DropSequence,
+    /// Drop types and domains.
+    DropType,
     /// Create indexes.
     CreateIndex,
     /// Add foreign keys.
@@ -42,6 +54,8 @@ pub enum Phase {
     CreateView,
     /// Create triggers.
     CreateTrigger,
+    /// Remove extensions.
+    DropExtension,
     /// Drop schemas.
     DropSchema,
 }
@@ -88,19 +102,11 @@ pub fn order(drafts: Vec<Draft>) -> Result<Vec<Step>, DiffError> {
     let mut providers: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut removers: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, d) in drafts.iter().enumerate() {
-        d.provides
-            .iter()
-            .for_each(|k| providers.entry(k).or_default().push(i));
-        d.removes
-            .iter()
-            .for_each(|k| removers.entry(k).or_default().push(i));
+        d.provides.iter().for_each(|k| providers.entry(k).or_default().push(i));
+        d.removes.iter().for_each(|k| removers.entry(k).or_default().push(i));
     }
     for (i, d) in drafts.iter().enumerate() {
-        let reads = d
-            .reads
-            .iter()
-            .map(|k| (k, false))
-            .chain(d.soft_reads.iter().map(|k| (k, true)));
+        let reads = d.reads.iter().map(|k| (k, false)).chain(d.soft_reads.iter().map(|k| (k, true)));
         for (key, soft) in reads {
             for &p in providers.get(key.as_str()).into_iter().flatten() {
                 if p != i && drafts[p].phase <= d.phase {
@@ -117,31 +123,20 @@ pub fn order(drafts: Vec<Draft>) -> Result<Vec<Step>, DiffError> {
         }
     }
     let key = |i: usize| Reverse((drafts[i].phase, drafts[i].object.clone(), i));
-    let mut indegree: Vec<usize> = nodes
-        .iter()
-        .map(|&n| graph.edges_directed(n, Direction::Incoming).count())
-        .collect();
-    let mut ready: BinaryHeap<_> = (0..drafts.len())
-        .filter(|&i| indegree[i] == 0)
-        .map(key)
-        .collect();
+    let mut indegree: Vec<usize> =
+        nodes.iter().map(|&n| graph.edges_directed(n, Direction::Incoming).count()).collect();
+    let mut ready: BinaryHeap<_> = (0..drafts.len()).filter(|&i| indegree[i] == 0).map(key).collect();
     let mut order = Vec::with_capacity(drafts.len());
     let mut done = vec![false; drafts.len()];
     while order.len() < drafts.len() {
         let Some(Reverse((_, _, i))) = ready.pop() else {
             // A cycle: give up the soft edges into the first blocked step that has only those.
-            let stuck = (0..drafts.len())
-                .filter(|&i| !done[i])
-                .min_by_key(|&i| key(i).0.clone());
+            let stuck = (0..drafts.len()).filter(|&i| !done[i]).min_by_key(|&i| key(i).0.clone());
             let Some(i) = stuck.filter(|&i| {
-                graph
-                    .edges_directed(nodes[i], Direction::Incoming)
-                    .all(|e| *e.weight() || done[graph[e.source()]])
+                graph.edges_directed(nodes[i], Direction::Incoming).all(|e| *e.weight() || done[graph[e.source()]])
             }) else {
-                let names: Vec<&str> = (0..drafts.len())
-                    .filter(|&i| !done[i])
-                    .map(|i| drafts[i].step.description.as_str())
-                    .collect();
+                let names: Vec<&str> =
+                    (0..drafts.len()).filter(|&i| !done[i]).map(|i| drafts[i].step.description.as_str()).collect();
                 return Err(DiffError::Cycle(names.join(", ")));
             };
             indegree[i] = 0;
@@ -164,10 +159,7 @@ pub fn order(drafts: Vec<Draft>) -> Result<Vec<Step>, DiffError> {
         }
     }
     let mut slots: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
-    Ok(order
-        .into_iter()
-        .filter_map(|i| slots[i].take().map(|d| d.step))
-        .collect())
+    Ok(order.into_iter().filter_map(|i| slots[i].take().map(|d| d.step)).collect())
 }
 
 #[cfg(test)]
@@ -197,10 +189,7 @@ mod tests {
         let mut v1 = Draft::new(step("create view b"), Phase::CreateView, "b");
         v1.provides = vec!["b".into()];
         let t = Draft::new(step("create table z"), Phase::CreateTable, "z");
-        assert_eq!(
-            names(order(vec![v2, v1, t]).unwrap()),
-            ["create table z", "create view b", "create view a"]
-        );
+        assert_eq!(names(order(vec![v2, v1, t]).unwrap()), ["create table z", "create view b", "create view a"]);
     }
 
     #[test]
@@ -210,10 +199,7 @@ mod tests {
         let mut v = Draft::new(step("drop view top"), Phase::DropView, "top");
         v.removes = vec!["top".into()];
         v.reads = vec!["base".into()];
-        assert_eq!(
-            names(order(vec![t, v]).unwrap()),
-            ["drop view top", "drop view base"]
-        );
+        assert_eq!(names(order(vec![t, v]).unwrap()), ["drop view top", "drop view base"]);
     }
 
     #[test]
@@ -224,10 +210,7 @@ mod tests {
         let mut b = Draft::new(step("create table b"), Phase::CreateTable, "b");
         b.provides = vec!["b".into()];
         b.soft_reads = vec!["a".into()];
-        assert_eq!(
-            names(order(vec![b, a]).unwrap()),
-            ["create table a", "create table b"]
-        );
+        assert_eq!(names(order(vec![b, a]).unwrap()), ["create table a", "create table b"]);
     }
 
     #[test]

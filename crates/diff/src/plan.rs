@@ -41,14 +41,7 @@ pub struct Plan {
 impl Step {
     /// A transactional step without hazards.
     pub fn new(description: String, sql: Vec<String>, reverse: Vec<String>) -> Self {
-        Step {
-            description,
-            sql,
-            reverse,
-            irreversible: None,
-            transactional: true,
-            hazards: vec![],
-        }
+        Step { description, sql, reverse, irreversible: None, transactional: true, hazards: vec![] }
     }
 }
 
@@ -60,19 +53,12 @@ impl Plan {
 
     /// Every statement, in order.
     pub fn statements(&self) -> Vec<String> {
-        self.steps
-            .iter()
-            .flat_map(|s| s.sql.iter().cloned())
-            .collect()
+        self.steps.iter().flat_map(|s| s.sql.iter().cloned()).collect()
     }
 
     /// The statements that undo the whole plan: the steps' reverses, last step first.
     pub fn reverse_statements(&self) -> Vec<String> {
-        self.steps
-            .iter()
-            .rev()
-            .flat_map(|s| s.reverse.iter().cloned())
-            .collect()
+        self.steps.iter().rev().flat_map(|s| s.reverse.iter().cloned()).collect()
     }
 
     /// True when every step can be undone without loss.
@@ -82,11 +68,7 @@ impl Plan {
 
     /// Every hazard with the 1-based number of its step.
     pub fn hazards(&self) -> Vec<(usize, &Hazard)> {
-        self.steps
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| s.hazards.iter().map(move |h| (i + 1, h)))
-            .collect()
+        self.steps.iter().enumerate().flat_map(|(i, s)| s.hazards.iter().map(move |h| (i + 1, h))).collect()
     }
 
     /// A fingerprint of the statements, recorded with each revision.

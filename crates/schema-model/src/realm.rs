@@ -45,10 +45,7 @@ pub struct Schema {
 impl Realm {
     /// An empty realm of `dialect`.
     pub fn new(dialect: Dialect) -> Self {
-        Realm {
-            dialect,
-            schemas: Vec::new(),
-        }
+        Realm { dialect, schemas: Vec::new() }
     }
 
     /// Looks a schema up by exact name.
@@ -69,8 +66,7 @@ impl Realm {
             s.domains.sort_by(|a, b| a.name.cmp(&b.name));
             s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
             for d in &mut s.domains {
-                d.checks
-                    .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+                d.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
             }
             for v in &mut s.views {
                 v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
@@ -85,13 +81,7 @@ impl Realm {
     pub fn object_count(&self) -> usize {
         self.schemas
             .iter()
-            .map(|s| {
-                s.tables.len()
-                    + s.views.len()
-                    + s.triggers.len()
-                    + s.sequences.len()
-                    + s.enums.len()
-            })
+            .map(|s| s.tables.len() + s.views.len() + s.triggers.len() + s.sequences.len() + s.enums.len())
             .sum()
     }
 }
@@ -99,10 +89,7 @@ impl Realm {
 impl Schema {
     /// An empty schema called `name`.
     pub fn named(name: impl Into<String>) -> Self {
-        Schema {
-            name: name.into(),
-            ..Default::default()
-        }
+        Schema { name: name.into(), ..Default::default() }
     }
 
     /// Looks a table up by exact name.

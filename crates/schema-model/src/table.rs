@@ -41,14 +41,10 @@ impl Table {
 
     /// Sorts constraint and index lists into canonical order (columns keep their order).
     pub fn normalize(&mut self) {
-        self.uniques
-            .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+        self.uniques.sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-        self.foreign_keys.sort_by(|a, b| {
-            (&a.name, &a.columns, &a.ref_table).cmp(&(&b.name, &b.columns, &b.ref_table))
-        });
-        self.checks
-            .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+        self.foreign_keys.sort_by(|a, b| (&a.name, &a.columns, &a.ref_table).cmp(&(&b.name, &b.columns, &b.ref_table)));
+        self.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
     }
 }
 
@@ -125,10 +121,7 @@ impl ColumnType {
     /// A type whose raw and canonical spellings are the same.
     pub fn new(canonical: impl Into<String>) -> Self {
         let canonical = canonical.into();
-        ColumnType {
-            raw: canonical.clone(),
-            canonical,
-        }
+        ColumnType { raw: canonical.clone(), canonical }
     }
 }
 

@@ -19,12 +19,8 @@ pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
     let current = filter(db.inspect().await?, &args.scope)?;
     let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
     let policy = Policy::from_args(&args.policy)?;
-    let run = Run {
-        kind: "apply",
-        auto_approve: args.auto_approve,
-        dry_run: args.dry_run,
-        lock_timeout: args.lock_timeout,
-    };
+    let run =
+        Run { kind: "apply", auto_approve: args.auto_approve, dry_run: args.dry_run, lock_timeout: args.lock_timeout };
     execute(db.as_mut(), &current, &desired, &policy, &run, out).await
 }
 
@@ -82,11 +78,7 @@ pub async fn execute(
     writeln!(
         out,
         "\n{} {} statement{} in {} ms ({}); recorded as revision {}.",
-        if run.kind == "rollback" {
-            "Rolled back with"
-        } else {
-            "Applied"
-        },
+        if run.kind == "rollback" { "Rolled back with" } else { "Applied" },
         rev.applied,
         if rev.applied == 1 { "" } else { "s" },
         rev.duration_ms,
@@ -101,13 +93,8 @@ fn groups(p: &Plan) -> Vec<StatementGroup> {
     let mut out: Vec<StatementGroup> = Vec::new();
     for s in &p.steps {
         match out.last_mut() {
-            Some(g) if g.transactional && s.transactional => {
-                g.statements.extend(s.sql.iter().cloned())
-            }
-            _ => out.push(StatementGroup {
-                transactional: s.transactional,
-                statements: s.sql.clone(),
-            }),
+            Some(g) if g.transactional && s.transactional => g.statements.extend(s.sql.iter().cloned()),
+            _ => out.push(StatementGroup { transactional: s.transactional, statements: s.sql.clone() }),
         }
     }
     out
@@ -117,9 +104,7 @@ fn groups(p: &Plan) -> Vec<StatementGroup> {
 fn revision(p: &Plan, current: &Realm, kind: &str) -> Revision {
     Revision {
         kind: kind.into(),
-        actor: std::env::var("SCHEMA_ACTOR")
-            .or_else(|_| std::env::var("USER"))
-            .unwrap_or_else(|_| "unknown".into()),
+        actor: std::env::var("SCHEMA_ACTOR").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "unknown".into()),
         started_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
         plan_hash: p.hash(),
@@ -141,20 +126,12 @@ fn confirm(p: &Plan, target: &str) -> CliResult<()> {
             "not applying: no terminal to confirm at; pass --auto-approve to apply without a prompt".into(),
         ));
     }
-    eprint!(
-        "\nApply {} step(s) to {target}? Type 'yes' to continue: ",
-        p.steps.len()
-    );
+    eprint!("\nApply {} step(s) to {target}? Type 'yes' to continue: ", p.steps.len());
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    stdin
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
+    stdin.lock().read_line(&mut answer).map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
     if answer.trim() != "yes" {
-        return Err(CliError::Usage(
-            "not applied: the answer was not 'yes'".into(),
-        ));
+        return Err(CliError::Usage("not applied: the answer was not 'yes'".into()));
     }
     Ok(())
 }

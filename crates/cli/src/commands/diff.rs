@@ -18,16 +18,10 @@ pub async fn run(args: DiffArgs, out: &mut dyn Write) -> CliResult<u8> {
     });
     let implied = dialect_of(&args.from)
         .or_else(|| dialect_of(&args.to))
-        .or_else(|| {
-            args.dev_url
-                .as_deref()
-                .and_then(|u| dialect_of(&[u.to_string()]))
-        });
+        .or_else(|| args.dev_url.as_deref().and_then(|u| dialect_of(&[u.to_string()])));
     let dialect = match (named, implied) {
         (Some(n), Some(i)) if n != i => {
-            return Err(CliError::Usage(format!(
-                "--dialect {n} contradicts the {i} URL given"
-            )));
+            return Err(CliError::Usage(format!("--dialect {n} contradicts the {i} URL given")));
         }
         (n, i) => n.or(i).unwrap_or(Dialect::Sqlite),
     };
@@ -39,11 +33,7 @@ pub async fn run(args: DiffArgs, out: &mut dyn Write) -> CliResult<u8> {
             write!(out, "{}", plan_sql(&p))?;
         }
         DiffFormat::Json => {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&p).expect("plans serialize")
-            )?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&p).expect("plans serialize"))?;
         }
     }
     Ok(0)

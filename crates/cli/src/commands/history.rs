@@ -17,11 +17,7 @@ pub async fn run(args: HistoryArgs, out: &mut dyn Write) -> CliResult<u8> {
         HistoryFormat::Json => {
             // The pre-apply model is for rollback, not for reading: leave it out of the listing.
             revisions.iter_mut().for_each(|r| r.pre_model.clear());
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&revisions).expect("revisions serialize")
-            )?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&revisions).expect("revisions serialize"))?;
         }
     }
     Ok(0)

@@ -12,11 +12,7 @@ pub async fn run(args: InspectArgs, out: &mut dyn Write) -> CliResult<u8> {
     let realm = filter(db.inspect().await?, &args.scope)?;
     match args.format {
         InspectFormat::Json => {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&realm).expect("the model serializes")
-            )?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&realm).expect("the model serializes"))?;
         }
         InspectFormat::Sql => {
             write!(out, "{}", realm_sql(&realm)?)?;

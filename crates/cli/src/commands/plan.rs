@@ -19,11 +19,7 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
             write!(out, "{}", plan_text(&p, db.url().redacted()))?;
         }
         PlanFormat::Json => {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&p).expect("plans serialize")
-            )?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&p).expect("plans serialize"))?;
         }
         PlanFormat::Sql => {
             write!(out, "{}", plan_sql(&p))?;
@@ -31,12 +27,7 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
     }
     if let Some(path) = &args.out {
         let json = serde_json::to_string_pretty(&p).expect("plans serialize");
-        std::fs::write(path, json)
-            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(path, json).map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(if args.exit_code && !p.is_empty() {
-        2
-    } else {
-        0
-    })
+    Ok(if args.exit_code && !p.is_empty() { 2 } else { 0 })
 }

@@ -16,14 +16,13 @@ pub async fn run(args: RollbackArgs, out: &mut dyn Write) -> CliResult<u8> {
     let revisions = db.revisions().await?;
     let applied: Vec<_> = revisions.iter().filter(|r| r.status == "applied").collect();
     let target = match args.to_revision {
-        Some(id) => revisions.iter().find(|r| r.id == id).ok_or_else(|| {
-            CliError::Usage(format!(
-                "no revision {id} is recorded; `schema history` lists them"
-            ))
-        })?,
-        None => *applied.last().ok_or_else(|| {
-            CliError::Usage("no applied revision is recorded: nothing to roll back".into())
-        })?,
+        Some(id) => revisions
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| CliError::Usage(format!("no revision {id} is recorded; `schema history` lists them")))?,
+        None => *applied
+            .last()
+            .ok_or_else(|| CliError::Usage("no applied revision is recorded: nothing to roll back".into()))?,
     };
     if target.status != "applied" {
         return Err(CliError::Usage(format!(
@@ -31,17 +30,9 @@ pub async fn run(args: RollbackArgs, out: &mut dyn Write) -> CliResult<u8> {
             target.id, target.status
         )));
     }
-    let before: Realm = serde_json::from_str(&target.pre_model).map_err(|e| {
-        CliError::Usage(format!(
-            "revision {} holds no readable pre-apply model: {e}",
-            target.id
-        ))
-    })?;
-    writeln!(
-        out,
-        "Rolling back to the structure before revision {} ({}).\n",
-        target.id, target.started_at
-    )?;
+    let before: Realm = serde_json::from_str(&target.pre_model)
+        .map_err(|e| CliError::Usage(format!("revision {} holds no readable pre-apply model: {e}", target.id)))?;
+    writeln!(out, "Rolling back to the structure before revision {} ({}).\n", target.id, target.started_at)?;
     let current = db.inspect().await?;
     let policy = Policy::from_args(&args.policy)?;
     let run = Run {

@@ -52,21 +52,13 @@ pub fn plan_text(plan: &Plan, target: &str) -> String {
         plan.steps.len(),
         if plan.steps.len() == 1 { "" } else { "s" },
         plan.statements().len(),
-        if plan.statements().len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        if plan.statements().len() == 1 { "" } else { "s" },
         if hazards == 1 { "" } else { "s" }
     );
     let _ = writeln!(out, "Changes: {}", summary(plan));
     for (i, s) in plan.steps.iter().enumerate() {
         let codes: Vec<&str> = s.hazards.iter().map(|h| h.code.id()).collect();
-        let marks = if codes.is_empty() {
-            String::new()
-        } else {
-            format!("  [! {}]", codes.join(" "))
-        };
+        let marks = if codes.is_empty() { String::new() } else { format!("  [! {}]", codes.join(" ")) };
         let _ = writeln!(out, "\n{:>3}. {}{marks}", i + 1, s.description);
         for st in &s.sql {
             for line in format!("{st};").lines() {

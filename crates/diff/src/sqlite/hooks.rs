@@ -28,9 +28,7 @@ impl DependentHooks for SqliteHooks {
                 let only_indexes = changes.iter().all(|c| {
                     matches!(
                         c,
-                        TableChange::AddIndex { .. }
-                            | TableChange::DropIndex { .. }
-                            | TableChange::ModifyIndex { .. }
+                        TableChange::AddIndex { .. } | TableChange::DropIndex { .. } | TableChange::ModifyIndex { .. }
                     )
                 });
                 if only_indexes {

@@ -34,14 +34,7 @@ pub(crate) fn key(name: &str) -> String {
 }
 
 fn step(description: String, sql: Vec<String>, reverse: Vec<String>) -> Step {
-    Step {
-        description,
-        sql,
-        reverse,
-        irreversible: None,
-        transactional: true,
-        hazards: vec![],
-    }
+    Step { description, sql, reverse, irreversible: None, transactional: true, hazards: vec![] }
 }
 
 impl Planner for SqlitePlanner {
@@ -49,12 +42,7 @@ impl Planner for SqlitePlanner {
         &SqliteRules
     }
 
-    fn drafts(
-        &self,
-        from: &Realm,
-        to: &Realm,
-        changes: &[Change],
-    ) -> Result<Vec<Draft>, DiffError> {
+    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change]) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
         let deps = crate::dependents::Dependents::new(&hooks::SqliteHooks, from, to, changes);
         for change in changes {
@@ -74,19 +62,27 @@ impl Planner for SqlitePlanner {
                         vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))],
                         vec![format!("ALTER TABLE {} RENAME TO {}", q(to), q(from))],
                     );
-                    s.hazards.push(Hazard::new(HazardCode::BC101, format!("table {from} is renamed to {to}; running code that uses the old name breaks")));
+                    s.hazards.push(Hazard::new(
+                        HazardCode::BC101,
+                        format!("table {from} is renamed to {to}; running code that uses the old name breaks"),
+                    ));
                     let mut d = Draft::new(s, Phase::RenameTable, key(to));
                     d.provides = vec![key(to)];
                     d.removes = vec![key(from)];
                     out.push(d);
                 }
-                Change::ModifyTable {
-                    from, to, changes, ..
-                } => out.extend(modify_table(from, to, changes)),
-                Change::AddView { .. } | Change::DropView { .. } | Change::ModifyView { .. } => {}
-                Change::AddTrigger { .. }
-                | Change::DropTrigger { .. }
-                | Change::ModifyTrigger { .. } => {}
+                Change::ModifyTable { from, to, changes, .. } => out.extend(modify_table(from, to, changes)),
+                Change::AddView { .. }
+                | Change::DropView { .. }
+                | Change::ModifyView { .. }
+                | Change::AlterView { .. } => {}
+                Change::AddTrigger { .. } | Change::DropTrigger { .. } | Change::ModifyTrigger { .. } => {}
+                other => {
+                    return Err(DiffError::Unsupported(format!(
+                        "SQLite has no such object: {}",
+                        crate::describe_change(other)
+                    )))
+                }
             }
         }
         out.extend(deps.drafts());
@@ -119,10 +115,7 @@ fn index_draft(table: &str, i: &schema_model::Index, existing_table: bool) -> Dr
     if i.unique && existing_table {
         s.hazards.push(Hazard::new(
             HazardCode::MF101,
-            format!(
-                "unique index {} fails if {table} holds duplicate keys",
-                i.name
-            ),
+            format!("unique index {} fails if {table} holds duplicate keys", i.name),
         ));
     }
     let mut d = Draft::new(s, Phase::CreateIndex, key(&i.name));
@@ -139,10 +132,7 @@ fn drop_index_draft(table: &str, i: &schema_model::Index, replaced: bool) -> Dra
     if !replaced {
         s.hazards.push(Hazard::new(
             HazardCode::DS104,
-            format!(
-                "index {} on {table} is dropped; queries that use it slow down",
-                i.name
-            ),
+            format!("index {} on {table} is dropped; queries that use it slow down", i.name),
         ));
     }
     let mut d = Draft::new(s, Phase::DropIndex, key(&i.name));
@@ -153,16 +143,9 @@ fn drop_index_draft(table: &str, i: &schema_model::Index, replaced: bool) -> Dra
 fn drop_table(t: &Table) -> Draft {
     let mut reverse = vec![create_table(t, &t.name)];
     reverse.extend(t.indexes.iter().map(|i| create_index(&t.name, i)));
-    let mut s = step(
-        format!("drop table {}", q(&t.name)),
-        vec![format!("DROP TABLE {}", q(&t.name))],
-        reverse,
-    );
+    let mut s = step(format!("drop table {}", q(&t.name)), vec![format!("DROP TABLE {}", q(&t.name))], reverse);
     s.irreversible = Some(format!("the rows of table {} cannot come back", t.name));
-    s.hazards.push(Hazard::new(
-        HazardCode::DS102,
-        format!("table {} and all its rows are deleted", t.name),
-    ));
+    s.hazards.push(Hazard::new(HazardCode::DS102, format!("table {} and all its rows are deleted", t.name)));
     let mut d = Draft::new(s, Phase::DropTable, key(&t.name));
     d.removes = vec![key(&t.name)];
     d.soft_reads = t.foreign_keys.iter().map(|f| key(&f.ref_table)).collect();
@@ -171,41 +154,22 @@ fn drop_table(t: &Table) -> Draft {
 
 /// Whether `ALTER TABLE ADD COLUMN` can add `c` to `to`.
 fn simple_add(c: &Column, to: &Table) -> bool {
-    let in_keys = to
-        .primary_key
-        .iter()
-        .any(|pk| pk.columns.iter().any(|n| n.eq_ignore_ascii_case(&c.name)))
-        || to
-            .uniques
-            .iter()
-            .any(|u| u.columns.iter().any(|n| n.eq_ignore_ascii_case(&c.name)));
+    let in_keys = to.primary_key.iter().any(|pk| pk.columns.iter().any(|n| n.eq_ignore_ascii_case(&c.name)))
+        || to.uniques.iter().any(|u| u.columns.iter().any(|n| n.eq_ignore_ascii_case(&c.name)));
     let default_ok = c.default.as_deref().is_none_or(is_constant);
     let not_null_ok = c.nullable || !is_null_default(c.default.as_deref());
-    !in_keys
-        && default_ok
-        && not_null_ok
-        && !c.auto_increment
-        && c.generated.as_ref().is_none_or(|g| !g.stored)
+    !in_keys && default_ok && not_null_ok && !c.auto_increment && c.generated.as_ref().is_none_or(|g| !g.stored)
 }
 
 /// Whether `ALTER TABLE DROP COLUMN` can drop `c` from `from`.
 fn simple_drop(c: &Column, from: &Table) -> bool {
     let named = |n: &String| n.eq_ignore_ascii_case(&c.name);
     let mentioned = |text: &str| crate::dependents::mentions(Dialect::Sqlite, text, &c.name);
-    !from
-        .primary_key
-        .iter()
-        .any(|pk| pk.columns.iter().any(named))
+    !from.primary_key.iter().any(|pk| pk.columns.iter().any(named))
         && !from.uniques.iter().any(|u| u.columns.iter().any(named))
-        && !from
-            .foreign_keys
-            .iter()
-            .any(|f| f.columns.iter().any(named))
+        && !from.foreign_keys.iter().any(|f| f.columns.iter().any(named))
         && !from.checks.iter().any(|k| mentioned(&k.expr))
-        && !from
-            .columns
-            .iter()
-            .any(|o| o.generated.as_ref().is_some_and(|g| mentioned(&g.expr)))
+        && !from.columns.iter().any(|o| o.generated.as_ref().is_some_and(|g| mentioned(&g.expr)))
 }
 
 fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Draft> {
@@ -233,24 +197,12 @@ fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Draft>
         if let TableChange::RenameColumn { from: a, to: b } = c {
             let mut s = step(
                 format!("rename column {}.{} to {}", q(t), q(a), q(b)),
-                vec![format!(
-                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                    q(t),
-                    q(a),
-                    q(b)
-                )],
-                vec![format!(
-                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                    q(t),
-                    q(b),
-                    q(a)
-                )],
+                vec![format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(t), q(a), q(b))],
+                vec![format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(t), q(b), q(a))],
             );
             s.hazards.push(Hazard::new(
                 HazardCode::BC102,
-                format!(
-                    "column {t}.{a} is renamed to {b}; running code that uses the old name breaks"
-                ),
+                format!("column {t}.{a} is renamed to {b}; running code that uses the old name breaks"),
             ));
             alter(s);
         }
@@ -259,25 +211,12 @@ fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Draft>
         if let TableChange::DropColumn { column } = c {
             let mut s = step(
                 format!("drop column {}.{}", q(t), q(&column.name)),
-                vec![format!(
-                    "ALTER TABLE {} DROP COLUMN {}",
-                    q(t),
-                    q(&column.name)
-                )],
-                vec![format!(
-                    "ALTER TABLE {} ADD COLUMN {}",
-                    q(t),
-                    column_def(column, false)
-                )],
+                vec![format!("ALTER TABLE {} DROP COLUMN {}", q(t), q(&column.name))],
+                vec![format!("ALTER TABLE {} ADD COLUMN {}", q(t), column_def(column, false))],
             );
-            s.irreversible = Some(format!(
-                "the data of column {t}.{} cannot come back",
-                column.name
-            ));
-            s.hazards.push(Hazard::new(
-                HazardCode::DS103,
-                format!("column {t}.{} and its data are deleted", column.name),
-            ));
+            s.irreversible = Some(format!("the data of column {t}.{} cannot come back", column.name));
+            s.hazards
+                .push(Hazard::new(HazardCode::DS103, format!("column {t}.{} and its data are deleted", column.name)));
             alter(s);
         }
     }
@@ -285,16 +224,8 @@ fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Draft>
         if let TableChange::AddColumn { column } = c {
             alter(step(
                 format!("add column {}.{}", q(t), q(&column.name)),
-                vec![format!(
-                    "ALTER TABLE {} ADD COLUMN {}",
-                    q(t),
-                    column_def(column, false)
-                )],
-                vec![format!(
-                    "ALTER TABLE {} DROP COLUMN {}",
-                    q(t),
-                    q(&column.name)
-                )],
+                vec![format!("ALTER TABLE {} ADD COLUMN {}", q(t), column_def(column, false))],
+                vec![format!("ALTER TABLE {} DROP COLUMN {}", q(t), q(&column.name))],
             ));
         }
     }

@@ -43,11 +43,9 @@ fn statements(from: &Table, to: &Table, renames: &[(String, String)]) -> Vec<Str
             .find(|(new, _)| new.eq_ignore_ascii_case(&c.name))
             .map(|(_, old)| old.as_str())
             .unwrap_or(&c.name);
-        let Some(old) = from.column(old_name).or_else(|| {
-            from.columns
-                .iter()
-                .find(|o| o.name.eq_ignore_ascii_case(old_name))
-        }) else {
+        let Some(old) =
+            from.column(old_name).or_else(|| from.columns.iter().find(|o| o.name.eq_ignore_ascii_case(old_name)))
+        else {
             continue;
         };
         if old.generated.is_some() {
@@ -102,20 +100,12 @@ pub fn rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> Draft {
             _ => None,
         })
         .collect();
-    let back: Vec<(String, String)> = renames
-        .iter()
-        .map(|(n, o)| (o.clone(), n.clone()))
-        .collect();
-    let mut s = step(
-        format!("rebuild table {}", q(&to.name)),
-        statements(from, to, &renames),
-        statements(to, from, &back),
-    );
+    let back: Vec<(String, String)> = renames.iter().map(|(n, o)| (o.clone(), n.clone())).collect();
+    let mut s =
+        step(format!("rebuild table {}", q(&to.name)), statements(from, to, &renames), statements(to, from, &back));
     let t = &to.name;
-    s.hazards.push(Hazard::new(
-        HazardCode::LK106,
-        format!("table {t} is rebuilt: every row is copied into a new table"),
-    ));
+    s.hazards
+        .push(Hazard::new(HazardCode::LK106, format!("table {t} is rebuilt: every row is copied into a new table")));
     let mut dropped = Vec::new();
     for c in changes {
         if let TableChange::DropColumn { column } = c {
@@ -128,10 +118,7 @@ pub fn rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> Draft {
         }
     }
     if !dropped.is_empty() {
-        s.irreversible = Some(format!(
-            "the data of column(s) {} of {t} cannot come back",
-            dropped.join(", ")
-        ));
+        s.irreversible = Some(format!("the data of column(s) {} of {t} cannot come back", dropped.join(", ")));
     }
     let mut d = Draft::new(s, Phase::AlterTable, key(t));
     d.provides = vec![key(t)];
@@ -142,10 +129,9 @@ pub fn rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> Draft {
 fn change_hazards(t: &str, strict: bool, c: &TableChange) -> Vec<Hazard> {
     let mut out = Vec::new();
     match c {
-        TableChange::DropColumn { column } => out.push(Hazard::new(
-            HazardCode::DS103,
-            format!("column {t}.{} and its data are deleted", column.name),
-        )),
+        TableChange::DropColumn { column } => {
+            out.push(Hazard::new(HazardCode::DS103, format!("column {t}.{} and its data are deleted", column.name)))
+        }
         TableChange::RenameColumn { from: a, to: b } => out.push(Hazard::new(
             HazardCode::BC102,
             format!("column {t}.{a} is renamed to {b}; running code that uses the old name breaks"),
@@ -157,10 +143,7 @@ fn change_hazards(t: &str, strict: bool, c: &TableChange) -> Vec<Hazard> {
         {
             out.push(Hazard::new(
                 HazardCode::MF103,
-                format!(
-                    "NOT NULL column {t}.{} has no default: the copy fails if {t} has rows",
-                    column.name
-                ),
+                format!("NOT NULL column {t}.{} has no default: the copy fails if {t} has rows", column.name),
             ))
         }
         TableChange::ModifyColumn { from: a, to: b } => {
@@ -170,7 +153,10 @@ fn change_hazards(t: &str, strict: bool, c: &TableChange) -> Vec<Hazard> {
                         HazardCode::MF104,
                         format!("column {t}.{} becomes NOT NULL: NULLs in it are replaced by its default {d}", b.name),
                     ),
-                    _ => Hazard::new(HazardCode::MF104, format!("column {t}.{} becomes NOT NULL: the copy fails if it holds NULLs", b.name)),
+                    _ => Hazard::new(
+                        HazardCode::MF104,
+                        format!("column {t}.{} becomes NOT NULL: the copy fails if it holds NULLs", b.name),
+                    ),
                 });
             }
             if affinity(&a.ty.raw) != affinity(&b.ty.raw) {
@@ -181,52 +167,33 @@ fn change_hazards(t: &str, strict: bool, c: &TableChange) -> Vec<Hazard> {
                         b.name,
                         affinity(&a.ty.raw),
                         affinity(&b.ty.raw),
-                        if strict {
-                            ", and the copy fails on values that do not fit"
-                        } else {
-                            " where they can"
-                        }
+                        if strict { ", and the copy fails on values that do not fit" } else { " where they can" }
                     ),
                 ));
             }
         }
         TableChange::AddUnique { unique } => out.push(Hazard::new(
             HazardCode::MF101,
-            format!(
-                "unique ({}) on {t} fails if it holds duplicates",
-                unique.columns.join(", ")
-            ),
+            format!("unique ({}) on {t} fails if it holds duplicates", unique.columns.join(", ")),
         )),
         TableChange::AddIndex { index } if index.unique => out.push(Hazard::new(
             HazardCode::MF101,
-            format!(
-                "unique index {} on {t} fails if it holds duplicate keys",
-                index.name
-            ),
+            format!("unique index {} on {t} fails if it holds duplicate keys", index.name),
         )),
         TableChange::DropUnique { unique } => out.push(Hazard::new(
             HazardCode::DS104,
-            format!(
-                "unique ({}) on {t} is dropped: duplicates become possible",
-                unique.columns.join(", ")
-            ),
+            format!("unique ({}) on {t} is dropped: duplicates become possible", unique.columns.join(", ")),
         )),
-        TableChange::DropCheck { check } => out.push(Hazard::new(
-            HazardCode::DS104,
-            format!("check ({}) on {t} is dropped", check.expr),
-        )),
+        TableChange::DropCheck { check } => {
+            out.push(Hazard::new(HazardCode::DS104, format!("check ({}) on {t} is dropped", check.expr)))
+        }
         TableChange::DropForeignKey { fk } => out.push(Hazard::new(
             HazardCode::DS104,
-            format!(
-                "foreign key ({}) → {} on {t} is dropped",
-                fk.columns.join(", "),
-                fk.ref_table
-            ),
+            format!("foreign key ({}) → {} on {t} is dropped", fk.columns.join(", "), fk.ref_table),
         )),
-        TableChange::DropIndex { index } => out.push(Hazard::new(
-            HazardCode::DS104,
-            format!("index {} on {t} is dropped", index.name),
-        )),
+        TableChange::DropIndex { index } => {
+            out.push(Hazard::new(HazardCode::DS104, format!("index {} on {t} is dropped", index.name)))
+        }
         _ => {}
     }
     out

@@ -20,9 +20,7 @@ pub fn is_bare_literal(expr: &str) -> bool {
     };
     match toks.as_slice() {
         [t] => is_literal_token(&t.token) || is_current_keyword(&t.token),
-        [sign, n] => {
-            matches!(sign.token, Token::Minus | Token::Plus) && matches!(n.token, Token::Number(..))
-        }
+        [sign, n] => matches!(sign.token, Token::Minus | Token::Plus) && matches!(n.token, Token::Number(..)),
         _ => false,
     }
 }
@@ -35,9 +33,7 @@ pub fn is_constant(expr: &str) -> bool {
     };
     match toks.as_slice() {
         [t] => is_literal_token(&t.token),
-        [sign, n] => {
-            matches!(sign.token, Token::Minus | Token::Plus) && matches!(n.token, Token::Number(..))
-        }
+        [sign, n] => matches!(sign.token, Token::Minus | Token::Plus) && matches!(n.token, Token::Number(..)),
         _ => false,
     }
 }
@@ -51,8 +47,7 @@ fn is_literal_token(t: &Token) -> bool {
     match t {
         Token::Number(..) | Token::SingleQuotedString(_) | Token::HexStringLiteral(_) => true,
         Token::Word(w) => {
-            w.quote_style.is_none()
-                && matches!(w.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE)
+            w.quote_style.is_none() && matches!(w.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE)
         }
         _ => false,
     }
@@ -90,19 +85,13 @@ pub fn column_def(c: &Column, inline_pk: bool) -> String {
         s.push_str(&format!(" COLLATE {}", q(coll)));
     }
     if let Some(g) = &c.generated {
-        s.push_str(&format!(
-            " GENERATED ALWAYS AS ({}) {}",
-            g.expr,
-            if g.stored { "STORED" } else { "VIRTUAL" }
-        ));
+        s.push_str(&format!(" GENERATED ALWAYS AS ({}) {}", g.expr, if g.stored { "STORED" } else { "VIRTUAL" }));
     }
     s
 }
 
 fn constraint_name(name: &Option<String>) -> String {
-    name.as_ref()
-        .map(|n| format!("CONSTRAINT {} ", q(n)))
-        .unwrap_or_default()
+    name.as_ref().map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default()
 }
 
 fn name_list(names: &[String]) -> String {
@@ -137,32 +126,17 @@ pub fn foreign_key(fk: &ForeignKey) -> String {
 /// `CREATE TABLE` for `t` under `name` (a rebuild creates it under a temporary name).
 pub fn create_table(t: &Table, name: &str) -> String {
     // AUTOINCREMENT is only legal on an inline single-column primary key.
-    let inline_pk = t
-        .primary_key
-        .as_ref()
-        .filter(|pk| pk.name.is_none() && pk.columns.len() == 1)
-        .and_then(|pk| {
-            let col = t.column(&pk.columns[0])?;
-            col.auto_increment.then_some(col.name.clone())
-        });
-    let mut items: Vec<String> = t
-        .columns
-        .iter()
-        .map(|c| column_def(c, inline_pk.as_deref() == Some(c.name.as_str())))
-        .collect();
+    let inline_pk = t.primary_key.as_ref().filter(|pk| pk.name.is_none() && pk.columns.len() == 1).and_then(|pk| {
+        let col = t.column(&pk.columns[0])?;
+        col.auto_increment.then_some(col.name.clone())
+    });
+    let mut items: Vec<String> =
+        t.columns.iter().map(|c| column_def(c, inline_pk.as_deref() == Some(c.name.as_str()))).collect();
     if let Some(pk) = t.primary_key.as_ref().filter(|_| inline_pk.is_none()) {
-        items.push(format!(
-            "{}PRIMARY KEY ({})",
-            constraint_name(&pk.name),
-            name_list(&pk.columns)
-        ));
+        items.push(format!("{}PRIMARY KEY ({})", constraint_name(&pk.name), name_list(&pk.columns)));
     }
     for u in &t.uniques {
-        items.push(format!(
-            "{}UNIQUE ({})",
-            constraint_name(&u.name),
-            name_list(&u.columns)
-        ));
+        items.push(format!("{}UNIQUE ({})", constraint_name(&u.name), name_list(&u.columns)));
     }
     for c in &t.checks {
         items.push(format!("{}CHECK ({})", constraint_name(&c.name), c.expr));
@@ -177,16 +151,8 @@ pub fn create_table(t: &Table, name: &str) -> String {
     if t.options.strict {
         options.push("STRICT");
     }
-    let tail = if options.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", options.join(", "))
-    };
-    format!(
-        "CREATE TABLE {} (\n  {}\n){tail}",
-        q(name),
-        items.join(",\n  ")
-    )
+    let tail = if options.is_empty() { String::new() } else { format!(" {}", options.join(", ")) };
+    format!("CREATE TABLE {} (\n  {}\n){tail}", q(name), items.join(",\n  "))
 }
 
 /// `CREATE INDEX` on `table`.
@@ -227,9 +193,7 @@ mod tests {
 
     #[test]
     fn literals_and_expressions() {
-        assert!(
-            is_bare_literal("'x'") && is_bare_literal("-1") && is_bare_literal("CURRENT_TIMESTAMP")
-        );
+        assert!(is_bare_literal("'x'") && is_bare_literal("-1") && is_bare_literal("CURRENT_TIMESTAMP"));
         assert!(!is_bare_literal("datetime('now')") && !is_bare_literal("1+2"));
         assert!(is_constant("NULL") && !is_constant("CURRENT_TIMESTAMP"));
     }

@@ -39,10 +39,7 @@ pub struct RenameDirective {
 /// Finds every rename directive in a file. A directive is a comment at the end of the
 /// `CREATE TABLE` line (renames the table) or of a column's definition line (renames the
 /// column); anywhere else it is an error, so that a typo never silently drops data.
-pub fn renames_in(
-    dialect: Dialect,
-    file: &SourceFile,
-) -> Result<Vec<RenameDirective>, SourceError> {
+pub fn renames_in(dialect: Dialect, file: &SourceFile) -> Result<Vec<RenameDirective>, SourceError> {
     if !file.text.contains(DIRECTIVE) {
         return Ok(Vec::new());
     }
@@ -74,8 +71,7 @@ pub fn renames_in(
             .iter()
             .rfind(|s| file.line_col(s.start).0 <= line && file.line_col(s.end).0 >= line)
             .ok_or_else(|| misplaced(file, span))?;
-        let target =
-            target_on_line(dialect, file, stmt, line).ok_or_else(|| misplaced(file, span))?;
+        let target = target_on_line(dialect, file, stmt, line).ok_or_else(|| misplaced(file, span))?;
         out.push(RenameDirective { target, from, span });
     }
     Ok(out)
@@ -86,10 +82,7 @@ fn misplaced(file: &SourceFile, span: (usize, usize)) -> SourceError {
         span,
         "a renamed-from directive must end a CREATE TABLE line or a column definition line",
         "this directive renames nothing",
-        Some(
-            "put it after the table's `CREATE TABLE name (` or after the column's definition"
-                .into(),
-        ),
+        Some("put it after the table's `CREATE TABLE name (` or after the column's definition".into()),
     )
 }
 
@@ -119,12 +112,7 @@ fn parse_old_name(rest: &str) -> Option<String> {
 }
 
 /// Works out whether `line` of a `CREATE TABLE` statement is its header or a column line.
-fn target_on_line(
-    dialect: Dialect,
-    file: &SourceFile,
-    stmt: &Statement,
-    line: usize,
-) -> Option<RenameTarget> {
+fn target_on_line(dialect: Dialect, file: &SourceFile, stmt: &Statement, line: usize) -> Option<RenameTarget> {
     let first_line = file.line_col(stmt.start).0;
     let tokens = tokenize(dialect, &stmt.text).ok()?;
     let mut words = tokens.iter().filter(|t| !is_trivia(&t.token));
@@ -177,10 +165,8 @@ fn target_on_line(
                             | Keyword::KEY
                             | Keyword::INDEX
                     );
-                found = (!constraint).then(|| RenameTarget::Column {
-                    table: table.clone(),
-                    column: ident_value(dialect, w),
-                });
+                found = (!constraint)
+                    .then(|| RenameTarget::Column { table: table.clone(), column: ident_value(dialect, w) });
             }
             _ => {}
         }
@@ -195,44 +181,21 @@ mod tests {
 
     fn renames(sql: &str) -> Result<Vec<(RenameTarget, String)>, SourceError> {
         let f = SourceFile::new("t.sql", sql);
-        Ok(renames_in(Dialect::Sqlite, &f)?
-            .into_iter()
-            .map(|d| (d.target, d.from))
-            .collect())
+        Ok(renames_in(Dialect::Sqlite, &f)?.into_iter().map(|d| (d.target, d.from)).collect())
     }
 
     #[test]
     fn finds_table_and_column_renames() {
         let sql = "CREATE TABLE people ( -- schema:renamed-from users\n  id int,\n  full_name text, -- schema:renamed-from name\n  \"Nick Name\" text -- schema:renamed-from \"old \"\"nick\"\"\"\n);";
         let got = renames(sql).unwrap();
-        assert_eq!(
-            got[0],
-            (
-                RenameTarget::Table {
-                    table: "people".into()
-                },
-                "users".into()
-            )
-        );
+        assert_eq!(got[0], (RenameTarget::Table { table: "people".into() }, "users".into()));
         assert_eq!(
             got[1],
-            (
-                RenameTarget::Column {
-                    table: "people".into(),
-                    column: "full_name".into()
-                },
-                "name".into()
-            )
+            (RenameTarget::Column { table: "people".into(), column: "full_name".into() }, "name".into())
         );
         assert_eq!(
             got[2],
-            (
-                RenameTarget::Column {
-                    table: "people".into(),
-                    column: "Nick Name".into()
-                },
-                "old \"nick\"".into()
-            )
+            (RenameTarget::Column { table: "people".into(), column: "Nick Name".into() }, "old \"nick\"".into())
         );
     }
 

@@ -9,6 +9,4 @@ mod tokens;
 pub use directives::{renames_in, RenameDirective, RenameTarget};
 pub use source::{SourceError, SourceFile};
 pub use split::{split_statements, Statement};
-pub use tokens::{
-    ident_value, normalize_sql, significant_tokens, sqlparser_dialect, tokenize, SpannedToken,
-};
+pub use tokens::{ident_value, normalize_sql, significant_tokens, sqlparser_dialect, tokenize, SpannedToken};

@@ -16,22 +16,14 @@ pub struct SourceFile {
 impl SourceFile {
     /// Wraps text that did not come from disk.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
+        SourceFile { name: name.into(), text: text.into() }
     }
 
     /// Reads a file, with an error that names it.
     pub fn read(path: &Path) -> Result<Self, SourceError> {
-        let text = std::fs::read_to_string(path).map_err(|e| SourceError::Read {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-        Ok(SourceFile {
-            name: path.display().to_string(),
-            text,
-        })
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SourceError::Read { path: path.to_path_buf(), reason: e.to_string() })?;
+        Ok(SourceFile { name: path.display().to_string(), text })
     }
 
     /// The 1-based line and column of a byte offset.
@@ -58,12 +50,7 @@ impl SourceFile {
         }
         let rest = &self.text[start..];
         let skip = column.saturating_sub(1) as usize;
-        start
-            + rest
-                .char_indices()
-                .nth(skip)
-                .map(|(i, _)| i)
-                .unwrap_or(rest.len())
+        start + rest.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(rest.len())
     }
 
     /// The text as a miette source, for reports that underline a span of it.

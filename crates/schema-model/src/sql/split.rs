@@ -35,29 +35,16 @@ impl<'a> LineTable<'a> {
         };
         let rest = &self.text[start..];
         let skip = loc.column.saturating_sub(1) as usize;
-        start
-            + rest
-                .char_indices()
-                .nth(skip)
-                .map(|(i, _)| i)
-                .unwrap_or(rest.len())
+        start + rest.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(rest.len())
     }
 }
 
 /// Splits a file into statements at top-level semicolons. Quotes, comments, dollar-quoted
 /// bodies and the `BEGIN ... END` bodies of triggers and routines do not split.
-pub fn split_statements(
-    dialect: Dialect,
-    file: &SourceFile,
-) -> Result<Vec<Statement>, SourceError> {
+pub fn split_statements(dialect: Dialect, file: &SourceFile) -> Result<Vec<Statement>, SourceError> {
     let tokens = tokenize(dialect, &file.text).map_err(|e| {
         let at = file.offset_of(e.location.line, e.location.column);
-        file.error_at(
-            (at, 0),
-            format!("cannot read SQL: {}", e.message),
-            "here",
-            None,
-        )
+        file.error_at((at, 0), format!("cannot read SQL: {}", e.message), "here", None)
     })?;
     let lines = LineTable::new(&file.text);
     let mut out = Vec::new();
@@ -79,10 +66,7 @@ pub fn split_statements(
             t if is_trivia(t) && current.is_empty() => continue,
             Token::Word(w) if w.quote_style.is_none() => {
                 if current.iter().filter(|t| !is_trivia(&t.token)).count() < 6
-                    && matches!(
-                        w.keyword,
-                        Keyword::TRIGGER | Keyword::PROCEDURE | Keyword::FUNCTION | Keyword::EVENT
-                    )
+                    && matches!(w.keyword, Keyword::TRIGGER | Keyword::PROCEDURE | Keyword::FUNCTION | Keyword::EVENT)
                     && starts_with_create(&current)
                 {
                     body_kind = true;
@@ -126,11 +110,7 @@ fn flush(lines: &LineTable<'_>, current: &mut Vec<&TokenWithSpan>, out: &mut Vec
     if let (Some(first), Some(last)) = (current.first(), current.last()) {
         let start = lines.offset(first.span.start);
         let end = lines.offset(last.span.end);
-        out.push(Statement {
-            text: lines.text[start..end].to_string(),
-            start,
-            end,
-        });
+        out.push(Statement { text: lines.text[start..end].to_string(), start, end });
     }
     current.clear();
 }
@@ -140,11 +120,7 @@ mod tests {
     use super::*;
 
     fn texts(d: Dialect, sql: &str) -> Vec<String> {
-        split_statements(d, &SourceFile::new("t.sql", sql))
-            .unwrap()
-            .into_iter()
-            .map(|s| s.text)
-            .collect()
+        split_statements(d, &SourceFile::new("t.sql", sql)).unwrap().into_iter().map(|s| s.text).collect()
     }
 
     #[test]
@@ -152,10 +128,7 @@ mod tests {
         let sql = "create table a(x text default ';'); -- c;\n create table \"b;\"(y int);\n";
         assert_eq!(
             texts(Dialect::Sqlite, sql),
-            vec![
-                "create table a(x text default ';')",
-                "create table \"b;\"(y int)"
-            ]
+            vec!["create table a(x text default ';')", "create table \"b;\"(y int)"]
         );
     }
 
@@ -189,11 +162,7 @@ mod tests {
 
     #[test]
     fn unterminated_string_is_an_error_with_a_position() {
-        let err = split_statements(
-            Dialect::Sqlite,
-            &SourceFile::new("t.sql", "select 1;\nselect 'x"),
-        )
-        .unwrap_err();
+        let err = split_statements(Dialect::Sqlite, &SourceFile::new("t.sql", "select 1;\nselect 'x")).unwrap_err();
         assert!(err.to_string().starts_with("t.sql:2:"), "{err}");
     }
 }

@@ -1,6 +1,4 @@
-use sqlparser::dialect::{
-    Dialect as ParserDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect,
-};
+use sqlparser::dialect::{Dialect as ParserDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, TokenizerError, Word};
 
 use crate::Dialect;
@@ -51,9 +49,7 @@ pub fn normalize_sql(dialect: Dialect, sql: &str) -> String {
                     Dialect::Sqlite | Dialect::Mysql => w.value.to_lowercase(),
                     Dialect::Postgres => ident_value(dialect, w),
                 };
-                let plain = name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                let plain = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
                 if plain || w.quote_style.is_none() {
                     out.push_str(&name);
                 } else {
@@ -79,20 +75,13 @@ pub struct SpannedToken {
 
 /// Tokenizes `sql` and drops whitespace and comments, keeping each token's byte range so that
 /// callers can slice expressions out of the original text verbatim.
-pub fn significant_tokens(
-    dialect: Dialect,
-    sql: &str,
-) -> Result<Vec<SpannedToken>, TokenizerError> {
+pub fn significant_tokens(dialect: Dialect, sql: &str) -> Result<Vec<SpannedToken>, TokenizerError> {
     let tokens = tokenize(dialect, sql)?;
     let table = super::split::LineTable::new(sql);
     Ok(tokens
         .into_iter()
         .filter(|t| !is_trivia(&t.token) && t.token != Token::EOF)
-        .map(|t| SpannedToken {
-            start: table.offset(t.span.start),
-            end: table.offset(t.span.end),
-            token: t.token,
-        })
+        .map(|t| SpannedToken { start: table.offset(t.span.start), end: table.offset(t.span.end), token: t.token })
         .collect())
 }
 
@@ -107,30 +96,15 @@ mod tests {
 
     #[test]
     fn normalization_ignores_layout_comments_and_keyword_case() {
-        let a = normalize_sql(
-            Dialect::Sqlite,
-            "CREATE VIEW v AS\n  SELECT a -- x\n FROM t;",
-        );
+        let a = normalize_sql(Dialect::Sqlite, "CREATE VIEW v AS\n  SELECT a -- x\n FROM t;");
         let b = normalize_sql(Dialect::Sqlite, "create view v as select a from t");
         assert_eq!(a, b);
-        let c = normalize_sql(
-            Dialect::Sqlite,
-            "create view v as select \"A\" from t where a='X'",
-        );
-        assert_eq!(
-            normalize_sql(
-                Dialect::Sqlite,
-                "create view v as select a from t where a='X'"
-            ),
-            c
-        );
+        let c = normalize_sql(Dialect::Sqlite, "create view v as select \"A\" from t where a='X'");
+        assert_eq!(normalize_sql(Dialect::Sqlite, "create view v as select a from t where a='X'"), c);
         assert_ne!(
             normalize_sql(Dialect::Sqlite, "select a from t where a='x'"),
             normalize_sql(Dialect::Sqlite, "select a from t where a='X'")
         );
-        assert_eq!(
-            normalize_sql(Dialect::Sqlite, "a>0"),
-            normalize_sql(Dialect::Sqlite, "a > 0")
-        );
+        assert_eq!(normalize_sql(Dialect::Sqlite, "a>0"), normalize_sql(Dialect::Sqlite, "a > 0"));
     }
 }

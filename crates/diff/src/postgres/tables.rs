@@ -1,0 +1,346 @@
+//! Table steps on PostgreSQL: create, drop, rename, and the changes inside a table.
+
+use std::collections::HashSet;
+
+use schema_model::{Realm, Table, View};
+
+use super::columns::alter_column;
+use super::render::{check, column_def, comment, create_index, foreign_key, primary_key, q, qn, unique};
+use super::types::{sequences_in, type_key};
+use super::{display, draft, key};
+use crate::change::{Change, TableChange};
+use crate::hazard::{Hazard, HazardCode};
+use crate::order::{Draft, Phase};
+use crate::plan::Step;
+use crate::DiffError;
+
+/// What table planning needs to know about the whole change.
+pub struct Context<'a> {
+    /// The current model.
+    pub from: &'a Realm,
+    /// Keys of enum types and domains on either side.
+    pub type_keys: HashSet<String>,
+    /// Keys of enum types on either side.
+    pub enum_keys: HashSet<String>,
+    /// Keys of tables dropped by this plan.
+    pub dropped_tables: HashSet<String>,
+}
+
+impl<'a> Context<'a> {
+    /// Collects what the table steps look up.
+    pub fn new(from: &'a Realm, to: &'a Realm, changes: &[Change]) -> Self {
+        let mut type_keys = HashSet::new();
+        let mut enum_keys = HashSet::new();
+        for s in from.schemas.iter().chain(&to.schemas) {
+            for e in &s.enums {
+                enum_keys.insert(key(&s.name, &e.name));
+                type_keys.insert(key(&s.name, &e.name));
+            }
+            for d in &s.domains {
+                type_keys.insert(key(&s.name, &d.name));
+            }
+        }
+        let dropped_tables = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropTable { schema, table } => Some(key(schema, &table.name)),
+                _ => None,
+            })
+            .collect();
+        Context { from, type_keys, enum_keys, dropped_tables }
+    }
+
+    /// The keys a table's columns need to exist first: their types and sequences.
+    fn column_reads(&self, t: &Table) -> Vec<String> {
+        let mut reads = Vec::new();
+        for c in &t.columns {
+            let k = type_key(&c.ty.canonical);
+            if self.type_keys.contains(&k) {
+                reads.push(k);
+            }
+            if let Some(d) = &c.default {
+                reads.extend(sequences_in(d));
+            }
+        }
+        reads
+    }
+
+    /// Creates a table, then its indexes, foreign keys and NOT VALID checks as their own steps.
+    pub fn add_table(&self, schema: &str, t: &Table) -> Vec<Draft> {
+        let name = qn(schema, &t.name);
+        let mut items: Vec<String> = t.columns.iter().map(column_def).collect();
+        items.extend(t.primary_key.iter().map(primary_key));
+        items.extend(t.uniques.iter().map(unique));
+        items.extend(t.checks.iter().filter(|c| !c.not_valid).map(|c| check(c, false)));
+        let mut sql = vec![format!("CREATE TABLE {name} (\n  {}\n)", items.join(",\n  "))];
+        sql.extend(comments(&name, t));
+        let step = Step::new(format!("create table {}", display(schema, &t.name)), sql, vec![format!("DROP TABLE {name}")]);
+        let mut d = draft(step, Phase::CreateTable, schema, &t.name);
+        d.provides = vec![key(schema, &t.name)];
+        d.reads.extend(self.column_reads(t));
+        let mut out = vec![d];
+        for c in t.checks.iter().filter(|c| c.not_valid) {
+            out.push(alter(schema, &t.name, format!("add check {}", q(c.name.as_deref().unwrap_or(""))), format!("ADD {}", check(c, true)), drop_constraint_sql(c.name.as_deref())));
+        }
+        out.extend(t.indexes.iter().map(|i| index_draft(schema, &t.name, i, false, false)));
+        out.extend(t.foreign_keys.iter().map(|fk| fk_draft(schema, &t.name, fk, false)));
+        out
+    }
+
+    /// Drops a table with its rows.
+    pub fn drop_table(&self, schema: &str, t: &Table) -> Vec<Draft> {
+        let name = qn(schema, &t.name);
+        let mut reverse = vec![];
+        for d in self.add_table(schema, t) {
+            reverse.extend(d.step.sql);
+        }
+        let mut step = Step::new(format!("drop table {}", display(schema, &t.name)), vec![format!("DROP TABLE {name}")], reverse);
+        step.irreversible = Some(format!("the rows of table {schema}.{} cannot come back", t.name));
+        step.hazards.push(Hazard::new(HazardCode::DS102, format!("table {schema}.{} and all its rows are deleted", t.name)));
+        let mut d = draft(step, Phase::DropTable, schema, &t.name);
+        d.removes = vec![key(schema, &t.name)];
+        d.reads.extend(t.foreign_keys.iter().map(|fk| key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table)));
+        vec![d]
+    }
+
+    /// The steps of a table's inner changes.
+    pub fn modify_table(&self, schema: &str, to: &Table, changes: &[TableChange]) -> Result<Vec<Draft>, DiffError> {
+        let t = &to.name;
+        let tn = qn(schema, t);
+        let mut out = Vec::new();
+        let readd = |name: &Option<String>| {
+            changes.iter().any(|c| match c {
+                TableChange::AddUnique { unique } => unique.name == *name,
+                TableChange::AddCheck { check } => check.name == *name,
+                TableChange::AddForeignKey { fk } => fk.name == *name,
+                TableChange::SetPrimaryKey { to: Some(pk), .. } => pk.name == *name,
+                _ => false,
+            })
+        };
+        for c in changes {
+            if let TableChange::RenameColumn { from: a, to: b } = c {
+                let mut d = alter(schema, t, format!("rename column {tn}.{}", q(a)), format!("RENAME COLUMN {} TO {}", q(a), q(b)), format!("RENAME COLUMN {} TO {}", q(b), q(a)));
+                d.step.hazards.push(Hazard::new(HazardCode::BC102, format!("column {schema}.{t}.{a} is renamed to {b}; running code that uses the old name breaks")));
+                out.push(d);
+            }
+        }
+        for c in changes {
+            let (name, add_back, what) = match c {
+                TableChange::SetPrimaryKey { from: Some(pk), .. } => (&pk.name, primary_key(pk), "primary key"),
+                TableChange::DropUnique { unique: u } => (&u.name, unique(u), "unique constraint"),
+                TableChange::DropCheck { check: k } => (&k.name, check(k, true), "check"),
+                _ => continue,
+            };
+            let mut d = alter(schema, t, format!("drop {what} {}", q(name.as_deref().unwrap_or(""))), drop_constraint_sql(name.as_deref()), format!("ADD {add_back}"));
+            if !readd(name) {
+                d.step.hazards.push(Hazard::new(HazardCode::DS104, format!("{what} {} on {schema}.{t} is dropped", name.as_deref().unwrap_or(""))));
+            }
+            out.push(d);
+        }
+        for c in changes {
+            if let TableChange::DropColumn { column } = c {
+                let mut d = alter(schema, t, format!("drop column {tn}.{}", q(&column.name)), format!("DROP COLUMN {}", q(&column.name)), format!("ADD COLUMN {}", column_def(column)));
+                d.step.irreversible = Some(format!("the data of column {schema}.{t}.{} cannot come back", column.name));
+                d.step.hazards.push(Hazard::new(HazardCode::DS103, format!("column {schema}.{t}.{} and its data are deleted", column.name)));
+                out.push(d);
+            }
+        }
+        for c in changes {
+            if let TableChange::AddColumn { column } = c {
+                let mut d = alter(schema, t, format!("add column {tn}.{}", q(&column.name)), format!("ADD COLUMN {}", column_def(column)), format!("DROP COLUMN {}", q(&column.name)));
+                d.step.hazards.extend(super::columns::add_column_hazards(schema, t, column));
+                d.reads.extend(self.column_reads(&Table { columns: vec![column.clone()], ..Default::default() }));
+                if let Some(cm) = &column.comment {
+                    d.step.sql.push(comment("COLUMN", &format!("{tn}.{}", q(&column.name)), Some(cm)));
+                }
+                out.push(d);
+            }
+        }
+        for c in changes {
+            if let TableChange::ModifyColumn { from: a, to: b } = c {
+                let is_enum = |ty: &str| self.enum_keys.contains(&type_key(ty));
+                let (sql, hazards) = alter_column(schema, t, a, b, &is_enum);
+                let (reverse, _) = alter_column(schema, t, b, a, &is_enum);
+                let mut step = Step::new(format!("alter column {tn}.{}", q(&b.name)), sql, reverse);
+                step.hazards = hazards;
+                if b.generated.is_some() && a.generated != b.generated && a.generated.is_none() {
+                    step.irreversible = Some(format!("the values of {schema}.{t}.{} are replaced by computed ones", b.name));
+                }
+                let mut d = draft(step, Phase::AlterTable, schema, t);
+                d.provides = vec![key(schema, t)];
+                d.reads.extend(self.column_reads(&Table { columns: vec![b.clone()], ..Default::default() }));
+                out.push(d);
+            }
+        }
+        for c in changes {
+            let (sql, reverse, what, hazard) = match c {
+                TableChange::SetPrimaryKey { to: Some(pk), .. } => (format!("ADD {}", primary_key(pk)), drop_constraint_sql(pk.name.as_deref()), "primary key", None),
+                TableChange::AddUnique { unique: u } => (
+                    format!("ADD {}", unique(u)),
+                    drop_constraint_sql(u.name.as_deref()),
+                    "unique constraint",
+                    Some(Hazard::new(HazardCode::MF101, format!("unique ({}) on {schema}.{t} fails if it holds duplicates", u.columns.join(", ")))),
+                ),
+                TableChange::AddCheck { check: k } => (
+                    format!("ADD {}", check(k, true)),
+                    drop_constraint_sql(k.name.as_deref()),
+                    "check",
+                    (!k.not_valid).then(|| Hazard::new(HazardCode::LK103, format!("check {} scans {schema}.{t} under an exclusive lock", k.name.as_deref().unwrap_or("")))),
+                ),
+                _ => continue,
+            };
+            let name = match c {
+                TableChange::SetPrimaryKey { to: Some(pk), .. } => pk.name.clone(),
+                TableChange::AddUnique { unique } => unique.name.clone(),
+                TableChange::AddCheck { check } => check.name.clone(),
+                _ => None,
+            };
+            let mut d = alter(schema, t, format!("add {what} {}", q(name.as_deref().unwrap_or(""))), sql, reverse);
+            d.step.hazards.extend(hazard);
+            out.push(d);
+        }
+        for c in changes {
+            match c {
+                TableChange::SetComment { from: a, to: b } => {
+                    let s = Step::new(format!("comment on table {tn}"), vec![comment("TABLE", &tn, b.as_deref())], vec![comment("TABLE", &tn, a.as_deref())]);
+                    out.push(draft(s, Phase::AlterTable, schema, t));
+                }
+                TableChange::AddIndex { index } => out.push(index_draft(schema, t, index, true, false)),
+                TableChange::DropIndex { index } => out.push(drop_index_draft(schema, t, index, false)),
+                TableChange::ModifyIndex { from: a, to: b } => {
+                    out.push(drop_index_draft(schema, t, a, true));
+                    out.push(index_draft(schema, t, b, true, a.unique));
+                }
+                TableChange::AddForeignKey { fk } => out.push(fk_draft(schema, t, fk, true)),
+                TableChange::DropForeignKey { fk } => {
+                    let mut s = Step::new(format!("drop foreign key {}", q(fk.name.as_deref().unwrap_or(""))), vec![format!("ALTER TABLE {tn} {}", drop_constraint_sql(fk.name.as_deref()))], vec![format!("ALTER TABLE {tn} ADD {}", foreign_key(schema, fk))]);
+                    if !readd(&fk.name) && !self.dropped_tables.contains(&key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table)) {
+                        s.hazards.push(Hazard::new(HazardCode::DS104, format!("foreign key {} on {schema}.{t} is dropped", fk.name.as_deref().unwrap_or(""))));
+                    }
+                    let mut d = draft(s, Phase::DropForeignKey, schema, t);
+                    d.removes = vec![format!("fk:{schema}.{t}.{}", fk.name.as_deref().unwrap_or(""))];
+                    out.push(d);
+                }
+                TableChange::SetOptions { .. } => return Err(DiffError::Unsupported(format!("table {schema}.{t}: storage options are not managed on PostgreSQL"))),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Renames a table in place.
+pub fn rename_table(schema: &str, from: &str, to: &str) -> Draft {
+    let mut s = Step::new(
+        format!("rename table {} to {}", display(schema, from), q(to)),
+        vec![format!("ALTER TABLE {} RENAME TO {}", qn(schema, from), q(to))],
+        vec![format!("ALTER TABLE {} RENAME TO {}", qn(schema, to), q(from))],
+    );
+    s.hazards.push(Hazard::new(HazardCode::BC101, format!("table {schema}.{from} is renamed to {to}; running code that uses the old name breaks")));
+    let mut d = draft(s, Phase::RenameTable, schema, to);
+    d.provides = vec![key(schema, to)];
+    d.removes = vec![key(schema, from)];
+    d
+}
+
+/// Comment and index changes of a view whose query stays.
+pub fn alter_view(schema: &str, from: &View, to: &View) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let kind = if to.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+    let name = qn(schema, &to.name);
+    if from.comment != to.comment {
+        let s = Step::new(format!("comment on view {name}"), vec![comment(kind, &name, to.comment.as_deref())], vec![comment(kind, &name, from.comment.as_deref())]);
+        out.push(draft(s, Phase::CreateView, schema, &to.name));
+    }
+    for i in &from.indexes {
+        if !to.indexes.contains(i) {
+            out.push(drop_index_draft(schema, &to.name, i, to.indexes.iter().any(|j| j.name == i.name)));
+        }
+    }
+    for i in &to.indexes {
+        if !from.indexes.contains(i) {
+            out.push(index_draft(schema, &to.name, i, true, false));
+        }
+    }
+    out
+}
+
+/// `ALTER TABLE` step on one table.
+fn alter(schema: &str, table: &str, description: String, action: String, reverse: String) -> Draft {
+    let tn = qn(schema, table);
+    let s = Step::new(description, vec![format!("ALTER TABLE {tn} {action}")], vec![format!("ALTER TABLE {tn} {reverse}")]);
+    let mut d = draft(s, Phase::AlterTable, schema, table);
+    d.provides = vec![key(schema, table)];
+    d
+}
+
+fn drop_constraint_sql(name: Option<&str>) -> String {
+    format!("DROP CONSTRAINT {}", q(name.unwrap_or("")))
+}
+
+fn comments(name: &str, t: &Table) -> Vec<String> {
+    let mut out = Vec::new();
+    if t.comment.is_some() {
+        out.push(comment("TABLE", name, t.comment.as_deref()));
+    }
+    for c in t.columns.iter().filter(|c| c.comment.is_some()) {
+        out.push(comment("COLUMN", &format!("{name}.{}", q(&c.name)), c.comment.as_deref()));
+    }
+    let constraint_comments = t
+        .primary_key
+        .iter()
+        .map(|p| (&p.name, &p.comment))
+        .chain(t.uniques.iter().map(|u| (&u.name, &u.comment)))
+        .chain(t.checks.iter().filter(|c| !c.not_valid).map(|c| (&c.name, &c.comment)));
+    for (n, c) in constraint_comments {
+        if let (Some(n), Some(_)) = (n, c) {
+            out.push(comment("CONSTRAINT", &format!("{} ON {name}", q(n)), c.as_deref()));
+        }
+    }
+    out
+}
+
+fn index_draft(schema: &str, table: &str, i: &schema_model::Index, existing: bool, was_unique: bool) -> Draft {
+    let mut sql = vec![create_index(schema, table, i, false)];
+    if i.comment.is_some() {
+        sql.push(comment("INDEX", &qn(schema, &i.name), i.comment.as_deref()));
+    }
+    let mut s = Step::new(format!("create index {} on {}", q(&i.name), display(schema, table)), sql, vec![format!("DROP INDEX {}", qn(schema, &i.name))]);
+    if existing {
+        s.hazards.push(Hazard::new(HazardCode::LK101, format!("index {} is built without CONCURRENTLY: writes to {schema}.{table} wait until it is done", i.name)));
+        if i.unique && !was_unique {
+            s.hazards.push(Hazard::new(HazardCode::MF101, format!("unique index {} fails if {schema}.{table} holds duplicate keys", i.name)));
+        }
+    }
+    let mut d = draft(s, Phase::CreateIndex, schema, &i.name);
+    d.reads.push(key(schema, table));
+    d
+}
+
+fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced: bool) -> Draft {
+    let mut s = Step::new(format!("drop index {}", qn(schema, &i.name)), vec![format!("DROP INDEX {}", qn(schema, &i.name))], vec![create_index(schema, table, i, false)]);
+    s.hazards.push(Hazard::new(HazardCode::LK101, format!("index {} is dropped without CONCURRENTLY: queries on {schema}.{table} wait", i.name)));
+    if !replaced {
+        s.hazards.push(Hazard::new(HazardCode::DS104, format!("index {} on {schema}.{table} is dropped; queries that use it slow down", i.name)));
+    }
+    let mut d = draft(s, Phase::DropIndex, schema, &i.name);
+    d.removes = vec![format!("index:{schema}.{}", i.name)];
+    d
+}
+
+fn fk_draft(schema: &str, table: &str, fk: &schema_model::ForeignKey, existing: bool) -> Draft {
+    let tn = qn(schema, table);
+    let name = fk.name.as_deref().unwrap_or("");
+    let mut sql = vec![format!("ALTER TABLE {tn} ADD {}", foreign_key(schema, fk))];
+    if fk.comment.is_some() {
+        sql.push(comment("CONSTRAINT", &format!("{} ON {tn}", q(name)), fk.comment.as_deref()));
+    }
+    let mut s = Step::new(format!("add foreign key {} on {}", q(name), display(schema, table)), sql, vec![format!("ALTER TABLE {tn} {}", drop_constraint_sql(fk.name.as_deref()))]);
+    if existing && !fk.not_valid {
+        s.hazards.push(Hazard::new(HazardCode::LK103, format!("foreign key {name} scans {schema}.{table} while holding a lock that blocks writes")));
+    }
+    let ref_schema = fk.ref_schema.as_deref().unwrap_or(schema);
+    let mut d = draft(s, Phase::AddForeignKey, schema, table);
+    d.reads.extend([key(schema, table), key(ref_schema, &fk.ref_table)]);
+    d
+}
