@@ -90,9 +90,8 @@ pub fn alter_column(schema: &str, table: &str, a: &Column, b: &Column, is_enum: 
     if a.identity.is_some() && b.identity.is_none() {
         sql.push(at("DROP IDENTITY".into()));
     }
-    if type_changes && a.default.is_some() {
-        sql.push(at("DROP DEFAULT".into()));
-    } else if a.default != b.default && b.default.is_none() {
+    // A default may not survive the type change: drop it first and set it again after.
+    if a.default.is_some() && (type_changes || b.default.is_none()) {
         sql.push(at("DROP DEFAULT".into()));
     }
     if type_changes {
