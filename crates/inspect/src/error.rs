@@ -16,10 +16,7 @@ pub enum Error {
     },
     /// The database could not be reached or opened.
     #[error("cannot connect to {url}: {reason}")]
-    #[diagnostic(
-        code(schema::connect),
-        help("check that the server runs and the URL is right")
-    )]
+    #[diagnostic(code(schema::connect), help("check that the server runs and the URL is right"))]
     Connect {
         /// The URL, password hidden.
         url: String,
@@ -51,9 +48,7 @@ pub enum Error {
     )]
     Locked(String),
     /// The database changed since the plan was made.
-    #[error(
-        "the database changed since the plan was made (expected schema {expected}, found {found})"
-    )]
+    #[error("the database changed since the plan was made (expected schema {expected}, found {found})")]
     #[diagnostic(code(schema::drift))]
     Drift {
         /// Hash the plan starts from.
@@ -86,8 +81,5 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Wraps a driver error with what we were doing, hiding passwords.
 pub(crate) fn db_err(context: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Error {
     let context = context.into();
-    move |e| Error::Database {
-        context,
-        reason: crate::url::redact_text(&e.to_string()),
-    }
+    move |e| Error::Database { context, reason: crate::url::redact_text(&e.to_string()) }
 }

@@ -7,6 +7,7 @@
 
 mod error;
 mod exec;
+pub mod postgres;
 mod revision;
 mod source;
 pub mod sqlite;
@@ -56,6 +57,7 @@ pub struct ConnectOptions {
 pub async fn connect(url: &DbUrl, options: ConnectOptions) -> Result<Box<dyn Driver>> {
     match url.dialect {
         Dialect::Sqlite => Ok(Box::new(sqlite::SqliteDriver::connect(url, options).await?)),
+        Dialect::Postgres => Ok(Box::new(postgres::PostgresDriver::connect(url).await?)),
         other => Err(Error::Unsupported(format!(
             "the {other} driver is not built yet; this version of schema manages SQLite databases"
         ))),
@@ -67,10 +69,18 @@ pub async fn connect(url: &DbUrl, options: ConnectOptions) -> Result<Box<dyn Dri
 pub async fn load_sql(
     dialect: Dialect,
     files: &[schema_model::sql::SourceFile],
-    _dev_url: Option<&DbUrl>,
+    dev_url: Option<&DbUrl>,
 ) -> Result<Realm> {
     match dialect {
         Dialect::Sqlite => sqlite::replay(files).await,
+        Dialect::Postgres => match dev_url {
+            Some(dev) => postgres::replay(files, dev).await,
+            None => Err(Error::Unsupported(
+                "reading PostgreSQL SQL files needs --dev-url postgres://…/EMPTY_DB: the files \
+                 are replayed on a scratch database there (offline parsing is not built yet)"
+                    .into(),
+            )),
+        },
         other => Err(Error::Unsupported(format!(
             "loading {other} SQL is not built yet; this version of schema manages SQLite databases"
         ))),

@@ -28,15 +28,7 @@ impl std::fmt::Display for DbUrl {
 
 /// True when `s` looks like a database URL rather than a file path.
 pub fn is_url(s: &str) -> bool {
-    [
-        "sqlite:",
-        "postgres://",
-        "postgresql://",
-        "mysql://",
-        "mariadb://",
-    ]
-    .iter()
-    .any(|p| s.starts_with(p))
+    ["sqlite:", "postgres://", "postgresql://", "mysql://", "mariadb://"].iter().any(|p| s.starts_with(p))
 }
 
 /// Hides the password of any `scheme://user:password@host` in `text`, for messages that may
@@ -47,9 +39,7 @@ pub fn redact_text(text: &str) -> String {
     while let Some(i) = rest.find("://") {
         let (head, tail) = rest.split_at(i + 3);
         out.push_str(head);
-        let end = tail
-            .find(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'')
-            .unwrap_or(tail.len());
+        let end = tail.find(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'').unwrap_or(tail.len());
         let authority = &tail[..end];
         match (authority.rfind('@'), authority.find(':')) {
             (Some(at), Some(colon)) if colon < at => {
@@ -78,27 +68,15 @@ impl DbUrl {
         } else {
             return Err(Error::BadUrl {
                 url: redacted,
-                reason:
-                    "unknown scheme; use sqlite://FILE, sqlite::memory:, postgres://… or mysql://…"
-                        .into(),
+                reason: "unknown scheme; use sqlite://FILE, sqlite::memory:, postgres://… or mysql://…".into(),
             });
         };
         if dialect != Dialect::Sqlite {
-            url::Url::parse(raw).map_err(|e| Error::BadUrl {
-                url: redacted.clone(),
-                reason: e.to_string(),
-            })?;
+            url::Url::parse(raw).map_err(|e| Error::BadUrl { url: redacted.clone(), reason: e.to_string() })?;
         } else if DbUrl::sqlite_path_of(raw).is_empty() {
-            return Err(Error::BadUrl {
-                url: redacted,
-                reason: "no file name; use sqlite://path/to/file.db".into(),
-            });
+            return Err(Error::BadUrl { url: redacted, reason: "no file name; use sqlite://path/to/file.db".into() });
         }
-        Ok(DbUrl {
-            dialect,
-            secret: raw.to_string(),
-            redacted,
-        })
+        Ok(DbUrl { dialect, secret: raw.to_string(), redacted })
     }
 
     /// The URL with its password hidden.
@@ -112,10 +90,7 @@ impl DbUrl {
     }
 
     fn sqlite_path_of(raw: &str) -> &str {
-        let rest = raw
-            .strip_prefix("sqlite://")
-            .or_else(|| raw.strip_prefix("sqlite:"))
-            .unwrap_or(raw);
+        let rest = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
         rest.split('?').next().unwrap_or("")
     }
 
@@ -132,27 +107,15 @@ mod tests {
     #[test]
     fn passwords_never_show() {
         let u = DbUrl::parse("postgres://bob:s3cret@db:5432/app?sslmode=require").unwrap();
-        assert_eq!(
-            u.to_string(),
-            "postgres://bob:***@db:5432/app?sslmode=require"
-        );
+        assert_eq!(u.to_string(), "postgres://bob:***@db:5432/app?sslmode=require");
         assert!(!format!("{u:?}").contains("s3cret"));
-        assert_eq!(
-            redact_text("error for mysql://r:pw@h/db: boom"),
-            "error for mysql://r:***@h/db: boom"
-        );
+        assert_eq!(redact_text("error for mysql://r:pw@h/db: boom"), "error for mysql://r:***@h/db: boom");
     }
 
     #[test]
     fn sqlite_forms() {
-        assert_eq!(
-            DbUrl::parse("sqlite://a/b.db").unwrap().sqlite_path(),
-            "a/b.db"
-        );
-        assert_eq!(
-            DbUrl::parse("sqlite::memory:").unwrap().sqlite_path(),
-            ":memory:"
-        );
+        assert_eq!(DbUrl::parse("sqlite://a/b.db").unwrap().sqlite_path(), "a/b.db");
+        assert_eq!(DbUrl::parse("sqlite::memory:").unwrap().sqlite_path(), ":memory:");
         assert!(DbUrl::parse("sqlite://").is_err());
         assert!(DbUrl::parse("oracle://x").is_err());
     }

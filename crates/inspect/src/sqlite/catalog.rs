@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use schema_model::{
-    Column, ColumnType, Dialect, ForeignKey, Generated, Index, IndexKey, IndexPart, PrimaryKey,
-    Realm, RefAction, Schema, Table, TableOptions, Trigger, UniqueConstraint, View,
+    Column, ColumnType, Dialect, ForeignKey, Generated, Index, IndexKey, IndexPart, PrimaryKey, Realm, RefAction,
+    Schema, Table, TableOptions, Trigger, UniqueConstraint, View,
 };
 use sqlx::SqliteConnection;
 
@@ -17,8 +17,12 @@ use crate::{Error, Result};
 macro_rules! user_objects {
     ($alias:literal) => {
         concat!(
-            $alias, ".name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND ", $alias, ".name <> 'schema_revisions' AND ",
-            $alias, ".name NOT IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow')"
+            $alias,
+            ".name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND ",
+            $alias,
+            ".name <> 'schema_revisions' AND ",
+            $alias,
+            ".name NOT IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow')"
         )
     };
 }
@@ -72,41 +76,22 @@ type FkRow = (String, i64, String, String, Option<String>, String, String);
 /// The canonical spelling of a declared SQLite type: upper case, single spaces, none
 /// inside parentheses.
 pub fn canonical_type(raw: &str) -> String {
-    let upper = raw
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_uppercase();
-    upper
-        .replace("( ", "(")
-        .replace(" (", "(")
-        .replace(" )", ")")
-        .replace(", ", ",")
-        .replace(" ,", ",")
+    let upper = raw.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+    upper.replace("( ", "(").replace(" (", "(").replace(" )", ")").replace(", ", ",").replace(" ,", ",")
 }
 
 /// Reads the whole `main` schema.
 pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
-    let objects: Vec<ObjectRow> = sqlx::query_as(OBJECTS)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err("reading sqlite_master"))?;
-    let columns: Vec<ColumnRow> = sqlx::query_as(COLUMNS)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err("reading columns"))?;
-    let indexes: Vec<IndexRow> = sqlx::query_as(INDEXES)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err("reading indexes"))?;
-    let index_columns: Vec<(String, String)> = sqlx::query_as(INDEX_COLUMNS)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err("reading index columns"))?;
-    let fks: Vec<FkRow> = sqlx::query_as(FOREIGN_KEYS)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err("reading foreign keys"))?;
+    let objects: Vec<ObjectRow> =
+        sqlx::query_as(OBJECTS).fetch_all(&mut *conn).await.map_err(db_err("reading sqlite_master"))?;
+    let columns: Vec<ColumnRow> =
+        sqlx::query_as(COLUMNS).fetch_all(&mut *conn).await.map_err(db_err("reading columns"))?;
+    let indexes: Vec<IndexRow> =
+        sqlx::query_as(INDEXES).fetch_all(&mut *conn).await.map_err(db_err("reading indexes"))?;
+    let index_columns: Vec<(String, String)> =
+        sqlx::query_as(INDEX_COLUMNS).fetch_all(&mut *conn).await.map_err(db_err("reading index columns"))?;
+    let fks: Vec<FkRow> =
+        sqlx::query_as(FOREIGN_KEYS).fetch_all(&mut *conn).await.map_err(db_err("reading foreign keys"))?;
 
     let mut schema = Schema::named("main");
     let mut tables: HashMap<String, (Table, TableText)> = HashMap::new();
@@ -121,7 +106,8 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             "table" => {
                 let text = parse_create_table(&sql)
                     .map_err(|e| Error::Unsupported(format!("cannot read the definition of table {name}: {e}")))?;
-                let options = TableOptions { without_rowid: text.without_rowid, strict: text.strict, ..Default::default() };
+                let options =
+                    TableOptions { without_rowid: text.without_rowid, strict: text.strict, ..Default::default() };
                 tables.insert(name.clone(), (Table { name, options, ..Default::default() }, text));
             }
             "view" => schema.views.push(View { name, definition: sql, ..Default::default() }),
@@ -138,36 +124,22 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
         if hidden == 1 {
             continue;
         }
-        let from_text = text
-            .columns
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(&name));
+        let from_text = text.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name));
         let generated = match hidden {
             2 | 3 => Some(Generated {
-                expr: from_text
-                    .and_then(|c| c.generated.as_ref())
-                    .map(|g| g.expr.clone())
-                    .unwrap_or_default(),
+                expr: from_text.and_then(|c| c.generated.as_ref()).map(|g| g.expr.clone()).unwrap_or_default(),
                 stored: hidden == 3,
             }),
             _ => None,
         };
         if pk > 0 {
-            pk_cols
-                .entry(tbl.clone())
-                .or_default()
-                .push((pk, name.clone()));
+            pk_cols.entry(tbl.clone()).or_default().push((pk, name.clone()));
         }
         table.columns.push(Column {
-            ty: ColumnType {
-                canonical: canonical_type(&ty),
-                raw: ty,
-            },
+            ty: ColumnType { canonical: canonical_type(&ty), raw: ty },
             nullable: notnull == 0,
             default,
-            collation: from_text
-                .and_then(|c| c.collation.as_ref())
-                .map(|c| c.to_uppercase()),
+            collation: from_text.and_then(|c| c.collation.as_ref()).map(|c| c.to_uppercase()),
             generated,
             auto_increment: from_text.is_some_and(|c| c.autoincrement),
             name,
@@ -205,9 +177,8 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             }
             "c" => {
                 let sql = sql.unwrap_or_default();
-                let parsed = parse_create_index(&sql).map_err(|e| {
-                    Error::Unsupported(format!("cannot read the definition of index {name}: {e}"))
-                })?;
+                let parsed = parse_create_index(&sql)
+                    .map_err(|e| Error::Unsupported(format!("cannot read the definition of index {name}: {e}")))?;
                 let parts = parsed
                     .parts
                     .into_iter()
@@ -261,13 +232,9 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
         let Some((table, text)) = tables.get_mut(&tbl) else {
             continue;
         };
-        let taken = used
-            .entry(tbl.clone())
-            .or_insert_with(|| vec![false; text.fks.len()]);
+        let taken = used.entry(tbl.clone()).or_insert_with(|| vec![false; text.fks.len()]);
         if let Some(i) = text.fks.iter().enumerate().position(|(i, t)| {
-            !taken[i]
-                && same_names(&t.columns, &fk.columns)
-                && t.ref_table.eq_ignore_ascii_case(&fk.ref_table)
+            !taken[i] && same_names(&t.columns, &fk.columns) && t.ref_table.eq_ignore_ascii_case(&fk.ref_table)
         }) {
             taken[i] = true;
             fk.name = text.fks[i].name.clone();

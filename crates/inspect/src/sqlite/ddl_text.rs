@@ -114,10 +114,7 @@ impl<'a> Cursor<'a> {
                         if close == open + 1 {
                             return Some(String::new());
                         }
-                        return Some(
-                            self.sql[self.toks[open + 1].start..self.toks[close - 1].end]
-                                .to_string(),
-                        );
+                        return Some(self.sql[self.toks[open + 1].start..self.toks[close - 1].end].to_string());
                     }
                 }
                 _ => {}
@@ -185,11 +182,7 @@ pub fn parse_create_table(sql: &str) -> Result<TableText, String> {
     }
     c.pos += 1;
     loop {
-        let pending = if c.eat_kw(Keyword::CONSTRAINT) {
-            c.name()
-        } else {
-            None
-        };
+        let pending = if c.eat_kw(Keyword::CONSTRAINT) { c.name() } else { None };
         if c.is_kw(Keyword::PRIMARY) {
             c.pos += 2;
             out.pk_name = pending;
@@ -201,11 +194,7 @@ pub fn parse_create_table(sql: &str) -> Result<TableText, String> {
             c.skip_to_item_end();
         } else if c.eat_kw(Keyword::CHECK) {
             let expr = c.group().unwrap_or_default();
-            out.checks.push(Check {
-                name: pending,
-                expr,
-                ..Default::default()
-            });
+            out.checks.push(Check { name: pending, expr, ..Default::default() });
             c.skip_to_item_end();
         } else if c.is_kw(Keyword::FOREIGN) {
             c.pos += 2;
@@ -241,10 +230,7 @@ fn column(c: &mut Cursor<'_>, out: &mut TableText) {
         c.skip_to_item_end();
         return;
     };
-    let mut col = ColumnText {
-        name: name.clone(),
-        ..Default::default()
-    };
+    let mut col = ColumnText { name: name.clone(), ..Default::default() };
     let mut pending: Option<String> = None;
     while let Some(t) = c.peek().cloned() {
         match t {
@@ -262,11 +248,7 @@ fn column(c: &mut Cursor<'_>, out: &mut TableText) {
                     Keyword::UNIQUE => out.uniques.push((pending.take(), vec![name.clone()])),
                     Keyword::CHECK => {
                         let expr = c.group().unwrap_or_default();
-                        out.checks.push(Check {
-                            name: pending.take(),
-                            expr,
-                            ..Default::default()
-                        });
+                        out.checks.push(Check { name: pending.take(), expr, ..Default::default() });
                     }
                     Keyword::DEFAULT => {
                         // A default is one literal or one group; skip it so its words are not read.
@@ -302,10 +284,7 @@ fn column(c: &mut Cursor<'_>, out: &mut TableText) {
 
 /// Reads `tbl [(cols)] [ON ...] [MATCH x] [[NOT] DEFERRABLE [INITIALLY ...]]` after REFERENCES.
 fn references(c: &mut Cursor<'_>) -> FkText {
-    let mut fk = FkText {
-        ref_table: c.name().unwrap_or_default(),
-        ..Default::default()
-    };
+    let mut fk = FkText { ref_table: c.name().unwrap_or_default(), ..Default::default() };
     if c.peek() == Some(&Token::Period) {
         c.pos += 1;
         fk.ref_table = c.name().unwrap_or_default();
@@ -377,7 +356,8 @@ pub fn parse_create_index(sql: &str) -> Result<IndexText, String> {
 fn index_part(c: &Cursor<'_>, from: usize, to: usize) -> IndexPartText {
     let toks = &c.toks[from..to];
     let mut end = toks.len();
-    let kw = |i: usize, k: Keyword| matches!(&toks[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == k);
+    let kw =
+        |i: usize, k: Keyword| matches!(&toks[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == k);
     let mut desc = false;
     let mut collation = None;
     if end > 0 && (kw(end - 1, Keyword::DESC) || kw(end - 1, Keyword::ASC)) {
@@ -390,11 +370,7 @@ fn index_part(c: &Cursor<'_>, from: usize, to: usize) -> IndexPartText {
         }
         end -= 2;
     }
-    let expr = if end == 0 {
-        String::new()
-    } else {
-        c.sql[toks[0].start..toks[end - 1].end].to_string()
-    };
+    let expr = if end == 0 { String::new() } else { c.sql[toks[0].start..toks[end - 1].end].to_string() };
     let column = match &toks[..end] {
         [t] => match &t.token {
             Token::Word(w) => Some(w.value.clone()),
@@ -402,12 +378,7 @@ fn index_part(c: &Cursor<'_>, from: usize, to: usize) -> IndexPartText {
         },
         _ => None,
     };
-    IndexPartText {
-        column,
-        expr,
-        collation,
-        desc,
-    }
+    IndexPartText { column, expr, collation, desc }
 }
 
 #[cfg(test)]
@@ -421,40 +392,13 @@ mod tests {
             constraint fk foreign key (y) references t(a) on delete cascade deferrable initially deferred, check (y <> 3), unique (y, "Z")) strict, without rowid"#,
         )
         .unwrap();
-        assert_eq!(
-            t.columns
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>(),
-            ["x", "y", "Z", "g", "h"]
-        );
+        assert_eq!(t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["x", "y", "Z", "g", "h"]);
         assert!(t.columns[0].autoincrement);
         assert_eq!(t.columns[2].collation.as_deref(), Some("nocase"));
-        assert_eq!(
-            t.columns[3].generated,
-            Some(Generated {
-                expr: "x*2".into(),
-                stored: true
-            })
-        );
-        assert_eq!(
-            t.columns[4].generated,
-            Some(Generated {
-                expr: "x+1".into(),
-                stored: false
-            })
-        );
-        assert_eq!(
-            t.checks.iter().map(|c| c.expr.as_str()).collect::<Vec<_>>(),
-            ["length(\"Z\") > 0", "y <> 3"]
-        );
-        assert_eq!(
-            t.uniques,
-            vec![
-                (Some("uq".into()), vec!["y".into()]),
-                (None, vec!["y".into(), "Z".into()])
-            ]
-        );
+        assert_eq!(t.columns[3].generated, Some(Generated { expr: "x*2".into(), stored: true }));
+        assert_eq!(t.columns[4].generated, Some(Generated { expr: "x+1".into(), stored: false }));
+        assert_eq!(t.checks.iter().map(|c| c.expr.as_str()).collect::<Vec<_>>(), ["length(\"Z\") > 0", "y <> 3"]);
+        assert_eq!(t.uniques, vec![(Some("uq".into()), vec!["y".into()]), (None, vec!["y".into(), "Z".into()])]);
         assert_eq!(
             t.fks[0],
             FkText {
@@ -478,24 +422,17 @@ mod tests {
 
     #[test]
     fn reads_index_parts_and_predicate() {
-        let i = parse_create_index("CREATE UNIQUE INDEX i ON t(a DESC, lower(b) COLLATE nocase, \"C d\") WHERE a > 1 AND b IS NOT NULL").unwrap();
+        let i = parse_create_index(
+            "CREATE UNIQUE INDEX i ON t(a DESC, lower(b) COLLATE nocase, \"C d\") WHERE a > 1 AND b IS NOT NULL",
+        )
+        .unwrap();
         assert_eq!(
             i.parts[0],
-            IndexPartText {
-                column: Some("a".into()),
-                expr: "a".into(),
-                collation: None,
-                desc: true
-            }
+            IndexPartText { column: Some("a".into()), expr: "a".into(), collation: None, desc: true }
         );
         assert_eq!(
             i.parts[1],
-            IndexPartText {
-                column: None,
-                expr: "lower(b)".into(),
-                collation: Some("nocase".into()),
-                desc: false
-            }
+            IndexPartText { column: None, expr: "lower(b)".into(), collation: Some("nocase".into()), desc: false }
         );
         assert_eq!(i.parts[2].column.as_deref(), Some("C d"));
         assert_eq!(i.predicate.as_deref(), Some("a > 1 AND b IS NOT NULL"));

@@ -34,33 +34,21 @@ impl SqliteDriver {
         if !memory && !options.create && !Path::new(path).exists() {
             return Err(Error::Connect {
                 url: url.redacted().into(),
-                reason: format!(
-                    "the database file {path} does not exist (`schema apply` creates it)"
-                ),
+                reason: format!("the database file {path} does not exist (`schema apply` creates it)"),
             });
         }
         let opts = if memory {
-            SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| Error::BadUrl {
-                url: url.to_string(),
-                reason: e.to_string(),
-            })?
+            SqliteConnectOptions::from_str("sqlite::memory:")
+                .map_err(|e| Error::BadUrl { url: url.to_string(), reason: e.to_string() })?
         } else {
-            SqliteConnectOptions::new()
-                .filename(path)
-                .create_if_missing(options.create)
+            SqliteConnectOptions::new().filename(path).create_if_missing(options.create)
         };
         let conn = opts
             .foreign_keys(false)
             .connect()
             .await
-            .map_err(|e| Error::Connect {
-                url: url.redacted().into(),
-                reason: crate::redact_text(&e.to_string()),
-            })?;
-        Ok(SqliteDriver {
-            url: url.clone(),
-            conn,
-        })
+            .map_err(|e| Error::Connect { url: url.redacted().into(), reason: crate::redact_text(&e.to_string()) })?;
+        Ok(SqliteDriver { url: url.clone(), conn })
     }
 
     pub(crate) async fn memory() -> Result<Self> {

@@ -22,12 +22,7 @@ pub async fn replay(files: &[SourceFile]) -> Result<Realm> {
                     .map(|(at, len)| (st.start + at, len))
                     .unwrap_or((st.start, st.end - st.start));
                 return Err(file
-                    .error_at(
-                        span,
-                        format!("SQLite rejected this statement: {reason}"),
-                        reason.clone(),
-                        None,
-                    )
+                    .error_at(span, format!("SQLite rejected this statement: {reason}"), reason.clone(), None)
                     .into());
             }
         }
@@ -73,22 +68,17 @@ mod tests {
 
     #[tokio::test]
     async fn syntax_errors_point_at_file_line_and_token() {
-        let f = SourceFile::new(
-            "bad.sql",
-            "CREATE TABLE a (x int);\nCREATE TABLE b (y int,, z int);\n",
-        );
+        let f = SourceFile::new("bad.sql", "CREATE TABLE a (x int);\nCREATE TABLE b (y int,, z int);\n");
         let err = replay(&[f]).await.unwrap_err().to_string();
-        assert!(
-            err.starts_with(
-                "bad.sql:2:23: SQLite rejected this statement: near \",\": syntax error"
-            ),
-            "{err}"
-        );
+        assert!(err.starts_with("bad.sql:2:23: SQLite rejected this statement: near \",\": syntax error"), "{err}");
     }
 
     #[tokio::test]
     async fn renames_are_attached() {
-        let f = SourceFile::new("r.sql", "CREATE TABLE people ( -- schema:renamed-from users\n id int, full text -- schema:renamed-from name\n);");
+        let f = SourceFile::new(
+            "r.sql",
+            "CREATE TABLE people ( -- schema:renamed-from users\n id int, full text -- schema:renamed-from name\n);",
+        );
         let realm = replay(&[f]).await.unwrap();
         let t = &realm.schemas[0].tables[0];
         assert_eq!(t.renamed_from.as_deref(), Some("users"));

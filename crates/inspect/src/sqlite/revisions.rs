@@ -30,8 +30,7 @@ const INSERT: &str = r#"INSERT INTO "schema_revisions" ("kind", "actor", "starte
   "from_hash", "to_hash", "statements", "reverse_statements", "applied", "total", "duration_ms", "status", "error",
   "failed_statement", "pre_model") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id""#;
 
-const EXISTS: &str =
-    "SELECT count(*) FROM main.sqlite_master WHERE type = 'table' AND name = 'schema_revisions'";
+const EXISTS: &str = "SELECT count(*) FROM main.sqlite_master WHERE type = 'table' AND name = 'schema_revisions'";
 
 const LIST: &str = r#"SELECT "id", "kind", "actor", "started_at", "tool_version", "plan_hash", "from_hash", "to_hash",
   "statements", "reverse_statements", "applied", "total", "duration_ms", "status", "error", "failed_statement",
@@ -39,10 +38,7 @@ const LIST: &str = r#"SELECT "id", "kind", "actor", "started_at", "tool_version"
 
 /// Stores a revision and returns its id.
 pub async fn insert(conn: &mut SqliteConnection, r: &Revision) -> Result<i64> {
-    sqlx::raw_sql(CREATE)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err("creating schema_revisions"))?;
+    sqlx::raw_sql(CREATE).execute(&mut *conn).await.map_err(db_err("creating schema_revisions"))?;
     let id: i64 = sqlx::query_scalar(INSERT)
         .bind(&r.kind)
         .bind(&r.actor)
@@ -68,17 +64,11 @@ pub async fn insert(conn: &mut SqliteConnection, r: &Revision) -> Result<i64> {
 
 /// Reads every revision, oldest first.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<Revision>> {
-    let exists: i64 = sqlx::query_scalar(EXISTS)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_err("reading revisions"))?;
+    let exists: i64 = sqlx::query_scalar(EXISTS).fetch_one(&mut *conn).await.map_err(db_err("reading revisions"))?;
     if exists == 0 {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query(LIST)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err("reading revisions"))?;
+    let rows = sqlx::query(LIST).fetch_all(&mut *conn).await.map_err(db_err("reading revisions"))?;
     let json = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
     Ok(rows
         .into_iter()

@@ -1,0 +1,134 @@
+//! Primary keys, unique constraints, checks and foreign keys of tables.
+
+use std::collections::HashMap;
+
+use schema_model::{Check, Deferrable, ForeignKey, PrimaryKey, RefAction, UniqueConstraint};
+use sqlx::{PgConnection, Row};
+
+use super::indexes::RawIndex;
+use super::Relations;
+use crate::error::db_err;
+use crate::{Error, Result};
+
+/// Every table constraint (inherited copies of partitions aside) with its columns in key
+/// order, the referenced table and columns of a foreign key, and its backing index. `{setcols}`
+/// tells (PostgreSQL 15 and later) whether `ON DELETE SET NULL/DEFAULT` names columns.
+const CONSTRAINTS: &str = concat!(
+    "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, con.condeferred, ",
+    "con.convalidated, con.connoinherit, ",
+    "CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END, ",
+    "ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) ",
+    "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i), ",
+    "fn.nspname::text, fc.relname::text, ",
+    "ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) ",
+    "JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i), ",
+    "con.confdeltype::text, con.confupdtype::text, con.confmatchtype::text, con.conindid::int8, ",
+    "obj_description(con.oid, 'pg_constraint'), n.nspname::text, c.relname::text, {setcols} ",
+    "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid ",
+    "JOIN pg_namespace n ON n.oid = c.relnamespace ",
+    "LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace ",
+    "WHERE n.nspname = ANY($1) AND con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind = 'r' ",
+    "AND con.conparentid = 0 AND ",
+    not_extension_member!("pg_class", "c.oid"),
+    " ORDER BY con.conrelid, con.conname"
+);
+
+/// Attaches the constraints to the tables of `rels`; the unique constraints take `INCLUDE`
+/// and `NULLS NOT DISTINCT` from their index in `indexes`.
+pub(super) async fn read(
+    conn: &mut PgConnection,
+    schemas: &[String],
+    version: i32,
+    indexes: &mut HashMap<i64, RawIndex>,
+    rels: &mut Relations,
+) -> Result<()> {
+    let setcols = if version >= 150000 { "coalesce(cardinality(con.confdelsetcols), 0) > 0" } else { "false" };
+    let rows = sqlx::query(&CONSTRAINTS.replace("{setcols}", setcols))
+        .bind(schemas)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_err("reading constraints"))?;
+    for r in rows {
+        let Some((schema, table)) = rels.tables.get_mut(&r.get::<i64, _>(0)) else {
+            continue;
+        };
+        let name: String = r.get(1);
+        let kind: String = r.get(2);
+        let deferrable = match (r.get::<bool, _>(3), r.get::<bool, _>(4)) {
+            (false, _) => Deferrable::NotDeferrable,
+            (true, false) => Deferrable::InitiallyImmediate,
+            (true, true) => Deferrable::InitiallyDeferred,
+        };
+        let not_valid = !r.get::<bool, _>(5);
+        let columns: Vec<String> = r.get(8);
+        let comment: Option<String> = r.get(16);
+        let index = indexes.get(&r.get::<i64, _>(15)).map(|i| &i.index);
+        let qualified = format!("\"{}\".\"{}\"", r.get::<String, _>(17), r.get::<String, _>(18));
+        match kind.as_str() {
+            "p" => {
+                if index.is_some_and(|i| !i.include.is_empty()) {
+                    return Err(Error::Unsupported(format!(
+                        "the primary key {name} of table {qualified} has INCLUDE columns, which \
+                         are not modelled yet; schema cannot manage this database safely"
+                    )));
+                }
+                table.primary_key = Some(PrimaryKey { name: Some(name), columns, deferrable, comment });
+            }
+            "u" => table.uniques.push(UniqueConstraint {
+                name: Some(name),
+                columns,
+                nulls_not_distinct: index.is_some_and(|i| i.nulls_not_distinct),
+                include: index.map(|i| i.include.clone()).unwrap_or_default(),
+                deferrable,
+                comment,
+            }),
+            "c" => table.checks.push(Check {
+                name: Some(name),
+                expr: r.get::<Option<String>, _>(7).unwrap_or_default(),
+                not_valid,
+                no_inherit: r.get(6),
+                comment,
+            }),
+            "f" if r.get::<bool, _>(19) => {
+                return Err(Error::Unsupported(format!(
+                    "foreign key {name} of table {qualified} sets only some columns on delete, \
+                     which is not modelled yet; schema cannot manage this database safely"
+                )))
+            }
+            "f" => {
+                let ref_schema: String = r.get(9);
+                table.foreign_keys.push(ForeignKey {
+                    name: Some(name),
+                    columns,
+                    ref_schema: (ref_schema != *schema).then_some(ref_schema),
+                    ref_table: r.get(10),
+                    ref_columns: r.get(11),
+                    on_delete: action(&r.get::<String, _>(12)),
+                    on_update: action(&r.get::<String, _>(13)),
+                    deferrable,
+                    match_full: r.get::<String, _>(14) == "f",
+                    not_valid,
+                    comment,
+                })
+            }
+            _ => {
+                return Err(Error::Unsupported(format!(
+                    "exclusion constraint {name} of table {qualified} is not modelled yet; \
+                     schema cannot manage this database safely"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A referential action from its `pg_constraint` letter.
+fn action(code: &str) -> RefAction {
+    match code {
+        "r" => RefAction::Restrict,
+        "c" => RefAction::Cascade,
+        "n" => RefAction::SetNull,
+        "d" => RefAction::SetDefault,
+        _ => RefAction::NoAction,
+    }
+}

@@ -1,0 +1,128 @@
+//! Tables, views and materialized views, and the columns of tables.
+
+use schema_model::{Column, ColumnType, Generated, Identity, Table, View};
+use sqlx::{PgConnection, Row};
+
+use super::Relations;
+use crate::error::db_err;
+use crate::{Error, Result};
+
+/// Every table-like relation with what decides whether it is modelled: kind, partition and
+/// inheritance flags; views with their query as the server renders it.
+const RELATIONS: &str = concat!(
+    "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, c.relispartition, ",
+    "EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid), ",
+    "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, ",
+    "obj_description(c.oid, 'pg_class') ",
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ",
+    "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ",
+    not_extension_member!("pg_class", "c.oid"),
+    " ORDER BY 2, 3"
+);
+
+/// Every column of every table, in declared order, with its default or generation
+/// expression, its identity's sequence options, and a collation that differs from its type's.
+const COLUMNS: &str = concat!(
+    "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, ",
+    "pg_get_expr(ad.adbin, ad.adrelid), a.attgenerated::text, a.attidentity::text, ",
+    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ",
+    collation_name!("co", "cn"),
+    " END, col_description(a.attrelid, a.attnum), ",
+    "ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax, ids.seqcache, ids.seqcycle ",
+    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid ",
+    "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid ",
+    "LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum ",
+    "LEFT JOIN pg_collation co ON co.oid = a.attcollation ",
+    "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace ",
+    "LEFT JOIN LATERAL (SELECT s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle ",
+    "FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid ",
+    "WHERE a.attidentity <> '' AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass ",
+    "AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i' LIMIT 1) ids ON true ",
+    "WHERE n.nspname = ANY($1) AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND ",
+    not_extension_member!("pg_class", "c.oid"),
+    " ORDER BY a.attrelid, a.attnum"
+);
+
+type RelationRow = (i64, String, String, String, bool, bool, Option<String>, Option<String>);
+
+/// Tables and views of the managed schemas; refuses the kinds the model does not hold.
+pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<Relations> {
+    let rows: Vec<RelationRow> = sqlx::query_as(RELATIONS)
+        .bind(schemas)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_err("reading tables and views"))?;
+    let mut rels = Relations::default();
+    for (oid, schema, name, kind, partition, child, definition, comment) in rows {
+        let refuse = |what: &str| {
+            Err(Error::Unsupported(format!(
+                "{what} \"{schema}\".\"{name}\" is not modelled yet; schema cannot manage this database safely"
+            )))
+        };
+        match kind.as_str() {
+            "p" => return refuse("partitioned table"),
+            "r" if partition => return refuse("table partition"),
+            "r" if child => return refuse("inheritance child table"),
+            "f" => return refuse("foreign table"),
+            "c" => return refuse("composite type"),
+            "r" => {
+                let table = Table { name, comment, ..Default::default() };
+                rels.tables.insert(oid, (schema, table));
+            }
+            _ => {
+                let view = View {
+                    name,
+                    definition: definition.unwrap_or_default(),
+                    materialized: kind == "m",
+                    indexes: Vec::new(),
+                    comment,
+                };
+                rels.views.insert(oid, (schema, view));
+            }
+        }
+    }
+    Ok(rels)
+}
+
+/// Fills the columns of the tables in `rels`.
+pub(super) async fn read_columns(conn: &mut PgConnection, schemas: &[String], rels: &mut Relations) -> Result<()> {
+    let rows = sqlx::query(COLUMNS).bind(schemas).fetch_all(&mut *conn).await.map_err(db_err("reading columns"))?;
+    for r in rows {
+        let Some((_, table)) = rels.tables.get_mut(&r.get::<i64, _>(0)) else {
+            continue;
+        };
+        let ty: String = r.get(2);
+        let expr: Option<String> = r.get(4);
+        let generated: String = r.get(5);
+        let identity: String = r.get(6);
+        let (default, generated) = match generated.as_str() {
+            "" => (expr, None),
+            kind => (None, Some(Generated { expr: expr.unwrap_or_default(), stored: kind == "s" })),
+        };
+        let identity = match (identity.as_str(), r.get::<Option<i64>, _>(9)) {
+            ("", _) | (_, None) => None,
+            (kind, Some(start)) => Some(Identity {
+                always: kind == "a",
+                start,
+                increment: r.get(10),
+                min_value: r.get(11),
+                max_value: r.get(12),
+                cache: r.get(13),
+                cycle: r.get(14),
+            }),
+        };
+        table.columns.push(Column {
+            name: r.get(1),
+            ty: ColumnType::new(ty),
+            nullable: !r.get::<bool, _>(3),
+            default: if identity.is_some() { None } else { default },
+            collation: r.get(7),
+            generated,
+            auto_increment: false,
+            identity,
+            comment: r.get(8),
+            renamed_from: None,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! The PostgreSQL driver: catalog reading in a fixed number of queries, replay of desired SQL
+//! in a scratch database beside a dev database, and apply in one transaction under an
+//! advisory lock.
+
+/// `NOT EXISTS` a `pg_depend` row that makes `$oid` (an object of `$catalog`) a member of an
+/// extension: extension members are not user objects.
+macro_rules! not_extension_member {
+    ($catalog:literal, $oid:literal) => {
+        concat!(
+            "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '",
+            $catalog,
+            "'::regclass AND x.objid = ",
+            $oid,
+            " AND x.deptype = 'e')"
+        )
+    };
+}
+
+/// The name of the collation `$co` (in namespace `$cn`), qualified only outside pg_catalog.
+macro_rules! collation_name {
+    ($co:literal, $cn:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $cn,
+            ".nspname = 'pg_catalog' THEN ",
+            $co,
+            ".collname::text ELSE ",
+            $cn,
+            ".nspname || '.' || ",
+            $co,
+            ".collname END"
+        )
+    };
+}
+
+mod apply;
+mod catalog;
+mod replay;
+mod revisions;
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use schema_model::{quote_ident, Dialect, Realm};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions as _, Connection as _, PgConnection};
+
+pub use apply::LOCK_KEY;
+pub use replay::replay;
+
+use crate::error::db_err;
+use crate::{ApplyRequest, DbUrl, Driver, Error, Result, Revision};
+
+/// An open PostgreSQL database, limited to one schema when the URL says `?search_path=NAME`.
+pub struct PostgresDriver {
+    url: DbUrl,
+    conn: PgConnection,
+    scope: Option<Vec<String>>,
+}
+
+impl PostgresDriver {
+    /// Connects to the database a `postgres://` URL names.
+    pub async fn connect(url: &DbUrl) -> Result<Self> {
+        let target = Target::parse(url)?;
+        let mut conn = target.open(url).await?;
+        if let Some(names) = &target.scope {
+            set_search_path(&mut conn, names).await?;
+        }
+        Ok(PostgresDriver { url: url.clone(), conn, scope: target.scope })
+    }
+
+    /// Closes the connection cleanly.
+    pub async fn close(self) -> Result<()> {
+        self.conn.close().await.map_err(db_err("closing the connection"))
+    }
+}
+
+#[async_trait(?Send)]
+impl Driver for PostgresDriver {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
+    async fn inspect(&mut self) -> Result<Realm> {
+        catalog::inspect(&mut self.conn, self.scope.as_deref()).await
+    }
+
+    async fn apply(&mut self, request: ApplyRequest<'_>) -> Result<Revision> {
+        apply::apply(&mut self.conn, self.scope.as_deref(), request).await
+    }
+
+    async fn revisions(&mut self) -> Result<Vec<Revision>> {
+        revisions::list(&mut self.conn).await
+    }
+}
+
+/// What a URL asks for: the connection options sqlx understands, and the schemas to manage.
+pub(crate) struct Target {
+    /// Options for sqlx; the password comes from the URL or `PGPASSWORD` (sqlx reads both).
+    pub options: PgConnectOptions,
+    /// The schemas of `?search_path=A,B`, or None for every non-system schema.
+    pub scope: Option<Vec<String>>,
+}
+
+impl Target {
+    /// Splits our `search_path` parameter off the URL and parses the rest with sqlx.
+    pub fn parse(url: &DbUrl) -> Result<Self> {
+        let bad = |reason: String| Error::BadUrl { url: url.redacted().into(), reason: crate::redact_text(&reason) };
+        let mut parsed = url::Url::parse(url.secret()).map_err(|e| bad(e.to_string()))?;
+        let mut scope = None;
+        let mut rest = Vec::new();
+        for (k, v) in parsed.query_pairs() {
+            if k == "search_path" {
+                let names: Vec<String> =
+                    v.split(',').map(|s| s.trim().trim_matches('"').to_string()).filter(|s| !s.is_empty()).collect();
+                if names.is_empty() {
+                    return Err(bad("search_path names no schema".into()));
+                }
+                scope = Some(names);
+            } else {
+                rest.push((k.into_owned(), v.into_owned()));
+            }
+        }
+        if rest.is_empty() {
+            parsed.set_query(None);
+        } else {
+            parsed.query_pairs_mut().clear().extend_pairs(rest);
+        }
+        let mut options = PgConnectOptions::from_str(parsed.as_str()).map_err(|e| bad(e.to_string()))?;
+        if options.get_application_name().is_none() {
+            options = options.application_name("schema");
+        }
+        Ok(Target { options, scope })
+    }
+
+    /// Opens one connection with these options; errors never show the password.
+    pub async fn open(&self, url: &DbUrl) -> Result<PgConnection> {
+        self.options.connect().await.map_err(|e| connect_error(url, &e))
+    }
+}
+
+/// A connection failure, password hidden.
+pub(crate) fn connect_error(url: &DbUrl, e: &sqlx::Error) -> Error {
+    Error::Connect { url: url.redacted().into(), reason: crate::redact_text(&e.to_string()) }
+}
+
+/// Points the session's `search_path` at the managed schemas, so unqualified names in plan
+/// statements and desired files land there.
+pub(crate) async fn set_search_path(conn: &mut PgConnection, names: &[String]) -> Result<()> {
+    let path = names.iter().map(|n| quote_ident(Dialect::Postgres, n)).collect::<Vec<_>>().join(", ");
+    sqlx::query("SELECT set_config('search_path', $1, false)")
+        .bind(path)
+        .execute(conn)
+        .await
+        .map_err(db_err("setting search_path"))?;
+    Ok(())
+}
+
+/// PostgreSQL's message for a failed statement (without the driver's decoration).
+pub(crate) fn pg_message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(d) => d.message().to_string(),
+        other => crate::redact_text(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_path_is_ours_and_the_rest_goes_to_sqlx() {
+        let url = DbUrl::parse("postgres://bob:pw@db:5433/app?sslmode=disable&search_path=billing&application_name=x")
+            .unwrap();
+        let t = Target::parse(&url).unwrap();
+        assert_eq!(t.scope, Some(vec!["billing".to_string()]));
+        assert_eq!(t.options.get_port(), 5433);
+        assert_eq!(t.options.get_database(), Some("app"));
+        let all = Target::parse(&DbUrl::parse("postgres://db/app").unwrap()).unwrap();
+        assert_eq!(all.scope, None);
+        let err =
+            Target::parse(&DbUrl::parse("postgres://u:secret@db/app?search_path=").unwrap()).err().unwrap().to_string();
+        assert!(!err.contains("secret"), "{err}");
+    }
+}

@@ -1,0 +1,353 @@
+//! Inspection: a database loaded by psql, read by our driver, compared with values written by
+//! hand from what psql's `\d` and the catalog functions show (run with `search_path = ''`).
+
+use schema_e2e::pg::PgDb;
+use schema_model::{
+    Check, Column, ColumnType, Deferrable, Dialect, Domain, EnumType, ForeignKey, Generated, Identity, Index, IndexKey,
+    IndexPart, PrimaryKey, RefAction, Sequence, UniqueConstraint,
+};
+
+use crate::{driver, RICH};
+
+fn col(name: &str, ty: &str, nullable: bool) -> Column {
+    Column { name: name.into(), ty: ColumnType::new(ty), nullable, ..Default::default() }
+}
+
+fn part(key: IndexKey) -> IndexPart {
+    IndexPart { key, desc: false, collation: None, nulls_first: None, opclass: None, prefix: None }
+}
+
+fn column(name: &str) -> IndexKey {
+    IndexKey::Column(name.into())
+}
+
+fn names(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_rich_database_is_read_exactly() {
+    let Some(db) = PgDb::create("pgd_rich") else { return };
+    db.exec(RICH);
+    let realm = driver(&db.url()).await.inspect().await.unwrap();
+    assert_eq!(realm.dialect, Dialect::Postgres);
+    let schema_names: Vec<&str> = realm.schemas.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(schema_names, ["Straße", "app", "public"]);
+    let app = realm.schema("app").unwrap();
+    let public = realm.schema("public").unwrap();
+    assert_eq!(app.comment.as_deref(), Some("application"));
+    assert_eq!(public.comment.as_deref(), Some("standard public schema"));
+
+    // Extensions are listed where they are installed; nothing they own is reported: not
+    // citext's type in public, not pg_stat_statements' views in app.
+    let ext: Vec<(&str, Option<&str>)> =
+        public.extensions.iter().map(|e| (e.name.as_str(), e.version.as_deref())).collect();
+    assert_eq!(ext, [("citext", Some("1.6"))]);
+    let ext: Vec<&str> = app.extensions.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(ext, ["pg_stat_statements"]);
+    let views: Vec<&str> = app.views.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(views, ["active_users", "user_counts"]);
+    assert!(public.domains.is_empty() && public.enums.is_empty());
+    // Triggers are not modelled yet.
+    assert!(app.triggers.is_empty());
+
+    let users = app.table("users").unwrap();
+    let identity = |always, start, increment, min_value, max_value, cache, cycle| Identity {
+        always,
+        start,
+        increment,
+        min_value,
+        max_value,
+        cache,
+        cycle,
+    };
+    let expected_columns = vec![
+        Column { identity: Some(identity(true, 100, 2, 1, i64::MAX, 1, false)), ..col("id", "bigint", false) },
+        Column { comment: Some("login".into()), ..col("email", "public.citext", false) },
+        Column { collation: Some("C".into()), ..col("name", "character varying(100)", true) },
+        Column { default: Some("'ok'::app.mood".into()), ..col("mood", "app.mood", true) },
+        Column { default: Some("'{}'::text[]".into()), ..col("tags", "text[]", true) },
+        Column { default: Some("0".into()), ..col("score", "numeric(10,2)", true) },
+        Column { default: Some("now()".into()), ..col("created", "timestamp(3) with time zone", false) },
+        col("age", "app.posint", true),
+        col("code", "app.code", true),
+        Column {
+            generated: Some(Generated { expr: "length((name)::text)".into(), stored: true }),
+            ..col("name_len", "integer", true)
+        },
+        Column { identity: Some(identity(false, 5, 1, 5, 500, 10, true)), ..col("ticket", "integer", false) },
+    ];
+    assert_eq!(users.columns, expected_columns);
+    assert_eq!(users.comment.as_deref(), Some("people"));
+    assert_eq!(
+        users.primary_key,
+        Some(PrimaryKey {
+            name: Some("users_pkey".into()),
+            columns: names(&["id"]),
+            deferrable: Deferrable::NotDeferrable,
+            comment: Some("the key".into()),
+        })
+    );
+    assert_eq!(
+        users.uniques,
+        [UniqueConstraint { name: Some("users_email_key".into()), columns: names(&["email"]), ..Default::default() }]
+    );
+    assert_eq!(
+        users.checks,
+        [Check {
+            name: Some("users_score_check".into()),
+            expr: "(score >= (0)::numeric)".into(),
+            ..Default::default()
+        }]
+    );
+    assert!(users.indexes.is_empty(), "constraint indexes are not indexes: {:?}", users.indexes);
+
+    let orders = app.table("orders").unwrap();
+    assert_eq!(
+        orders.columns,
+        vec![
+            Column { default: Some("nextval('app.orders_id_seq'::regclass)".into()), ..col("id", "integer", false) },
+            col("user_id", "bigint", false),
+            col("order", "integer", true),
+            col("note", "text", true),
+        ]
+    );
+    assert_eq!(
+        orders.uniques,
+        [UniqueConstraint {
+            name: Some("orders_uniq".into()),
+            columns: names(&["order", "note"]),
+            nulls_not_distinct: true,
+            include: names(&["user_id"]),
+            deferrable: Deferrable::InitiallyImmediate,
+            comment: None,
+        }]
+    );
+    assert_eq!(
+        orders.checks,
+        [
+            Check {
+                name: Some("orders_note_check".into()),
+                expr: "(note <> ''::text)".into(),
+                no_inherit: true,
+                ..Default::default()
+            },
+            Check {
+                name: Some("orders_order_positive".into()),
+                expr: "(\"order\" > 0)".into(),
+                not_valid: true,
+                ..Default::default()
+            },
+        ]
+    );
+    assert_eq!(
+        orders.foreign_keys,
+        [ForeignKey {
+            name: Some("orders_user_fk".into()),
+            columns: names(&["user_id"]),
+            ref_schema: None,
+            ref_table: "users".into(),
+            ref_columns: names(&["id"]),
+            on_delete: RefAction::Cascade,
+            on_update: RefAction::Restrict,
+            deferrable: Deferrable::InitiallyDeferred,
+            match_full: false,
+            not_valid: false,
+            comment: Some("owner".into()),
+        }]
+    );
+    let expected_indexes = vec![
+        Index {
+            name: "orders_note_c".into(),
+            parts: vec![IndexPart { collation: Some("C".into()), ..part(column("note")) }],
+            ..Default::default()
+        },
+        Index {
+            name: "orders_note_hash".into(),
+            parts: vec![part(column("note"))],
+            method: Some("hash".into()),
+            ..Default::default()
+        },
+        Index {
+            name: "orders_note_idx".into(),
+            parts: vec![
+                IndexPart { desc: true, nulls_first: Some(false), ..part(IndexKey::Expr("lower(note)".into())) },
+                IndexPart { opclass: Some("text_pattern_ops".into()), ..part(column("note")) },
+                IndexPart { nulls_first: Some(true), ..part(column("user_id")) },
+            ],
+            predicate: Some("(note IS NOT NULL)".into()),
+            include: names(&["order"]),
+            comment: Some("search".into()),
+            ..Default::default()
+        },
+        Index {
+            name: "orders_user_order".into(),
+            unique: true,
+            parts: vec![part(column("user_id")), IndexPart { desc: true, ..part(column("order")) }],
+            ..Default::default()
+        },
+    ];
+    assert_eq!(orders.indexes, expected_indexes);
+
+    // Quoted, reserved and non-ASCII names, and foreign keys across schemas both ways.
+    let strasse = public.table("Straße Tabelle").unwrap();
+    let col_names: Vec<&str> = strasse.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(col_names, ["Schlüssel", "user", "select"]);
+    assert_eq!(strasse.primary_key.as_ref().unwrap().name.as_deref(), Some("Straße Tabelle_pkey"));
+    assert_eq!(
+        strasse.foreign_keys,
+        [ForeignKey {
+            name: Some("Straße Tabelle_user_fkey".into()),
+            columns: names(&["user"]),
+            ref_schema: Some("app".into()),
+            ref_table: "users".into(),
+            ref_columns: names(&["id"]),
+            on_delete: RefAction::SetNull,
+            match_full: true,
+            ..Default::default()
+        }]
+    );
+    let t = realm.schema("Straße").unwrap().table("t").unwrap();
+    assert_eq!(
+        t.foreign_keys,
+        [ForeignKey {
+            name: Some("t_fk".into()),
+            columns: names(&["id"]),
+            ref_schema: Some("public".into()),
+            ref_table: "Straße Tabelle".into(),
+            ref_columns: names(&["Schlüssel"]),
+            not_valid: true,
+            ..Default::default()
+        }]
+    );
+
+    let active = app.view("active_users").unwrap();
+    assert_eq!(
+        active.definition,
+        " SELECT users.id,\n    users.email\n   FROM app.users\n  WHERE users.score > 0::numeric;"
+    );
+    assert!(!active.materialized);
+    assert_eq!(active.comment.as_deref(), Some("the active ones"));
+    let counts = app.view("user_counts").unwrap();
+    assert!(counts.materialized);
+    assert_eq!(counts.definition, " SELECT users.mood,\n    count(*) AS n\n   FROM app.users\n  GROUP BY users.mood;");
+    assert_eq!(
+        counts.indexes,
+        [Index {
+            name: "user_counts_mood".into(),
+            unique: true,
+            parts: vec![part(column("mood"))],
+            ..Default::default()
+        }]
+    );
+
+    // Identity sequences are the columns'; serial and standalone ones are reported.
+    let seq = |name: &str, data_type: &str, max_value, owned_by: Option<(&str, &str, &str)>| Sequence {
+        name: name.into(),
+        data_type: data_type.into(),
+        start: 1,
+        increment: 1,
+        min_value: 1,
+        max_value,
+        cache: 1,
+        cycle: false,
+        owned_by: owned_by.map(|(s, t, c)| (s.into(), t.into(), c.into())),
+        comment: None,
+    };
+    assert_eq!(
+        app.sequences,
+        [
+            Sequence {
+                start: 10,
+                increment: 5,
+                min_value: 10,
+                cache: 3,
+                cycle: true,
+                comment: Some("a counter".into()),
+                ..seq("counter", "integer", 1000, None)
+            },
+            seq("orders_id_seq", "integer", i32::MAX as i64, Some(("app", "orders", "id"))),
+        ]
+    );
+    assert_eq!(public.sequences, [seq("standalone", "bigint", i64::MAX, None)]);
+
+    assert_eq!(
+        app.enums,
+        [EnumType {
+            name: "mood".into(),
+            values: names(&["sad", "meh", "ok", "happy"]),
+            comment: Some("feelings".into())
+        }]
+    );
+    assert_eq!(
+        app.domains,
+        [
+            Domain {
+                name: "code".into(),
+                ty: ColumnType::new("character varying(8)"),
+                nullable: true,
+                default: None,
+                collation: Some("C".into()),
+                checks: vec![Check {
+                    name: Some("code_upper".into()),
+                    expr: "((VALUE)::text ~ '^[A-Z]+$'::text)".into(),
+                    ..Default::default()
+                }],
+                comment: Some("short code".into()),
+            },
+            Domain {
+                name: "posint".into(),
+                ty: ColumnType::new("integer"),
+                nullable: false,
+                default: Some("1".into()),
+                collation: None,
+                checks: vec![Check {
+                    name: Some("posint_positive".into()),
+                    expr: "(VALUE > 0)".into(),
+                    ..Default::default()
+                }],
+                comment: None,
+            },
+        ]
+    );
+}
+
+#[tokio::test]
+async fn search_path_in_the_url_limits_inspection_to_that_schema() {
+    let Some(db) = PgDb::create("pgd_scope") else { return };
+    db.exec("CREATE SCHEMA a; CREATE SCHEMA b; CREATE TABLE a.x (id int); CREATE TABLE b.y (id int);");
+    let realm = driver(&format!("{}?search_path=b", db.url())).await.inspect().await.unwrap();
+    let schema_names: Vec<&str> = realm.schemas.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(schema_names, ["b"]);
+    assert_eq!(realm.schemas[0].tables[0].name, "y");
+
+    // An empty database still has public; our own revisions schema is never reported.
+    let Some(empty) = PgDb::create("pgd_empty") else { return };
+    empty.exec("CREATE SCHEMA schema_revisions; CREATE TABLE schema_revisions.schema_revisions (id int);");
+    let realm = driver(&empty.url()).await.inspect().await.unwrap();
+    let schema_names: Vec<&str> = realm.schemas.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(schema_names, ["public"]);
+    assert!(realm.schemas[0].tables.is_empty());
+}
+
+#[tokio::test]
+async fn what_the_model_cannot_hold_is_refused_by_name() {
+    let cases = [
+        ("CREATE TABLE m (d date) PARTITION BY RANGE (d);", "partitioned table \"public\".\"m\""),
+        ("CREATE TABLE p (id int); CREATE TABLE c () INHERITS (p);", "inheritance child table \"public\".\"c\""),
+        (
+            "CREATE EXTENSION btree_gist; CREATE TABLE r (room int, CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =));",
+            "exclusion constraint no_overlap of table \"public\".\"r\"",
+        ),
+        ("CREATE TYPE pair AS (a int, b int);", "composite type \"public\".\"pair\""),
+        ("CREATE TYPE fr AS RANGE (subtype = float8);", "\"public\".\"fr\" (range type)"),
+        ("CREATE COLLATION german (provider = libc, locale = 'C');", "\"public\".\"german\" (collation)"),
+    ];
+    for (sql, expected) in cases {
+        let Some(db) = PgDb::create("pgd_refuse") else { return };
+        db.exec(sql);
+        let err = driver(&db.url()).await.inspect().await.unwrap_err().to_string();
+        assert!(err.contains(expected), "{sql}\n  gave: {err}");
+        assert!(err.contains("not modelled yet"), "{err}");
+    }
+}

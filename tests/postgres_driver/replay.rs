@@ -1,0 +1,131 @@
+//! Dev-database replay: the same SQL replayed through `load_sql` and loaded by psql gives the
+//! same model; errors point into the file; a non-empty dev database is refused; the scratch
+//! database never outlives the call.
+
+use std::sync::Mutex;
+
+use schema_e2e::pg::{psql, server_url, PgDb};
+use schema_inspect::{load_sql, DbUrl};
+use schema_model::sql::SourceFile;
+use schema_model::{Dialect, Realm};
+
+use crate::{driver, RICH};
+
+/// Replays run one at a time in this process, so that "no scratch database of this process
+/// is left" is a check about the replay that just ran.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Runs `f` on a runtime of its own while holding the replay lock.
+fn serial<F: std::future::Future<Output = ()>>(f: F) {
+    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f);
+}
+
+/// The scratch databases of this process that still exist.
+fn leftover_scratch() -> Vec<String> {
+    psql(
+        &server_url(),
+        &format!("SELECT datname FROM pg_database WHERE datname LIKE 'schema\\_dev\\_{}\\_%'", std::process::id()),
+    )
+    .unwrap()
+}
+
+async fn load(dev: &PgDb, files: &[SourceFile]) -> Result<Realm, String> {
+    let result = load_sql(Dialect::Postgres, files, Some(&DbUrl::parse(&dev.url()).unwrap())).await;
+    assert_eq!(leftover_scratch(), Vec::<String>::new(), "the scratch database was left behind");
+    result.map_err(|e| e.to_string())
+}
+
+#[test]
+fn replay_gives_the_model_of_a_database_loaded_by_psql() {
+    serial(async {
+        let (Some(dev), Some(direct)) = (PgDb::create("pgd_dev"), PgDb::create("pgd_direct")) else { return };
+        direct.exec(RICH);
+        let expected = driver(&direct.url()).await.inspect().await.unwrap();
+        // Split in two files, with a session statement in between, as a project would.
+        let (first, second) = RICH.split_at(RICH.find("CREATE TABLE app.users").unwrap());
+        let files = [
+            SourceFile::new("01_types.sql", first),
+            SourceFile::new("02_tables.sql", format!("SET search_path = app, public;\n{second}")),
+        ];
+        let replayed = load(&dev, &files).await.unwrap();
+        assert_eq!(replayed, expected);
+        // Twice in a row: nothing of the first run is in the way of the second.
+        assert_eq!(load(&dev, &files).await.unwrap(), expected);
+        // The dev database itself was not touched.
+        assert_eq!(dev.exec("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"), ["0"]);
+    });
+}
+
+#[test]
+fn rename_directives_are_attached() {
+    serial(async {
+        let Some(dev) = PgDb::create("pgd_dev_ren") else { return };
+        let file = SourceFile::new(
+            "r.sql",
+            "CREATE TABLE people ( -- schema:renamed-from users\n  id int,\n  full_name text -- schema:renamed-from name\n);\n",
+        );
+        let realm = load(&dev, &[file]).await.unwrap();
+        let t = realm.schema("public").unwrap().table("people").unwrap();
+        assert_eq!(t.renamed_from.as_deref(), Some("users"));
+        assert_eq!(t.columns[1].renamed_from.as_deref(), Some("name"));
+    });
+}
+
+#[test]
+fn errors_point_at_file_line_and_column() {
+    serial(async {
+        let Some(dev) = PgDb::create("pgd_dev_err") else { return };
+        let syntax = SourceFile::new("bad.sql", "CREATE TABLE a (x int);\nCREATE TABLE b (y int,, z int);\n");
+        let err = load(&dev, &[syntax]).await.unwrap_err();
+        assert!(
+            err.starts_with("bad.sql:2:23: PostgreSQL rejected this statement: syntax error at or near \",\""),
+            "{err}"
+        );
+        // A semantic error, after a non-ASCII name so that character and byte columns differ.
+        let first = SourceFile::new("ok.sql", "CREATE TABLE ok (x int);\n");
+        let second = SourceFile::new("types.sql", "-- types\nCREATE TABLE \"Größe\" (\n  id int, v nosuchtype\n);\n");
+        let err = load(&dev, &[first, second]).await.unwrap_err();
+        assert!(
+            err.starts_with("types.sql:3:13: PostgreSQL rejected this statement: type \"nosuchtype\" does not exist"),
+            "{err}"
+        );
+        // An error PostgreSQL gives no position for covers the statement.
+        let unplaced =
+            SourceFile::new("fk.sql", "CREATE TABLE a (x int);\n\nCREATE TABLE b (x int REFERENCES a (x));\n");
+        let err = load(&dev, &[unplaced]).await.unwrap_err();
+        assert!(
+            err.starts_with("fk.sql:3:1: PostgreSQL rejected this statement: there is no unique constraint"),
+            "{err}"
+        );
+    });
+}
+
+#[test]
+fn a_dev_database_that_holds_objects_is_refused() {
+    serial(async {
+        let Some(dev) = PgDb::create("pgd_dev_full") else { return };
+        dev.exec("CREATE TABLE leftover (id int); CREATE SCHEMA other; CREATE FUNCTION other.f() RETURNS int LANGUAGE sql AS 'SELECT 1';");
+        let err = load(&dev, &[SourceFile::new("a.sql", "CREATE TABLE a (x int);")]).await.unwrap_err();
+        assert!(err.contains("is not empty"), "{err}");
+        assert!(err.contains("table public.leftover"), "{err}");
+        assert!(err.contains("schema other"), "{err}");
+        assert!(err.contains("function other.f"), "{err}");
+        assert!(err.contains("leak into the desired state"), "{err}");
+        // An installed extension is not content of the database.
+        let Some(dev2) = PgDb::create("pgd_dev_ext") else { return };
+        dev2.exec("CREATE EXTENSION citext;");
+        load(&dev2, &[SourceFile::new("a.sql", "CREATE TABLE a (x int);")]).await.unwrap();
+    });
+}
+
+#[test]
+fn without_a_dev_database_postgres_sql_is_not_read() {
+    serial(async {
+        let err = load_sql(Dialect::Postgres, &[SourceFile::new("a.sql", "CREATE TABLE a (x int);")], None)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--dev-url"), "{err}");
+    });
+}
