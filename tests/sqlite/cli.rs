@@ -13,34 +13,12 @@ fn dropping_a_table_or_column_is_refused_with_exit_3_and_changes_nothing() {
     let to = s.write("to.sql", "CREATE TABLE keep (a INTEGER);");
     let run = schema(&["apply", "--url", &url, "--to", &to, "--auto-approve"]);
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("DS102 table lost and all its rows are deleted"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("DS103 column keep.gone"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("DS102 table lost and all its rows are deleted"), "{}", run.stderr);
+    assert!(run.stderr.contains("DS103 column keep.gone"), "{}", run.stderr);
     assert!(run.stderr.contains("--allow-destructive"), "{}", run.stderr);
     assert_eq!(snapshot(&db), before);
-    assert!(
-        schema(&["history", "--url", &url])
-            .stdout
-            .starts_with("No revisions"),
-        "a refusal records nothing"
-    );
-    let run = schema(&[
-        "apply",
-        "--url",
-        &url,
-        "--to",
-        &to,
-        "--auto-approve",
-        "--allow-destructive",
-    ]);
+    assert!(schema(&["history", "--url", &url]).stdout.starts_with("No revisions"), "a refusal records nothing");
+    let run = schema(&["apply", "--url", &url, "--to", &to, "--auto-approve", "--allow-destructive"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
@@ -48,22 +26,9 @@ fn dropping_a_table_or_column_is_refused_with_exit_3_and_changes_nothing() {
 fn an_unknown_allowed_code_is_an_error() {
     let s = Scratch::new();
     let to = s.write("to.sql", "CREATE TABLE t (a INTEGER);");
-    let run = schema(&[
-        "apply",
-        "--url",
-        &s.sqlite_url("a.db"),
-        "--to",
-        &to,
-        "--allow",
-        "XX999",
-        "--auto-approve",
-    ]);
+    let run = schema(&["apply", "--url", &s.sqlite_url("a.db"), "--to", &to, "--allow", "XX999", "--auto-approve"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("unknown hazard code \"XX999\""),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("unknown hazard code \"XX999\""), "{}", run.stderr);
 }
 
 #[test]
@@ -73,24 +38,12 @@ fn dry_run_and_exit_code_change_nothing() {
     let to = s.write("to.sql", "CREATE TABLE t (a INTEGER);");
     let run = schema(&["apply", "--url", &url, "--to", &to, "--dry-run"]);
     assert_eq!(run.code, 0);
-    assert!(
-        run.stdout.contains("Dry run: nothing was applied."),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("Dry run: nothing was applied."), "{}", run.stdout);
     assert_eq!(snapshot(&s.path("a.db")), snapshot(&s.path("empty.db")));
     let plan = schema(&["plan", "--url", &url, "--to", &to, "--exit-code"]);
     assert_eq!(plan.code, 2, "{}", plan.stdout);
-    assert!(
-        plan.stdout.contains("1. create table \"t\""),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout.contains("Changes: 1 table created"),
-        "{}",
-        plan.stdout
-    );
+    assert!(plan.stdout.contains("1. create table \"t\""), "{}", plan.stdout);
+    assert!(plan.stdout.contains("Changes: 1 table created"), "{}", plan.stdout);
 }
 
 #[test]
@@ -110,27 +63,13 @@ fn plan_formats_and_plan_file() {
     let url = s.sqlite_url("a.db");
     let to = s.write("to.sql", "CREATE TABLE t (a INTEGER);");
     let out = s.path("plan.json").display().to_string();
-    let json = schema(&[
-        "plan", "--url", &url, "--to", &to, "--format", "json", "--out", &out,
-    ]);
+    let json = schema(&["plan", "--url", &url, "--to", &to, "--format", "json", "--out", &out]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(
-        v["steps"][0]["sql"][0],
-        "ALTER TABLE \"t\" DROP COLUMN \"b\""
-    );
-    assert_eq!(
-        v["steps"][0]["reverse"][0],
-        "ALTER TABLE \"t\" ADD COLUMN \"b\" TEXT"
-    );
+    assert_eq!(v["steps"][0]["sql"][0], "ALTER TABLE \"t\" DROP COLUMN \"b\"");
+    assert_eq!(v["steps"][0]["reverse"][0], "ALTER TABLE \"t\" ADD COLUMN \"b\" TEXT");
     assert_eq!(v["steps"][0]["hazards"][0]["code"], "DS103");
-    assert!(v["steps"][0]["irreversible"]
-        .as_str()
-        .unwrap()
-        .contains("cannot come back"));
-    assert_eq!(
-        std::fs::read_to_string(&out).unwrap().trim(),
-        json.stdout.trim()
-    );
+    assert!(v["steps"][0]["irreversible"].as_str().unwrap().contains("cannot come back"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap().trim(), json.stdout.trim());
     let sql = schema(&["plan", "--url", &url, "--to", &to, "--format", "sql"]);
     assert_eq!(sql.stdout, "-- 1. drop column \"t\".\"b\"\n-- ! DS103 column t.b and its data are deleted\nALTER TABLE \"t\" DROP COLUMN \"b\";\n");
 }
@@ -165,13 +104,7 @@ fn diff_between_files_and_databases() {
     let v2 = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/demo/v2");
     let files = schema(&["diff", "--from", v1, "--to", v2]);
     assert_eq!(files.code, 0);
-    assert!(
-        files
-            .stdout
-            .contains("ALTER TABLE \"customers\" ADD COLUMN \"phone\" TEXT;"),
-        "{}",
-        files.stdout
-    );
+    assert!(files.stdout.contains("ALTER TABLE \"customers\" ADD COLUMN \"phone\" TEXT;"), "{}", files.stdout);
     let url = s.sqlite_url("a.db");
     schema(&["apply", "--url", &url, "--to", v1, "--auto-approve"]);
     let live = schema(&["diff", "--from", &url, "--to", v2]);
@@ -184,22 +117,13 @@ fn history_records_every_apply_and_rollback_restores_the_before_state() {
     let s = Scratch::new();
     let db = s.path("a.db");
     let url = s.sqlite_url("a.db");
-    load(
-        &db,
-        "CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, '10');",
-    );
+    load(&db, "CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, '10');");
     let before = snapshot(&db);
-    let to = s.write("to.sql", "CREATE TABLE t (a INTEGER, b INTEGER); CREATE INDEX t_a ON t (a); CREATE TABLE extra (x TEXT);");
-    let run = schema(&[
-        "apply",
-        "--url",
-        &url,
-        "--to",
-        &to,
-        "--auto-approve",
-        "--allow",
-        "LK106,MF105",
-    ]);
+    let to = s.write(
+        "to.sql",
+        "CREATE TABLE t (a INTEGER, b INTEGER); CREATE INDEX t_a ON t (a); CREATE TABLE extra (x TEXT);",
+    );
+    let run = schema(&["apply", "--url", &url, "--to", &to, "--auto-approve", "--allow", "LK106,MF105"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_ne!(snapshot(&db), before);
     let history = schema(&["history", "--url", &url, "--format", "json"]);
@@ -207,29 +131,13 @@ fn history_records_every_apply_and_rollback_restores_the_before_state() {
     assert_eq!(revs[0]["kind"], "apply");
     assert_eq!(revs[0]["status"], "applied");
     assert_eq!(revs[0]["applied"], revs[0]["total"]);
-    assert!(revs[0]["statements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s == "CREATE INDEX \"t_a\" ON \"t\" (\"a\")"));
-    let back = schema(&[
-        "rollback",
-        "--url",
-        &url,
-        "--auto-approve",
-        "--allow-destructive",
-        "--allow",
-        "LK106,MF105",
-    ]);
+    assert!(revs[0]["statements"].as_array().unwrap().iter().any(|s| s == "CREATE INDEX \"t_a\" ON \"t\" (\"a\")"));
+    let back = schema(&["rollback", "--url", &url, "--auto-approve", "--allow-destructive", "--allow", "LK106,MF105"]);
     assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
     assert_eq!(snapshot(&db), before, "rollback brings the catalog back");
     let text = schema(&["history", "--url", &url]);
     assert!(text.stdout.contains("rollback  applied"), "{}", text.stdout);
-    let rows = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .arg("SELECT a, b FROM t")
-        .output()
-        .unwrap();
+    let rows = std::process::Command::new("sqlite3").arg(&db).arg("SELECT a, b FROM t").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&rows.stdout).trim(), "1|10");
 }
 
@@ -238,15 +146,9 @@ fn plans_are_byte_identical_across_runs() {
     let s = Scratch::new();
     let v2 = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/demo/v2");
     let url = s.sqlite_url("a.db");
-    load(
-        &s.path("a.db"),
-        "CREATE TABLE zz (a INTEGER); CREATE TABLE aa (b INTEGER);",
-    );
+    load(&s.path("a.db"), "CREATE TABLE zz (a INTEGER); CREATE TABLE aa (b INTEGER);");
     let first = schema(&["plan", "--url", &url, "--to", v2, "--format", "json"]).stdout;
     for _ in 0..5 {
-        assert_eq!(
-            schema(&["plan", "--url", &url, "--to", v2, "--format", "json"]).stdout,
-            first
-        );
+        assert_eq!(schema(&["plan", "--url", &url, "--to", v2, "--format", "json"]).stdout, first);
     }
 }

@@ -6,10 +6,7 @@ use schema_e2e::{schema, Scratch};
 /// A database with one table and a row, and its snapshot.
 fn existing() -> (Scratch, String, String) {
     let s = Scratch::new();
-    load(
-        &s.path("a.db"),
-        "CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1);",
-    );
+    load(&s.path("a.db"), "CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1);");
     let snap = snapshot(&s.path("a.db"));
     let url = s.sqlite_url("a.db");
     (s, url, snap)
@@ -21,49 +18,30 @@ fn a_missing_file() {
     let missing = s.path("nope.sql").display().to_string();
     let run = schema(&["apply", "--url", &url, "--to", &missing, "--auto-approve"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("cannot read") && run.stderr.contains("nope.sql"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("cannot read") && run.stderr.contains("nope.sql"), "{}", run.stderr);
     assert_eq!(snapshot(&s.path("a.db")), snap);
 }
 
 #[test]
 fn a_syntax_error_names_file_line_and_column() {
     let (s, url, snap) = existing();
-    let bad = s.write(
-        "bad.sql",
-        "CREATE TABLE t (a INTEGER);\nCREATE TABLE u (\n  b INTEGER,,\n  c TEXT\n);\n",
-    );
+    let bad = s.write("bad.sql", "CREATE TABLE t (a INTEGER);\nCREATE TABLE u (\n  b INTEGER,,\n  c TEXT\n);\n");
     let run = schema(&["apply", "--url", &url, "--to", &bad, "--auto-approve"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("bad.sql:3:13"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("near \",\": syntax error"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("3 │   b INTEGER,,"),
-        "the report shows the line:\n{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("near \",\": syntax error"), "{}", run.stderr);
+    assert!(run.stderr.contains("3 │   b INTEGER,,"), "the report shows the line:\n{}", run.stderr);
     assert_eq!(snapshot(&s.path("a.db")), snap);
 }
 
 #[test]
 fn a_statement_sqlite_rejects_names_the_object() {
     let (s, url, snap) = existing();
-    let bad = s.write(
-        "bad.sql",
-        "CREATE TABLE t (a INTEGER);\nCREATE INDEX i ON missing_table (a);\n",
-    );
+    let bad = s.write("bad.sql", "CREATE TABLE t (a INTEGER);\nCREATE INDEX i ON missing_table (a);\n");
     let run = schema(&["plan", "--url", &url, "--to", &bad]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("bad.sql:2:1")
-            && run.stderr.contains("no such table: main.missing_table"),
+        run.stderr.contains("bad.sql:2:1") && run.stderr.contains("no such table: main.missing_table"),
         "{}",
         run.stderr
     );
@@ -73,17 +51,10 @@ fn a_statement_sqlite_rejects_names_the_object() {
 #[test]
 fn a_misplaced_rename_directive() {
     let (s, url, _) = existing();
-    let bad = s.write(
-        "bad.sql",
-        "CREATE TABLE t (\n  a INTEGER,\n  CHECK (a > 0) -- schema:renamed-from x\n);\n",
-    );
+    let bad = s.write("bad.sql", "CREATE TABLE t (\n  a INTEGER,\n  CHECK (a > 0) -- schema:renamed-from x\n);\n");
     let run = schema(&["plan", "--url", &url, "--to", &bad]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("bad.sql:3:17") && run.stderr.contains("renamed-from directive"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("bad.sql:3:17") && run.stderr.contains("renamed-from directive"), "{}", run.stderr);
 }
 
 #[test]
@@ -92,53 +63,24 @@ fn malformed_and_unreachable_urls() {
     let to = s.write("a.sql", "CREATE TABLE t (a INTEGER);");
     let run = schema(&["plan", "--url", "oracle://x", "--to", &to]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("bad database URL oracle://x"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("bad database URL oracle://x"), "{}", run.stderr);
     let missing = s.sqlite_url("missing.db");
     let run = schema(&["plan", "--url", &missing, "--to", &to]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
-    assert!(
-        !s.path("missing.db").exists(),
-        "planning must not create the file"
-    );
-    let run = schema(&[
-        "apply",
-        "--url",
-        "sqlite:///nonexistent-dir/x.db",
-        "--to",
-        &to,
-        "--auto-approve",
-    ]);
+    assert!(!s.path("missing.db").exists(), "planning must not create the file");
+    let run = schema(&["apply", "--url", "sqlite:///nonexistent-dir/x.db", "--to", &to, "--auto-approve"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr
-            .contains("cannot connect to sqlite:///nonexistent-dir/x.db"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("cannot connect to sqlite:///nonexistent-dir/x.db"), "{}", run.stderr);
 }
 
 #[test]
 fn passwords_in_urls_are_never_printed() {
     let s = Scratch::new();
     let to = s.write("a.sql", "CREATE TABLE t (a INTEGER);");
-    let run = schema(&[
-        "diff",
-        "--from",
-        "postgres://admin:hunter2@127.0.0.1:1/db",
-        "--to",
-        &to,
-    ]);
+    let run = schema(&["diff", "--from", "postgres://admin:hunter2@127.0.0.1:1/db", "--to", &to]);
     assert_eq!(run.code, 1);
-    assert!(
-        !run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"),
-        "{}",
-        run.stderr
-    );
+    assert!(!run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"), "{}", run.stderr);
 }
 
 #[test]

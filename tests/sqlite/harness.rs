@@ -16,20 +16,10 @@ pub struct Applied {
 impl Applied {
     /// Rows of a query against the migrated database, through the sqlite3 shell.
     pub fn rows(&self, sql: &str) -> Vec<String> {
-        let out = std::process::Command::new("sqlite3")
-            .arg(self.scratch.path("a.db"))
-            .arg(sql)
-            .output()
-            .expect("sqlite3");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect()
+        let out =
+            std::process::Command::new("sqlite3").arg(self.scratch.path("a.db")).arg(sql).output().expect("sqlite3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
     }
 }
 
@@ -45,34 +35,14 @@ pub fn converge(before: &str, after: &str, seed: &str) -> Applied {
     }
     let to = scratch.write("after.sql", after);
     let url = scratch.sqlite_url("a.db");
-    let run = schema(&[
-        "apply",
-        "--url",
-        &url,
-        "--to",
-        &to,
-        "--auto-approve",
-        "--allow",
-        ALLOW_ALL,
-    ]);
+    let run = schema(&["apply", "--url", &url, "--to", &to, "--auto-approve", "--allow", ALLOW_ALL]);
     assert_eq!(run.code, 0, "apply failed:\n{}\n{}", run.stdout, run.stderr);
     let b = scratch.path("b.db");
     load(&b, after);
     let (got, want) = (snapshot(&a), snapshot(&b));
-    assert_eq!(
-        got, want,
-        "catalog after apply differs from `after` loaded directly\nplan was:\n{}",
-        run.stdout
-    );
+    assert_eq!(got, want, "catalog after apply differs from `after` loaded directly\nplan was:\n{}", run.stdout);
     let again = schema(&["plan", "--url", &url, "--to", &to, "--exit-code"]);
-    assert_eq!(
-        again.code, 0,
-        "re-plan is not empty:\n{}{}",
-        again.stdout, again.stderr
-    );
+    assert_eq!(again.code, 0, "re-plan is not empty:\n{}{}", again.stdout, again.stderr);
     assert!(again.stdout.starts_with("No changes"), "{}", again.stdout);
-    Applied {
-        scratch,
-        stdout: run.stdout,
-    }
+    Applied { scratch, stdout: run.stdout }
 }

@@ -16,15 +16,8 @@ fn awkward_names_work_everywhere() {
         CREATE INDEX "idx ""quoted"" name" ON "Order Items" ("it's", "select" DESC) WHERE "select" > 0;
         CREATE VIEW "the view" AS SELECT "select", "it's" FROM "Order Items";
     "#;
-    let applied = converge(
-        before,
-        after,
-        r#"INSERT INTO "Order Items" VALUES (1, 'x');"#,
-    );
-    assert_eq!(
-        applied.rows(r#"SELECT "select", "it's" FROM "the view""#),
-        ["1|x"]
-    );
+    let applied = converge(before, after, r#"INSERT INTO "Order Items" VALUES (1, 'x');"#);
+    assert_eq!(applied.rows(r#"SELECT "select", "it's" FROM "the view""#), ["1|x"]);
     converge(after, before, "");
 }
 
@@ -33,13 +26,6 @@ fn a_renamed_awkward_table_and_column() {
     let before = r#"CREATE TABLE "Old ""T""" ("Col A" INTEGER);"#;
     let after = "CREATE TABLE \"Neue Tabelle\" ( -- schema:renamed-from \"Old \"\"T\"\"\"\n  \"Spalte ä\" INTEGER -- schema:renamed-from \"Col A\"\n);";
     let applied = converge(before, after, r#"INSERT INTO "Old ""T""" VALUES (7);"#);
-    assert_eq!(
-        applied.rows(r#"SELECT "Spalte ä" FROM "Neue Tabelle""#),
-        ["7"]
-    );
-    assert!(
-        applied.stdout.contains("rename table"),
-        "{}",
-        applied.stdout
-    );
+    assert_eq!(applied.rows(r#"SELECT "Spalte ä" FROM "Neue Tabelle""#), ["7"]);
+    assert!(applied.stdout.contains("rename table"), "{}", applied.stdout);
 }

@@ -27,14 +27,8 @@ fn a_rebuild_keeps_rows_through_type_not_null_fk_and_check_changes() {
         ["1|5|integer|a|1", "2|7|integer|none|2", "3|9|integer|c|-"]
     );
     // The AUTOINCREMENT counter still remembers the deleted row 4.
-    assert_eq!(
-        a.rows("SELECT seq FROM sqlite_sequence WHERE name = 'item'"),
-        ["4"]
-    );
-    assert_eq!(
-        a.rows("INSERT INTO item (qty) VALUES (1) RETURNING id"),
-        ["5"]
-    );
+    assert_eq!(a.rows("SELECT seq FROM sqlite_sequence WHERE name = 'item'"), ["4"]);
+    assert_eq!(a.rows("INSERT INTO item (qty) VALUES (1) RETURNING id"), ["5"]);
     // The new FK and CHECK are enforced.
     let fk = std::process::Command::new("sqlite3")
         .arg(a.scratch.path("a.db"))
@@ -53,24 +47,19 @@ fn a_rebuild_keeps_rows_through_type_not_null_fk_and_check_changes() {
 #[test]
 fn a_declared_column_rename_inside_a_rebuild_keeps_the_data() {
     let before = "CREATE TABLE t (a INTEGER, b TEXT);";
-    let after =
-        "CREATE TABLE t (\n  a INTEGER NOT NULL DEFAULT 0,\n  c TEXT -- schema:renamed-from b\n);";
-    let applied = converge(
-        before,
-        after,
-        "INSERT INTO t VALUES (1, 'one'), (NULL, 'two');",
-    );
-    assert_eq!(
-        applied.rows("SELECT a, c FROM t ORDER BY c"),
-        ["1|one", "0|two"]
-    );
+    let after = "CREATE TABLE t (\n  a INTEGER NOT NULL DEFAULT 0,\n  c TEXT -- schema:renamed-from b\n);";
+    let applied = converge(before, after, "INSERT INTO t VALUES (1, 'one'), (NULL, 'two');");
+    assert_eq!(applied.rows("SELECT a, c FROM t ORDER BY c"), ["1|one", "0|two"]);
 }
 
 #[test]
 fn a_rebuild_that_breaks_a_foreign_key_changes_nothing() {
     let scratch = schema_e2e::Scratch::new();
     let db = scratch.path("a.db");
-    schema_e2e::sqlite_catalog::load(&db, "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p_id INTEGER); INSERT INTO c VALUES (42);");
+    schema_e2e::sqlite_catalog::load(
+        &db,
+        "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p_id INTEGER); INSERT INTO c VALUES (42);",
+    );
     let before = schema_e2e::sqlite_catalog::snapshot(&db);
     let to = scratch.write(
         "after.sql",
@@ -88,21 +77,10 @@ fn a_rebuild_that_breaks_a_foreign_key_changes_nothing() {
         crate::harness::ALLOW_ALL,
     ]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(
-        run.stderr.contains("violate foreign keys"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(
-        schema_e2e::sqlite_catalog::snapshot(&db),
-        before,
-        "a failed apply must leave the database as it was"
-    );
+    assert!(run.stderr.contains("violate foreign keys"), "{}", run.stderr);
+    assert_eq!(schema_e2e::sqlite_catalog::snapshot(&db), before, "a failed apply must leave the database as it was");
     let history = schema_e2e::schema(&["history", "--url", &url, "--format", "json"]);
     let revs: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
     assert_eq!(revs[0]["status"], "failed");
-    assert_eq!(
-        revs[0]["applied"], revs[0]["total"],
-        "every statement ran before the foreign key check failed"
-    );
+    assert_eq!(revs[0]["applied"], revs[0]["total"], "every statement ran before the foreign key check failed");
 }

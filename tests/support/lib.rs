@@ -27,16 +27,8 @@ pub fn schema(args: &[&str]) -> Outcome {
     let result = schema_cli::run(argv, &mut out);
     let stdout = String::from_utf8_lossy(&out).into_owned();
     match result {
-        Ok(code) => Outcome {
-            code,
-            stdout,
-            stderr: String::new(),
-        },
-        Err(e) => Outcome {
-            code: e.exit_code(),
-            stdout,
-            stderr: schema_cli::render_error(e, false),
-        },
+        Ok(code) => Outcome { code, stdout, stderr: String::new() },
+        Err(e) => Outcome { code: e.exit_code(), stdout, stderr: schema_cli::render_error(e, false) },
     }
 }
 
@@ -48,12 +40,7 @@ pub struct Scratch {
 impl Scratch {
     /// A fresh, uniquely named directory, removed when dropped.
     pub fn new() -> Self {
-        Scratch {
-            dir: tempfile::Builder::new()
-                .prefix("schema-e2e-")
-                .tempdir()
-                .expect("a temp dir"),
-        }
+        Scratch { dir: tempfile::Builder::new().prefix("schema-e2e-").tempdir().expect("a temp dir") }
     }
 
     /// A path inside the directory.

@@ -9,8 +9,7 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The server URL: `SCHEMA_TEST_POSTGRES_URL`, or the local server.
 pub fn server_url() -> String {
-    std::env::var("SCHEMA_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("SCHEMA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// `url` with its database name replaced by `db`.
@@ -36,18 +35,10 @@ pub fn psql(url: &str, sql: &str) -> Result<Vec<String>, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run psql: {e}"))?;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(sql.as_bytes())
-        .map_err(|e| e.to_string())?;
+    child.stdin.take().expect("stdin").write_all(sql.as_bytes()).map_err(|e| e.to_string())?;
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
     if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect())
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
     } else {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
@@ -71,26 +62,13 @@ impl PgDb {
                 "CI=true and PostgreSQL is unreachable at {}: {e}",
                 schema_inspect::redact_text(&server)
             );
-            eprintln!(
-                "skipping: PostgreSQL is unreachable at {}: {e}",
-                schema_inspect::redact_text(&server)
-            );
+            eprintln!("skipping: PostgreSQL is unreachable at {}: {e}", schema_inspect::redact_text(&server));
             return None;
         }
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let name = format!(
-            "{prefix}_{}_{}_{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        psql(
-            &server,
-            &format!("CREATE DATABASE \"{name}\" TEMPLATE template0"),
-        )
-        .expect("create the test database");
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let name = format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        psql(&server, &format!("CREATE DATABASE \"{name}\" TEMPLATE template0")).expect("create the test database");
         Some(PgDb { name, server })
     }
 
@@ -107,10 +85,7 @@ impl PgDb {
 
 impl Drop for PgDb {
     fn drop(&mut self) {
-        let _ = psql(
-            &self.server,
-            &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
-        );
+        let _ = psql(&self.server, &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
     }
 }
 
@@ -120,10 +95,7 @@ mod tests {
 
     #[test]
     fn database_names_are_replaced() {
-        assert_eq!(
-            with_database("postgres://u:p@h:1/db?sslmode=disable", "x"),
-            "postgres://u:p@h:1/x?sslmode=disable"
-        );
+        assert_eq!(with_database("postgres://u:p@h:1/db?sslmode=disable", "x"), "postgres://u:p@h:1/x?sslmode=disable");
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
     }
 }

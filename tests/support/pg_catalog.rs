@@ -31,7 +31,8 @@ fn queries() -> Vec<(&'static str, String)> {
 pub fn snapshot(url: &str) -> String {
     let mut lines = Vec::new();
     for (kind, sql) in queries() {
-        let rows = psql(url, &format!("SET search_path = ''; {sql}")).unwrap_or_else(|e| panic!("catalog query failed: {e}\n{sql}"));
+        let rows = psql(url, &format!("SET search_path = ''; {sql}"))
+            .unwrap_or_else(|e| panic!("catalog query failed: {e}\n{sql}"));
         lines.extend(rows.into_iter().map(|r| format!("{kind} {r}")));
     }
     lines.sort();

@@ -7,21 +7,9 @@ use std::process::Command;
 
 /// Runs a query with the `sqlite3` shell and returns its rows (`|`-separated).
 fn query(db: &Path, sql: &str) -> Vec<String> {
-    let out = Command::new("sqlite3")
-        .arg("-batch")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 shell is installed");
-    assert!(
-        out.status.success(),
-        "sqlite3 failed on {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
+    let out = Command::new("sqlite3").arg("-batch").arg(db).arg(sql).output().expect("the sqlite3 shell is installed");
+    assert!(out.status.success(), "sqlite3 failed on {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
 }
 
 /// Lower-case, single-spaced, spaces around punctuation removed: a crude but independent
@@ -115,42 +103,24 @@ pub fn snapshot(db: &Path) -> String {
     for row in query(db, &format!("SELECT type || '|' || lower(name) || '|' || lower(tbl_name) FROM sqlite_master WHERE {user} AND type <> 'index'")) {
         lines.push(format!("object {row}"));
     }
-    for table in query(
-        db,
-        &format!("SELECT name FROM sqlite_master WHERE type = 'table' AND {user}"),
-    ) {
+    for table in query(db, &format!("SELECT name FROM sqlite_master WHERE type = 'table' AND {user}")) {
         let t = table.to_lowercase();
         let quoted = table.replace('\'', "''");
         for c in query(db, &format!("SELECT lower(name), upper(type), \"notnull\", coalesce(dflt_value, '<none>'), pk, hidden FROM pragma_table_xinfo('{quoted}')")) {
             let f: Vec<&str> = c.splitn(6, '|').collect();
             lines.push(format!("column {t}.{} type={} notnull={} default={} pk={} hidden={}", f[0], f[1], f[2], squash(f[3]), f[4], f.get(5).unwrap_or(&"")));
         }
-        for i in query(
-            db,
-            &format!("SELECT name, \"unique\", origin, partial FROM pragma_index_list('{quoted}')"),
-        ) {
+        for i in query(db, &format!("SELECT name, \"unique\", origin, partial FROM pragma_index_list('{quoted}')")) {
             let f: Vec<&str> = i.split('|').collect();
-            let name = if f[2] == "c" {
-                f[0].to_lowercase()
-            } else {
-                format!("<{}>", f[2])
-            };
+            let name = if f[2] == "c" { f[0].to_lowercase() } else { format!("<{}>", f[2]) };
             let cols = query(db, &format!("SELECT coalesce(lower(name), '<expr>') || ':' || \"desc\" || ':' || lower(coll) FROM pragma_index_xinfo('{}') WHERE key = 1 ORDER BY seqno", f[0].replace('\'', "''")));
-            lines.push(format!(
-                "index {t}.{name} unique={} partial={} cols={}",
-                f[1],
-                f[3],
-                cols.join(",")
-            ));
+            lines.push(format!("index {t}.{name} unique={} partial={} cols={}", f[1], f[3], cols.join(",")));
         }
         for fk in query(db, &format!("SELECT lower(\"table\"), group_concat(lower(\"from\"), ','), group_concat(coalesce(lower(\"to\"), '<pk>'), ','), on_update, on_delete FROM pragma_foreign_key_list('{quoted}') GROUP BY id")) {
             lines.push(format!("fk {t} {fk}"));
         }
-        let sql = query(
-            db,
-            &format!("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{quoted}'"),
-        )
-        .join("\n");
+        let sql =
+            query(db, &format!("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{quoted}'")).join("\n");
         for c in clauses(&sql, "check") {
             lines.push(format!("check {t} ({c})"));
         }
@@ -158,9 +128,7 @@ pub fn snapshot(db: &Path) -> String {
         lines.push(format!(
             "options {t} without_rowid={} strict={} autoincrement={}",
             lower.contains("without rowid"),
-            lower.trim_end().ends_with("strict")
-                || lower.contains("strict,")
-                || lower.contains(") strict"),
+            lower.trim_end().ends_with("strict") || lower.contains("strict,") || lower.contains(") strict"),
             lower.contains("autoincrement")
         ));
     }
@@ -197,18 +165,9 @@ pub fn load(db: &Path, sql: &str) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("the sqlite3 shell is installed");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(sql.as_bytes())
-        .expect("write SQL");
+    child.stdin.take().expect("stdin").write_all(sql.as_bytes()).expect("write SQL");
     let out = child.wait_with_output().expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "loading failed: {}\n{sql}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "loading failed: {}\n{sql}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[cfg(test)]
@@ -219,10 +178,7 @@ mod tests {
     fn squash_keeps_literals_and_drops_layout() {
         assert_eq!(squash("a >  0 AND \"B\" IN ('X Y')"), "a>0 and b in('X Y')");
         assert_eq!(
-            clauses(
-                "create table t(a int check (a > 0), check(length('(x') > 1))",
-                "check"
-            ),
+            clauses("create table t(a int check (a > 0), check(length('(x') > 1))", "check"),
             vec!["a>0", "length('(x')>1"]
         );
     }

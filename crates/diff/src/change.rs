@@ -288,6 +288,24 @@ pub enum TableChange {
         /// The check.
         check: Check,
     },
+    /// A named constraint's comment changes.
+    SetConstraintComment {
+        /// The constraint's name.
+        name: String,
+        /// As it is now.
+        from: Option<String>,
+        /// As desired.
+        to: Option<String>,
+    },
+    /// An index's comment changes.
+    SetIndexComment {
+        /// The index's name.
+        name: String,
+        /// As it is now.
+        from: Option<String>,
+        /// As desired.
+        to: Option<String>,
+    },
     /// The table's comment changes.
     SetComment {
         /// As it is now.

@@ -218,12 +218,15 @@ impl<'h> Dependents<'h> {
                 Object::View(s, v) => ("view", h.drop_view(s, v), h.create_view(s, v)),
                 Object::Trigger(s, t) => ("trigger", h.drop_trigger(s, t), h.create_trigger(s, t)),
             };
-            let step = Step::new(format!("drop {kind} {}", h.display(o.schema(), o.name())), sql, reverse);
-            let mut dr = Draft::new(
-                step,
-                if o.is_trigger() { Phase::DropTrigger } else { Phase::DropView },
-                h.key(o.schema(), o.name()),
-            );
+            let slot = (o.is_trigger(), h.key(o.schema(), o.name()));
+            let mut step = Step::new(format!("drop {kind} {}", h.display(o.schema(), o.name())), sql, reverse);
+            if !self.creates.contains_key(&slot) {
+                step.hazards.push(crate::Hazard::new(
+                    crate::HazardCode::DS104,
+                    format!("{kind} {}.{} is dropped; queries or writes that rely on it fail", o.schema(), o.name()),
+                ));
+            }
+            let mut dr = Draft::new(step, if o.is_trigger() { Phase::DropTrigger } else { Phase::DropView }, slot.1);
             dr.removes = vec![h.key(o.schema(), o.name())];
             dr.reads = reads(o);
             out.push(dr);

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use schema_model::{Realm, Schema, Table, View};
+use schema_model::{Check, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View};
 
 use crate::change::{Change, TableChange};
 use crate::rules::Rules;
@@ -53,9 +53,9 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
         if let Some(cur) = current.get(&key) {
             if let Some(old) = &t.renamed_from {
                 let old_key = rules.name_key(old);
-                if old_key != key && current.contains_key(&old_key) && !desired.contains_key(&old_key) {
+                if old_key != key && current.contains_key(&old_key) {
                     return Err(DiffError::RenameConflict(format!(
-                        "table {} is declared renamed from {old}, but both {old} and {} exist",
+                        "table {} is declared renamed from {old}, but both {old} and {} exist; if the rename already happened, remove the directive",
                         t.name, t.name
                     )));
                 }
@@ -251,9 +251,9 @@ fn diff_table(
             Some(cur) => {
                 if let Some(old) = &c.renamed_from {
                     let ok = rules.name_key(old);
-                    if ok != key && current.contains_key(&ok) && !desired.contains_key(&ok) {
+                    if ok != key && current.contains_key(&ok) {
                         return Err(DiffError::RenameConflict(format!(
-                            "column {}.{} is declared renamed from {old}, but both {old} and {} exist",
+                            "column {}.{} is declared renamed from {old}, but both {old} and {} exist; if the rename already happened, remove the directive",
                             to.name, c.name, c.name
                         )));
                     }
@@ -290,24 +290,44 @@ fn diff_table(
         }
     }
     let f = &renamed_from;
-    let pk_same = match (&f.primary_key, &to.primary_key) {
-        (None, None) => true,
-        (Some(a), Some(b)) => {
-            rules.names_eq(&a.columns, &b.columns) && rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
-        }
-        _ => false,
+    let name_eq = |a: &Option<String>, b: &Option<String>| rules.opt_name_eq(a.as_deref(), b.as_deref());
+    let pk_eq = |a: &PrimaryKey, b: &PrimaryKey| {
+        rules.names_eq(&a.columns, &b.columns) && name_eq(&a.name, &b.name) && a.deferrable == b.deferrable
     };
-    if !pk_same {
-        changes.push(TableChange::SetPrimaryKey { from: f.primary_key.clone(), to: to.primary_key.clone() });
+    let unique_eq = |a: &UniqueConstraint, b: &UniqueConstraint| {
+        rules.names_eq(&a.columns, &b.columns)
+            && name_eq(&a.name, &b.name)
+            && a.nulls_not_distinct == b.nulls_not_distinct
+            && rules.names_eq(&a.include, &b.include)
+            && a.deferrable == b.deferrable
+    };
+    let fk_eq = |a: &ForeignKey, b: &ForeignKey| {
+        name_eq(&a.name, &b.name)
+            && rules.names_eq(&a.columns, &b.columns)
+            && a.ref_schema == b.ref_schema
+            && rules.name_eq(&a.ref_table, &b.ref_table)
+            && rules.names_eq(&a.ref_columns, &b.ref_columns)
+            && a.on_delete == b.on_delete
+            && a.on_update == b.on_update
+            && a.deferrable == b.deferrable
+            && a.match_full == b.match_full
+            && a.not_valid == b.not_valid
+    };
+    let check_eq = |a: &Check, b: &Check| {
+        name_eq(&a.name, &b.name)
+            && rules.expr_eq(&a.expr, &b.expr)
+            && a.not_valid == b.not_valid
+            && a.no_inherit == b.no_inherit
+    };
+    match (&f.primary_key, &to.primary_key) {
+        (None, None) => {}
+        (Some(a), Some(b)) if pk_eq(a, b) => comment_change(&b.name, &a.comment, &b.comment, &mut changes),
+        _ => changes.push(TableChange::SetPrimaryKey { from: f.primary_key.clone(), to: to.primary_key.clone() }),
     }
     diff_set(
         &f.uniques,
         &to.uniques,
-        |a, b| {
-            rules.names_eq(&a.columns, &b.columns)
-                && rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
-                && a.nulls_not_distinct == b.nulls_not_distinct
-        },
+        unique_eq,
         |unique| TableChange::AddUnique { unique },
         |unique| TableChange::DropUnique { unique },
         &mut changes,
@@ -315,16 +335,7 @@ fn diff_table(
     diff_set(
         &f.foreign_keys,
         &to.foreign_keys,
-        |a, b| {
-            rules.opt_name_eq(a.name.as_deref(), b.name.as_deref())
-                && rules.names_eq(&a.columns, &b.columns)
-                && a.ref_schema == b.ref_schema
-                && rules.name_eq(&a.ref_table, &b.ref_table)
-                && rules.names_eq(&a.ref_columns, &b.ref_columns)
-                && a.on_delete == b.on_delete
-                && a.on_update == b.on_update
-                && a.deferrable == b.deferrable
-        },
+        fk_eq,
         |fk| TableChange::AddForeignKey { fk },
         |fk| TableChange::DropForeignKey { fk },
         &mut changes,
@@ -332,11 +343,26 @@ fn diff_table(
     diff_set(
         &f.checks,
         &to.checks,
-        |a, b| rules.opt_name_eq(a.name.as_deref(), b.name.as_deref()) && rules.expr_eq(&a.expr, &b.expr),
+        check_eq,
         |check| TableChange::AddCheck { check },
         |check| TableChange::DropCheck { check },
         &mut changes,
     );
+    for b in &to.uniques {
+        if let Some(a) = f.uniques.iter().find(|a| unique_eq(a, b)) {
+            comment_change(&b.name, &a.comment, &b.comment, &mut changes);
+        }
+    }
+    for b in &to.foreign_keys {
+        if let Some(a) = f.foreign_keys.iter().find(|a| fk_eq(a, b)) {
+            comment_change(&b.name, &a.comment, &b.comment, &mut changes);
+        }
+    }
+    for b in &to.checks {
+        if let Some(a) = f.checks.iter().find(|a| check_eq(a, b)) {
+            comment_change(&b.name, &a.comment, &b.comment, &mut changes);
+        }
+    }
     let idx: HashMap<String, &schema_model::Index> = f.indexes.iter().map(|i| (rules.name_key(&i.name), i)).collect();
     for i in &to.indexes {
         match idx.get(&rules.name_key(&i.name)) {
@@ -344,6 +370,11 @@ fn diff_table(
             Some(cur) if !rules.index_eq(cur, i) => {
                 changes.push(TableChange::ModifyIndex { from: (*cur).clone(), to: i.clone() })
             }
+            Some(cur) if cur.comment != i.comment => changes.push(TableChange::SetIndexComment {
+                name: i.name.clone(),
+                from: cur.comment.clone(),
+                to: i.comment.clone(),
+            }),
             Some(_) => {}
         }
     }
@@ -362,6 +393,13 @@ fn diff_table(
         out.push(Change::ModifyTable { schema: schema.to_string(), from: from.clone(), to: to.clone(), changes });
     }
     Ok(())
+}
+
+/// Records a comment change on an otherwise equal, named constraint.
+fn comment_change(name: &Option<String>, from: &Option<String>, to: &Option<String>, out: &mut Vec<TableChange>) {
+    if let (Some(name), true) = (name, from != to) {
+        out.push(TableChange::SetConstraintComment { name: name.clone(), from: from.clone(), to: to.clone() });
+    }
 }
 
 /// Rewrites column references in a table's keys and indexes after a declared column rename, so

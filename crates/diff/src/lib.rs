@@ -146,5 +146,7 @@ fn describe_table_change(c: &TableChange) -> String {
         TableChange::DropCheck { check } => format!("check ({}) not desired", check.expr),
         TableChange::SetOptions { .. } => "table options differ".into(),
         TableChange::SetComment { .. } => "comment differs".into(),
+        TableChange::SetConstraintComment { name, .. } => format!("comment of constraint {name} differs"),
+        TableChange::SetIndexComment { name, .. } => format!("comment of index {name} differs"),
     }
 }

@@ -66,7 +66,7 @@ pub trait Rules {
             && a.comment == b.comment
     }
 
-    /// Two indexes have the same definition.
+    /// Two indexes have the same definition (comments are compared apart).
     fn index_eq(&self, a: &Index, b: &Index) -> bool {
         a.unique == b.unique
             && a.parts.len() == b.parts.len()
@@ -74,6 +74,7 @@ pub trait Rules {
                 x.desc == y.desc
                     && self.opt_name_eq(x.collation.as_deref(), y.collation.as_deref())
                     && x.opclass == y.opclass
+                    && x.nulls_first == y.nulls_first
                     && x.prefix == y.prefix
                     && match (&x.key, &y.key) {
                         (IndexKey::Column(p), IndexKey::Column(q)) => self.name_eq(p, q),
@@ -84,6 +85,6 @@ pub trait Rules {
             && self.opt_expr_eq(a.predicate.as_deref(), b.predicate.as_deref())
             && a.method == b.method
             && self.names_eq(&a.include, &b.include)
-            && a.comment == b.comment
+            && a.nulls_not_distinct == b.nulls_not_distinct
     }
 }

@@ -3,7 +3,7 @@
 
 use schema_model::Column;
 
-use super::render::{collation, column_def, comment, identity, identity_options, q, qn};
+use super::render::{collation, column_def, comment, identity, q, qn};
 use crate::hazard::{Hazard, HazardCode};
 
 /// How a type change behaves on existing rows.
@@ -36,8 +36,12 @@ fn classify(from: &str, to: &str) -> TypeChange {
     let texty = |b: &str| b == "character varying" || b == "text";
     match (fb, tb) {
         (a, b) if texty(a) && b == "text" => TypeChange::Free,
-        ("character varying", "character varying") if ta.is_empty() || (!fa.is_empty() && ta[0] >= fa[0]) => TypeChange::Free,
-        ("numeric", "numeric") if ta.is_empty() || (fa.len() == 2 && ta.len() == 2 && ta[1] == fa[1] && ta[0] >= fa[0]) => {
+        ("character varying", "character varying") if ta.is_empty() || (!fa.is_empty() && ta[0] >= fa[0]) => {
+            TypeChange::Free
+        }
+        ("numeric", "numeric")
+            if ta.is_empty() || (fa.len() == 2 && ta.len() == 2 && ta[1] == fa[1] && ta[0] >= fa[0]) =>
+        {
             TypeChange::Free
         }
         ("smallint", "integer" | "bigint" | "numeric") | ("integer", "bigint" | "numeric") | ("bigint", "numeric") => {
@@ -53,20 +57,35 @@ fn classify(from: &str, to: &str) -> TypeChange {
 pub fn add_column_hazards(schema: &str, table: &str, c: &Column) -> Vec<Hazard> {
     let mut out = Vec::new();
     if !c.nullable && c.default.is_none() && c.identity.is_none() && c.generated.is_none() {
-        out.push(Hazard::new(HazardCode::MF103, format!("NOT NULL column {schema}.{table}.{} has no default: fails if the table has rows", c.name)));
+        out.push(Hazard::new(
+            HazardCode::MF103,
+            format!("NOT NULL column {schema}.{table}.{} has no default: fails if the table has rows", c.name),
+        ));
     }
     let volatile = ["random(", "clock_timestamp(", "timeofday(", "gen_random_uuid(", "uuid_generate_v", "nextval("];
     let rewrites = c.default.as_deref().is_some_and(|d| volatile.iter().any(|v| d.to_lowercase().contains(v)))
         || c.generated.is_some()
         || c.identity.is_some();
     if rewrites {
-        out.push(Hazard::new(HazardCode::LK104, format!("column {schema}.{table}.{} gets a value per row: the table is rewritten under an exclusive lock", c.name)));
+        out.push(Hazard::new(
+            HazardCode::LK104,
+            format!(
+                "column {schema}.{table}.{} gets a value per row: the table is rewritten under an exclusive lock",
+                c.name
+            ),
+        ));
     }
     out
 }
 
 /// The statements (and hazards) that turn column `a` into `b` on `schema.table`.
-pub fn alter_column(schema: &str, table: &str, a: &Column, b: &Column, is_enum: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<Hazard>) {
+pub fn alter_column(
+    schema: &str,
+    table: &str,
+    a: &Column,
+    b: &Column,
+    is_enum: &dyn Fn(&str) -> bool,
+) -> (Vec<String>, Vec<Hazard>) {
     let tn = qn(schema, table);
     let col = q(&b.name);
     let at = |action: String| format!("ALTER TABLE {tn} ALTER COLUMN {col} {action}");
@@ -77,7 +96,10 @@ pub fn alter_column(schema: &str, table: &str, a: &Column, b: &Column, is_enum: 
         // PostgreSQL 15 cannot change a generation expression: drop and add the column.
         sql.push(format!("ALTER TABLE {tn} DROP COLUMN {col}"));
         sql.push(format!("ALTER TABLE {tn} ADD COLUMN {}", column_def(b)));
-        hazards.push(Hazard::new(HazardCode::LK102, format!("column {what} is dropped and added again: the table is rewritten")));
+        hazards.push(Hazard::new(
+            HazardCode::LK102,
+            format!("column {what} is dropped and added again: the table is rewritten"),
+        ));
         if b.comment.is_some() {
             sql.push(comment("COLUMN", &format!("{tn}.{col}"), b.comment.as_deref()));
         }
@@ -103,16 +125,39 @@ pub fn alter_column(schema: &str, table: &str, a: &Column, b: &Column, is_enum: 
         if a.ty.canonical != b.ty.canonical && change == TypeChange::Risky {
             let via_text = is_enum(&a.ty.canonical) || is_enum(&b.ty.canonical);
             let array = b.ty.canonical.ends_with("[]");
-            let cast = if via_text { if array { "::text[]" } else { "::text" } } else { "" };
+            let cast = if via_text {
+                if array {
+                    "::text[]"
+                } else {
+                    "::text"
+                }
+            } else {
+                ""
+            };
             action.push_str(&format!(" USING {col}{cast}::{}", b.ty.canonical));
         }
         sql.push(at(action));
         match change {
             TypeChange::Free => {}
-            TypeChange::Widening => hazards.push(Hazard::new(HazardCode::LK102, format!("column {what} changes from {} to {}: the table is rewritten", a.ty.canonical, b.ty.canonical))),
+            TypeChange::Widening => hazards.push(Hazard::new(
+                HazardCode::LK102,
+                format!("column {what} changes from {} to {}: the table is rewritten", a.ty.canonical, b.ty.canonical),
+            )),
             TypeChange::Risky => {
-                hazards.push(Hazard::new(HazardCode::LK102, format!("column {what} changes from {} to {}: the table is rewritten", a.ty.canonical, b.ty.canonical)));
-                hazards.push(Hazard::new(HazardCode::MF105, format!("column {what} changes from {} to {}: values that do not convert make it fail", a.ty.canonical, b.ty.canonical)));
+                hazards.push(Hazard::new(
+                    HazardCode::LK102,
+                    format!(
+                        "column {what} changes from {} to {}: the table is rewritten",
+                        a.ty.canonical, b.ty.canonical
+                    ),
+                ));
+                hazards.push(Hazard::new(
+                    HazardCode::MF105,
+                    format!(
+                        "column {what} changes from {} to {}: values that do not convert make it fail",
+                        a.ty.canonical, b.ty.canonical
+                    ),
+                ));
             }
         }
     }
@@ -121,24 +166,36 @@ pub fn alter_column(schema: &str, table: &str, a: &Column, b: &Column, is_enum: 
             sql.push(at(format!("SET DEFAULT {d}")));
         }
     }
+    // Identity needs NOT NULL first; NOT NULL goes last, after identity is dropped.
+    if !b.nullable && a.nullable {
+        sql.push(at("SET NOT NULL".into()));
+        hazards.push(Hazard::new(
+            HazardCode::MF104,
+            format!(
+                "column {what} becomes NOT NULL: fails if it holds NULLs, and scans the table under an exclusive lock"
+            ),
+        ));
+    }
     match (&a.identity, &b.identity) {
         (None, Some(i)) => sql.push(at(format!("ADD {}", identity(i)))),
         (Some(x), Some(y)) if x != y => {
             if x.always != y.always {
                 sql.push(at(format!("SET GENERATED {}", if y.always { "ALWAYS" } else { "BY DEFAULT" })));
             }
-            let opts = identity_options(y).replace("START WITH", "SET START WITH").replace(" INCREMENT BY", " SET INCREMENT BY").replace(" MINVALUE", " SET MINVALUE").replace(" MAXVALUE", " SET MAXVALUE").replace(" CACHE", " SET CACHE").replace(" NO CYCLE", " SET NO CYCLE").replace(" CYCLE", " SET CYCLE").replace("SET SET", "SET");
-            sql.push(at(opts));
+            sql.push(at(format!(
+                "SET START WITH {} SET INCREMENT BY {} SET MINVALUE {} SET MAXVALUE {} SET CACHE {} SET {}CYCLE",
+                y.start,
+                y.increment,
+                y.min_value,
+                y.max_value,
+                y.cache,
+                if y.cycle { "" } else { "NO " }
+            )));
         }
         _ => {}
     }
-    if a.nullable != b.nullable {
-        if b.nullable {
-            sql.push(at("DROP NOT NULL".into()));
-        } else {
-            sql.push(at("SET NOT NULL".into()));
-            hazards.push(Hazard::new(HazardCode::MF104, format!("column {what} becomes NOT NULL: fails if it holds NULLs, and scans the table under an exclusive lock")));
-        }
+    if b.nullable && !a.nullable {
+        sql.push(at("DROP NOT NULL".into()));
     }
     if a.comment != b.comment {
         sql.push(comment("COLUMN", &format!("{tn}.{col}"), b.comment.as_deref()));

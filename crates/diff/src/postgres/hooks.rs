@@ -24,7 +24,9 @@ impl PostgresHooks {
         let rebuilt: HashSet<String> = changes
             .iter()
             .filter_map(|c| match c {
-                Change::ModifyEnum { schema, from, to } if enum_rebuilt(from, to) => Some(super::key(schema, &from.name)),
+                Change::ModifyEnum { schema, from, to } if enum_rebuilt(from, to) => {
+                    Some(super::key(schema, &from.name))
+                }
                 _ => None,
             })
             .collect();
@@ -59,7 +61,9 @@ impl DependentHooks for PostgresHooks {
                 let hits = changes.iter().any(|c| match c {
                     TableChange::DropColumn { .. } => true,
                     TableChange::ModifyColumn { from, to } => {
-                        from.ty.canonical != to.ty.canonical || from.collation != to.collation || from.generated != to.generated
+                        from.ty.canonical != to.ty.canonical
+                            || from.collation != to.collation
+                            || from.generated != to.generated
                     }
                     _ => false,
                 });

@@ -61,7 +61,11 @@ impl Planner for PostgresPlanner {
             match change {
                 Change::AddSchema { name } => {
                     let mut d = Draft::new(
-                        Step::new(format!("create schema {}", q(name)), vec![format!("CREATE SCHEMA {}", q(name))], vec![format!("DROP SCHEMA {}", q(name))]),
+                        Step::new(
+                            format!("create schema {}", q(name)),
+                            vec![format!("CREATE SCHEMA {}", q(name))],
+                            vec![format!("DROP SCHEMA {}", q(name))],
+                        ),
                         Phase::CreateSchema,
                         schema_key(name),
                     );
@@ -69,7 +73,11 @@ impl Planner for PostgresPlanner {
                     out.push(d);
                 }
                 Change::DropSchema { name } => {
-                    let mut s = Step::new(format!("drop schema {}", q(name)), vec![format!("DROP SCHEMA {}", q(name))], vec![format!("CREATE SCHEMA {}", q(name))]);
+                    let mut s = Step::new(
+                        format!("drop schema {}", q(name)),
+                        vec![format!("DROP SCHEMA {}", q(name))],
+                        vec![format!("CREATE SCHEMA {}", q(name))],
+                    );
                     s.hazards.push(crate::Hazard::new(crate::HazardCode::DS101, format!("schema {name} is dropped")));
                     let mut d = Draft::new(s, Phase::DropSchema, schema_key(name));
                     d.removes = vec![schema_key(name)];
@@ -77,7 +85,7 @@ impl Planner for PostgresPlanner {
                 }
                 Change::SetSchemaComment { name, from, to } => {
                     let s = Step::new(
-                        format!("comment on schema {}", q(name)),
+                        format!("comment schema {}", q(name)),
                         vec![comment("SCHEMA", &q(name), to.as_deref())],
                         vec![comment("SCHEMA", &q(name), from.as_deref())],
                     );

@@ -24,6 +24,8 @@ pub struct Context<'a> {
     pub enum_keys: HashSet<String>,
     /// Keys of tables dropped by this plan.
     pub dropped_tables: HashSet<String>,
+    /// Columns dropped by this plan, as (schema, table, column).
+    pub dropped_columns: HashSet<(String, String, String)>,
 }
 
 impl<'a> Context<'a> {
@@ -47,7 +49,22 @@ impl<'a> Context<'a> {
                 _ => None,
             })
             .collect();
-        Context { from, type_keys, enum_keys, dropped_tables }
+        let dropped_columns = changes
+            .iter()
+            .flat_map(|c| match c {
+                Change::ModifyTable { schema, to, changes, .. } => changes
+                    .iter()
+                    .filter_map(|tc| match tc {
+                        TableChange::DropColumn { column } => {
+                            Some((schema.clone(), to.name.clone(), column.name.clone()))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+                _ => vec![],
+            })
+            .collect();
+        Context { from, type_keys, enum_keys, dropped_tables, dropped_columns }
     }
 
     /// The keys a table's columns need to exist first: their types and sequences.
@@ -74,33 +91,57 @@ impl<'a> Context<'a> {
         items.extend(t.checks.iter().filter(|c| !c.not_valid).map(|c| check(c, false)));
         let mut sql = vec![format!("CREATE TABLE {name} (\n  {}\n)", items.join(",\n  "))];
         sql.extend(comments(&name, t));
-        let step = Step::new(format!("create table {}", display(schema, &t.name)), sql, vec![format!("DROP TABLE {name}")]);
+        let step =
+            Step::new(format!("create table {}", display(schema, &t.name)), sql, vec![format!("DROP TABLE {name}")]);
         let mut d = draft(step, Phase::CreateTable, schema, &t.name);
         d.provides = vec![key(schema, &t.name)];
         d.reads.extend(self.column_reads(t));
         let mut out = vec![d];
         for c in t.checks.iter().filter(|c| c.not_valid) {
-            out.push(alter(schema, &t.name, format!("add check {}", q(c.name.as_deref().unwrap_or(""))), format!("ADD {}", check(c, true)), drop_constraint_sql(c.name.as_deref())));
+            out.push(alter(
+                schema,
+                &t.name,
+                format!("add check {}", q(c.name.as_deref().unwrap_or(""))),
+                format!("ADD {}", check(c, true)),
+                drop_constraint_sql(c.name.as_deref()),
+            ));
         }
         out.extend(t.indexes.iter().map(|i| index_draft(schema, &t.name, i, false, false)));
         out.extend(t.foreign_keys.iter().map(|fk| fk_draft(schema, &t.name, fk, false)));
         out
     }
 
-    /// Drops a table with its rows.
+    /// Drops a table with its rows. Its foreign keys to other dropped tables go first, so
+    /// that tables referencing each other can be dropped in any order.
     pub fn drop_table(&self, schema: &str, t: &Table) -> Vec<Draft> {
         let name = qn(schema, &t.name);
         let mut reverse = vec![];
         for d in self.add_table(schema, t) {
             reverse.extend(d.step.sql);
         }
-        let mut step = Step::new(format!("drop table {}", display(schema, &t.name)), vec![format!("DROP TABLE {name}")], reverse);
+        let mut out = Vec::new();
+        for fk in &t.foreign_keys {
+            let target = key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table);
+            if target != key(schema, &t.name) && self.dropped_tables.contains(&target) {
+                let s = Step::new(
+                    format!("drop foreign key {} on {}", q(fk.name.as_deref().unwrap_or("")), display(schema, &t.name)),
+                    vec![format!("ALTER TABLE {name} {}", drop_constraint_sql(fk.name.as_deref()))],
+                    vec![format!("ALTER TABLE {name} ADD {}", foreign_key(schema, fk))],
+                );
+                out.push(draft(s, Phase::DropForeignKey, schema, &t.name));
+            }
+        }
+        let mut step =
+            Step::new(format!("drop table {}", display(schema, &t.name)), vec![format!("DROP TABLE {name}")], reverse);
         step.irreversible = Some(format!("the rows of table {schema}.{} cannot come back", t.name));
-        step.hazards.push(Hazard::new(HazardCode::DS102, format!("table {schema}.{} and all its rows are deleted", t.name)));
+        step.hazards
+            .push(Hazard::new(HazardCode::DS102, format!("table {schema}.{} and all its rows are deleted", t.name)));
         let mut d = draft(step, Phase::DropTable, schema, &t.name);
         d.removes = vec![key(schema, &t.name)];
-        d.reads.extend(t.foreign_keys.iter().map(|fk| key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table)));
-        vec![d]
+        d.soft_reads
+            .extend(t.foreign_keys.iter().map(|fk| key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table)));
+        out.push(d);
+        out
     }
 
     /// The steps of a table's inner changes.
@@ -119,8 +160,17 @@ impl<'a> Context<'a> {
         };
         for c in changes {
             if let TableChange::RenameColumn { from: a, to: b } = c {
-                let mut d = alter(schema, t, format!("rename column {tn}.{}", q(a)), format!("RENAME COLUMN {} TO {}", q(a), q(b)), format!("RENAME COLUMN {} TO {}", q(b), q(a)));
-                d.step.hazards.push(Hazard::new(HazardCode::BC102, format!("column {schema}.{t}.{a} is renamed to {b}; running code that uses the old name breaks")));
+                let mut d = alter(
+                    schema,
+                    t,
+                    format!("rename column {tn}.{}", q(a)),
+                    format!("RENAME COLUMN {} TO {}", q(a), q(b)),
+                    format!("RENAME COLUMN {} TO {}", q(b), q(a)),
+                );
+                d.step.hazards.push(Hazard::new(
+                    HazardCode::BC102,
+                    format!("column {schema}.{t}.{a} is renamed to {b}; running code that uses the old name breaks"),
+                ));
                 out.push(d);
             }
         }
@@ -131,23 +181,47 @@ impl<'a> Context<'a> {
                 TableChange::DropCheck { check: k } => (&k.name, check(k, true), "check"),
                 _ => continue,
             };
-            let mut d = alter(schema, t, format!("drop {what} {}", q(name.as_deref().unwrap_or(""))), drop_constraint_sql(name.as_deref()), format!("ADD {add_back}"));
+            let mut d = alter(
+                schema,
+                t,
+                format!("drop {what} {}", q(name.as_deref().unwrap_or(""))),
+                drop_constraint_sql(name.as_deref()),
+                format!("ADD {add_back}"),
+            );
             if !readd(name) {
-                d.step.hazards.push(Hazard::new(HazardCode::DS104, format!("{what} {} on {schema}.{t} is dropped", name.as_deref().unwrap_or(""))));
+                d.step.hazards.push(Hazard::new(
+                    HazardCode::DS104,
+                    format!("{what} {} on {schema}.{t} is dropped", name.as_deref().unwrap_or("")),
+                ));
             }
             out.push(d);
         }
         for c in changes {
             if let TableChange::DropColumn { column } = c {
-                let mut d = alter(schema, t, format!("drop column {tn}.{}", q(&column.name)), format!("DROP COLUMN {}", q(&column.name)), format!("ADD COLUMN {}", column_def(column)));
+                let mut d = alter(
+                    schema,
+                    t,
+                    format!("drop column {tn}.{}", q(&column.name)),
+                    format!("DROP COLUMN {}", q(&column.name)),
+                    format!("ADD COLUMN {}", column_def(column)),
+                );
                 d.step.irreversible = Some(format!("the data of column {schema}.{t}.{} cannot come back", column.name));
-                d.step.hazards.push(Hazard::new(HazardCode::DS103, format!("column {schema}.{t}.{} and its data are deleted", column.name)));
+                d.step.hazards.push(Hazard::new(
+                    HazardCode::DS103,
+                    format!("column {schema}.{t}.{} and its data are deleted", column.name),
+                ));
                 out.push(d);
             }
         }
         for c in changes {
             if let TableChange::AddColumn { column } = c {
-                let mut d = alter(schema, t, format!("add column {tn}.{}", q(&column.name)), format!("ADD COLUMN {}", column_def(column)), format!("DROP COLUMN {}", q(&column.name)));
+                let mut d = alter(
+                    schema,
+                    t,
+                    format!("add column {tn}.{}", q(&column.name)),
+                    format!("ADD COLUMN {}", column_def(column)),
+                    format!("DROP COLUMN {}", q(&column.name)),
+                );
                 d.step.hazards.extend(super::columns::add_column_hazards(schema, t, column));
                 d.reads.extend(self.column_reads(&Table { columns: vec![column.clone()], ..Default::default() }));
                 if let Some(cm) = &column.comment {
@@ -164,7 +238,8 @@ impl<'a> Context<'a> {
                 let mut step = Step::new(format!("alter column {tn}.{}", q(&b.name)), sql, reverse);
                 step.hazards = hazards;
                 if b.generated.is_some() && a.generated != b.generated && a.generated.is_none() {
-                    step.irreversible = Some(format!("the values of {schema}.{t}.{} are replaced by computed ones", b.name));
+                    step.irreversible =
+                        Some(format!("the values of {schema}.{t}.{} are replaced by computed ones", b.name));
                 }
                 let mut d = draft(step, Phase::AlterTable, schema, t);
                 d.provides = vec![key(schema, t)];
@@ -174,18 +249,31 @@ impl<'a> Context<'a> {
         }
         for c in changes {
             let (sql, reverse, what, hazard) = match c {
-                TableChange::SetPrimaryKey { to: Some(pk), .. } => (format!("ADD {}", primary_key(pk)), drop_constraint_sql(pk.name.as_deref()), "primary key", None),
+                TableChange::SetPrimaryKey { to: Some(pk), .. } => {
+                    (format!("ADD {}", primary_key(pk)), drop_constraint_sql(pk.name.as_deref()), "primary key", None)
+                }
                 TableChange::AddUnique { unique: u } => (
                     format!("ADD {}", unique(u)),
                     drop_constraint_sql(u.name.as_deref()),
                     "unique constraint",
-                    Some(Hazard::new(HazardCode::MF101, format!("unique ({}) on {schema}.{t} fails if it holds duplicates", u.columns.join(", ")))),
+                    Some(Hazard::new(
+                        HazardCode::MF101,
+                        format!("unique ({}) on {schema}.{t} fails if it holds duplicates", u.columns.join(", ")),
+                    )),
                 ),
                 TableChange::AddCheck { check: k } => (
                     format!("ADD {}", check(k, true)),
                     drop_constraint_sql(k.name.as_deref()),
                     "check",
-                    (!k.not_valid).then(|| Hazard::new(HazardCode::LK103, format!("check {} scans {schema}.{t} under an exclusive lock", k.name.as_deref().unwrap_or("")))),
+                    (!k.not_valid).then(|| {
+                        Hazard::new(
+                            HazardCode::LK103,
+                            format!(
+                                "check {} scans {schema}.{t} under an exclusive lock",
+                                k.name.as_deref().unwrap_or("")
+                            ),
+                        )
+                    }),
                 ),
                 _ => continue,
             };
@@ -202,8 +290,33 @@ impl<'a> Context<'a> {
         for c in changes {
             match c {
                 TableChange::SetComment { from: a, to: b } => {
-                    let s = Step::new(format!("comment on table {tn}"), vec![comment("TABLE", &tn, b.as_deref())], vec![comment("TABLE", &tn, a.as_deref())]);
+                    let s = Step::new(
+                        format!("comment table {tn}"),
+                        vec![comment("TABLE", &tn, b.as_deref())],
+                        vec![comment("TABLE", &tn, a.as_deref())],
+                    );
                     out.push(draft(s, Phase::AlterTable, schema, t));
+                }
+                TableChange::SetConstraintComment { name, from: a, to: b } => {
+                    let target = format!("{} ON {tn}", q(name));
+                    let s = Step::new(
+                        format!("comment constraint {} on {tn}", q(name)),
+                        vec![comment("CONSTRAINT", &target, b.as_deref())],
+                        vec![comment("CONSTRAINT", &target, a.as_deref())],
+                    );
+                    // After any constraint of the same name is added.
+                    let mut d = draft(s, Phase::AddForeignKey, schema, t);
+                    d.reads.push(key(schema, t));
+                    out.push(d);
+                }
+                TableChange::SetIndexComment { name, from: a, to: b } => {
+                    let target = qn(schema, name);
+                    let s = Step::new(
+                        format!("comment index {target}"),
+                        vec![comment("INDEX", &target, b.as_deref())],
+                        vec![comment("INDEX", &target, a.as_deref())],
+                    );
+                    out.push(draft(s, Phase::CreateIndex, schema, name));
                 }
                 TableChange::AddIndex { index } => out.push(index_draft(schema, t, index, true, false)),
                 TableChange::DropIndex { index } => out.push(drop_index_draft(schema, t, index, false)),
@@ -213,15 +326,30 @@ impl<'a> Context<'a> {
                 }
                 TableChange::AddForeignKey { fk } => out.push(fk_draft(schema, t, fk, true)),
                 TableChange::DropForeignKey { fk } => {
-                    let mut s = Step::new(format!("drop foreign key {}", q(fk.name.as_deref().unwrap_or(""))), vec![format!("ALTER TABLE {tn} {}", drop_constraint_sql(fk.name.as_deref()))], vec![format!("ALTER TABLE {tn} ADD {}", foreign_key(schema, fk))]);
-                    if !readd(&fk.name) && !self.dropped_tables.contains(&key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table)) {
-                        s.hazards.push(Hazard::new(HazardCode::DS104, format!("foreign key {} on {schema}.{t} is dropped", fk.name.as_deref().unwrap_or(""))));
+                    let mut s = Step::new(
+                        format!("drop foreign key {}", q(fk.name.as_deref().unwrap_or(""))),
+                        vec![format!("ALTER TABLE {tn} {}", drop_constraint_sql(fk.name.as_deref()))],
+                        vec![format!("ALTER TABLE {tn} ADD {}", foreign_key(schema, fk))],
+                    );
+                    if !readd(&fk.name)
+                        && !self
+                            .dropped_tables
+                            .contains(&key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table))
+                    {
+                        s.hazards.push(Hazard::new(
+                            HazardCode::DS104,
+                            format!("foreign key {} on {schema}.{t} is dropped", fk.name.as_deref().unwrap_or("")),
+                        ));
                     }
                     let mut d = draft(s, Phase::DropForeignKey, schema, t);
                     d.removes = vec![format!("fk:{schema}.{t}.{}", fk.name.as_deref().unwrap_or(""))];
                     out.push(d);
                 }
-                TableChange::SetOptions { .. } => return Err(DiffError::Unsupported(format!("table {schema}.{t}: storage options are not managed on PostgreSQL"))),
+                TableChange::SetOptions { .. } => {
+                    return Err(DiffError::Unsupported(format!(
+                        "table {schema}.{t}: storage options are not managed on PostgreSQL"
+                    )))
+                }
                 _ => {}
             }
         }
@@ -236,7 +364,10 @@ pub fn rename_table(schema: &str, from: &str, to: &str) -> Draft {
         vec![format!("ALTER TABLE {} RENAME TO {}", qn(schema, from), q(to))],
         vec![format!("ALTER TABLE {} RENAME TO {}", qn(schema, to), q(from))],
     );
-    s.hazards.push(Hazard::new(HazardCode::BC101, format!("table {schema}.{from} is renamed to {to}; running code that uses the old name breaks")));
+    s.hazards.push(Hazard::new(
+        HazardCode::BC101,
+        format!("table {schema}.{from} is renamed to {to}; running code that uses the old name breaks"),
+    ));
     let mut d = draft(s, Phase::RenameTable, schema, to);
     d.provides = vec![key(schema, to)];
     d.removes = vec![key(schema, from)];
@@ -249,7 +380,11 @@ pub fn alter_view(schema: &str, from: &View, to: &View) -> Vec<Draft> {
     let kind = if to.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
     let name = qn(schema, &to.name);
     if from.comment != to.comment {
-        let s = Step::new(format!("comment on view {name}"), vec![comment(kind, &name, to.comment.as_deref())], vec![comment(kind, &name, from.comment.as_deref())]);
+        let s = Step::new(
+            format!("comment view {name}"),
+            vec![comment(kind, &name, to.comment.as_deref())],
+            vec![comment(kind, &name, from.comment.as_deref())],
+        );
         out.push(draft(s, Phase::CreateView, schema, &to.name));
     }
     for i in &from.indexes {
@@ -268,7 +403,8 @@ pub fn alter_view(schema: &str, from: &View, to: &View) -> Vec<Draft> {
 /// `ALTER TABLE` step on one table.
 fn alter(schema: &str, table: &str, description: String, action: String, reverse: String) -> Draft {
     let tn = qn(schema, table);
-    let s = Step::new(description, vec![format!("ALTER TABLE {tn} {action}")], vec![format!("ALTER TABLE {tn} {reverse}")]);
+    let s =
+        Step::new(description, vec![format!("ALTER TABLE {tn} {action}")], vec![format!("ALTER TABLE {tn} {reverse}")]);
     let mut d = draft(s, Phase::AlterTable, schema, table);
     d.provides = vec![key(schema, table)];
     d
@@ -305,11 +441,21 @@ fn index_draft(schema: &str, table: &str, i: &schema_model::Index, existing: boo
     if i.comment.is_some() {
         sql.push(comment("INDEX", &qn(schema, &i.name), i.comment.as_deref()));
     }
-    let mut s = Step::new(format!("create index {} on {}", q(&i.name), display(schema, table)), sql, vec![format!("DROP INDEX {}", qn(schema, &i.name))]);
+    let mut s = Step::new(
+        format!("create index {} on {}", q(&i.name), display(schema, table)),
+        sql,
+        vec![format!("DROP INDEX {}", qn(schema, &i.name))],
+    );
     if existing {
-        s.hazards.push(Hazard::new(HazardCode::LK101, format!("index {} is built without CONCURRENTLY: writes to {schema}.{table} wait until it is done", i.name)));
+        s.hazards.push(Hazard::new(
+            HazardCode::LK101,
+            format!("index {} is built without CONCURRENTLY: writes to {schema}.{table} wait until it is done", i.name),
+        ));
         if i.unique && !was_unique {
-            s.hazards.push(Hazard::new(HazardCode::MF101, format!("unique index {} fails if {schema}.{table} holds duplicate keys", i.name)));
+            s.hazards.push(Hazard::new(
+                HazardCode::MF101,
+                format!("unique index {} fails if {schema}.{table} holds duplicate keys", i.name),
+            ));
         }
     }
     let mut d = draft(s, Phase::CreateIndex, schema, &i.name);
@@ -318,10 +464,20 @@ fn index_draft(schema: &str, table: &str, i: &schema_model::Index, existing: boo
 }
 
 fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced: bool) -> Draft {
-    let mut s = Step::new(format!("drop index {}", qn(schema, &i.name)), vec![format!("DROP INDEX {}", qn(schema, &i.name))], vec![create_index(schema, table, i, false)]);
-    s.hazards.push(Hazard::new(HazardCode::LK101, format!("index {} is dropped without CONCURRENTLY: queries on {schema}.{table} wait", i.name)));
+    let mut s = Step::new(
+        format!("drop index {}", qn(schema, &i.name)),
+        vec![format!("DROP INDEX {}", qn(schema, &i.name))],
+        vec![create_index(schema, table, i, false)],
+    );
+    s.hazards.push(Hazard::new(
+        HazardCode::LK101,
+        format!("index {} is dropped without CONCURRENTLY: queries on {schema}.{table} wait", i.name),
+    ));
     if !replaced {
-        s.hazards.push(Hazard::new(HazardCode::DS104, format!("index {} on {schema}.{table} is dropped; queries that use it slow down", i.name)));
+        s.hazards.push(Hazard::new(
+            HazardCode::DS104,
+            format!("index {} on {schema}.{table} is dropped; queries that use it slow down", i.name),
+        ));
     }
     let mut d = draft(s, Phase::DropIndex, schema, &i.name);
     d.removes = vec![format!("index:{schema}.{}", i.name)];
@@ -335,9 +491,16 @@ fn fk_draft(schema: &str, table: &str, fk: &schema_model::ForeignKey, existing: 
     if fk.comment.is_some() {
         sql.push(comment("CONSTRAINT", &format!("{} ON {tn}", q(name)), fk.comment.as_deref()));
     }
-    let mut s = Step::new(format!("add foreign key {} on {}", q(name), display(schema, table)), sql, vec![format!("ALTER TABLE {tn} {}", drop_constraint_sql(fk.name.as_deref()))]);
+    let mut s = Step::new(
+        format!("add foreign key {} on {}", q(name), display(schema, table)),
+        sql,
+        vec![format!("ALTER TABLE {tn} {}", drop_constraint_sql(fk.name.as_deref()))],
+    );
     if existing && !fk.not_valid {
-        s.hazards.push(Hazard::new(HazardCode::LK103, format!("foreign key {name} scans {schema}.{table} while holding a lock that blocks writes")));
+        s.hazards.push(Hazard::new(
+            HazardCode::LK103,
+            format!("foreign key {name} scans {schema}.{table} while holding a lock that blocks writes"),
+        ));
     }
     let ref_schema = fk.ref_schema.as_deref().unwrap_or(schema);
     let mut d = draft(s, Phase::AddForeignKey, schema, table);

@@ -73,7 +73,8 @@ pub fn extension(change: &Change) -> Vec<Draft> {
 }
 
 fn create_enum(schema: &str, e: &EnumType) -> Vec<String> {
-    let labels: Vec<String> = e.values.iter().map(|v| schema_model::quote_literal(schema_model::Dialect::Postgres, v)).collect();
+    let labels: Vec<String> =
+        e.values.iter().map(|v| schema_model::quote_literal(schema_model::Dialect::Postgres, v)).collect();
     let mut out = vec![format!("CREATE TYPE {} AS ENUM ({})", qn(schema, &e.name), labels.join(", "))];
     if e.comment.is_some() {
         out.push(comment("TYPE", &qn(schema, &e.name), e.comment.as_deref()));
@@ -136,13 +137,21 @@ fn add_labels(schema: &str, from: &EnumType, to: &EnumType) -> Vec<String> {
 pub fn enum_type(ctx: &Context<'_>, change: &Change) -> Result<Vec<Draft>, DiffError> {
     Ok(match change {
         Change::AddEnum { schema, enum_type: e } => {
-            let s = Step::new(format!("create type {}", display(schema, &e.name)), create_enum(schema, e), vec![format!("DROP TYPE {}", qn(schema, &e.name))]);
+            let s = Step::new(
+                format!("create type {}", display(schema, &e.name)),
+                create_enum(schema, e),
+                vec![format!("DROP TYPE {}", qn(schema, &e.name))],
+            );
             let mut d = draft(s, Phase::CreateType, schema, &e.name);
             d.provides = vec![key(schema, &e.name)];
             vec![d]
         }
         Change::DropEnum { schema, enum_type: e } => {
-            let s = Step::new(format!("drop type {}", display(schema, &e.name)), vec![format!("DROP TYPE {}", qn(schema, &e.name))], create_enum(schema, e));
+            let s = Step::new(
+                format!("drop type {}", display(schema, &e.name)),
+                vec![format!("DROP TYPE {}", qn(schema, &e.name))],
+                create_enum(schema, e),
+            );
             let mut d = draft(s, Phase::DropType, schema, &e.name);
             d.removes = vec![key(schema, &e.name)];
             vec![d]
@@ -151,11 +160,19 @@ pub fn enum_type(ctx: &Context<'_>, change: &Change) -> Result<Vec<Draft>, DiffE
             let mut out = Vec::new();
             if from.values != to.values {
                 let s = if enum_rebuilt(from, to) {
-                    let mut s = Step::new(format!("rebuild type {}", display(schema, &to.name)), rebuild_enum(ctx, schema, from, to), rebuild_enum(ctx, schema, to, from));
+                    let mut s = Step::new(
+                        format!("rebuild type {}", display(schema, &to.name)),
+                        rebuild_enum(ctx, schema, from, to),
+                        rebuild_enum(ctx, schema, to, from),
+                    );
                     s.hazards.push(Hazard::new(HazardCode::LK107, format!("enum {schema}.{} loses or reorders labels: the type is rebuilt and every column using it is rewritten; rows holding a removed label make it fail", to.name)));
                     s
                 } else {
-                    let mut s = Step::new(format!("add labels to type {}", display(schema, &to.name)), add_labels(schema, from, to), rebuild_enum(ctx, schema, to, from));
+                    let mut s = Step::new(
+                        format!("add labels to type {}", display(schema, &to.name)),
+                        add_labels(schema, from, to),
+                        rebuild_enum(ctx, schema, to, from),
+                    );
                     // A label added in a transaction cannot be used before commit.
                     s.transactional = false;
                     s
@@ -166,7 +183,11 @@ pub fn enum_type(ctx: &Context<'_>, change: &Change) -> Result<Vec<Draft>, DiffE
             }
             if from.comment != to.comment {
                 let n = qn(schema, &to.name);
-                let s = Step::new(format!("comment on type {n}"), vec![comment("TYPE", &n, to.comment.as_deref())], vec![comment("TYPE", &n, from.comment.as_deref())]);
+                let s = Step::new(
+                    format!("comment type {n}"),
+                    vec![comment("TYPE", &n, to.comment.as_deref())],
+                    vec![comment("TYPE", &n, from.comment.as_deref())],
+                );
                 out.push(draft(s, Phase::AlterType, schema, &to.name));
             }
             out
@@ -183,14 +204,22 @@ pub fn domain(change: &Change) -> Result<Vec<Draft>, DiffError> {
             if d.comment.is_some() {
                 sql.push(comment("DOMAIN", &qn(schema, &d.name), d.comment.as_deref()));
             }
-            let s = Step::new(format!("create domain {}", display(schema, &d.name)), sql, vec![format!("DROP DOMAIN {}", qn(schema, &d.name))]);
+            let s = Step::new(
+                format!("create domain {}", display(schema, &d.name)),
+                sql,
+                vec![format!("DROP DOMAIN {}", qn(schema, &d.name))],
+            );
             let mut dr = draft(s, Phase::CreateType, schema, &d.name);
             dr.provides = vec![key(schema, &d.name)];
             dr.reads.push(type_key(&d.ty.canonical));
             vec![dr]
         }
         Change::DropDomain { schema, domain: d } => {
-            let s = Step::new(format!("drop domain {}", display(schema, &d.name)), vec![format!("DROP DOMAIN {}", qn(schema, &d.name))], vec![create_domain(schema, d)]);
+            let s = Step::new(
+                format!("drop domain {}", display(schema, &d.name)),
+                vec![format!("DROP DOMAIN {}", qn(schema, &d.name))],
+                vec![create_domain(schema, d)],
+            );
             let mut dr = draft(s, Phase::DropType, schema, &d.name);
             dr.removes = vec![key(schema, &d.name)];
             vec![dr]
@@ -206,8 +235,14 @@ pub fn domain(change: &Change) -> Result<Vec<Draft>, DiffError> {
             let mut sql = Vec::new();
             let mut reverse = Vec::new();
             if from.default != to.default {
-                sql.push(match &to.default { Some(d) => format!("ALTER DOMAIN {n} SET DEFAULT {d}"), None => format!("ALTER DOMAIN {n} DROP DEFAULT") });
-                reverse.push(match &from.default { Some(d) => format!("ALTER DOMAIN {n} SET DEFAULT {d}"), None => format!("ALTER DOMAIN {n} DROP DEFAULT") });
+                sql.push(match &to.default {
+                    Some(d) => format!("ALTER DOMAIN {n} SET DEFAULT {d}"),
+                    None => format!("ALTER DOMAIN {n} DROP DEFAULT"),
+                });
+                reverse.push(match &from.default {
+                    Some(d) => format!("ALTER DOMAIN {n} SET DEFAULT {d}"),
+                    None => format!("ALTER DOMAIN {n} DROP DEFAULT"),
+                });
             }
             if from.nullable != to.nullable {
                 sql.push(format!("ALTER DOMAIN {n} {} NOT NULL", if to.nullable { "DROP" } else { "SET" }));
@@ -227,7 +262,13 @@ pub fn domain(change: &Change) -> Result<Vec<Draft>, DiffError> {
             }
             let mut s = Step::new(format!("alter domain {n}"), sql, reverse);
             if !to.nullable && from.nullable || to.checks.iter().any(|c| !from.checks.contains(c)) {
-                s.hazards.push(Hazard::new(HazardCode::MF104, format!("domain {schema}.{} gets a new rule: fails if a column of it holds values that break it", to.name)));
+                s.hazards.push(Hazard::new(
+                    HazardCode::MF104,
+                    format!(
+                        "domain {schema}.{} gets a new rule: fails if a column of it holds values that break it",
+                        to.name
+                    ),
+                ));
             }
             vec![draft(s, Phase::AlterType, schema, &to.name)]
         }
@@ -248,12 +289,20 @@ pub fn sequence(ctx: &Context<'_>, change: &Change) -> Vec<Draft> {
             if s.comment.is_some() {
                 sql.push(comment("SEQUENCE", &qn(schema, &s.name), s.comment.as_deref()));
             }
-            let step = Step::new(format!("create sequence {}", display(schema, &s.name)), sql, vec![format!("DROP SEQUENCE {}", qn(schema, &s.name))]);
+            let step = Step::new(
+                format!("create sequence {}", display(schema, &s.name)),
+                sql,
+                vec![format!("DROP SEQUENCE {}", qn(schema, &s.name))],
+            );
             let mut d = draft(step, Phase::CreateSequence, schema, &s.name);
             d.provides = vec![key(schema, &s.name)];
             let mut out = vec![d];
             if let Some(owner) = owner_key(schema, s) {
-                let step = Step::new(format!("set owner of sequence {}", display(schema, &s.name)), vec![sequence_owner(schema, s)], vec![]);
+                let step = Step::new(
+                    format!("own sequence {} by its column", display(schema, &s.name)),
+                    vec![sequence_owner(schema, s)],
+                    vec![],
+                );
                 let mut d = draft(step, Phase::AlterTable, schema, &s.name);
                 d.reads.extend([owner, key(schema, &s.name)]);
                 out.push(d);
@@ -261,9 +310,19 @@ pub fn sequence(ctx: &Context<'_>, change: &Change) -> Vec<Draft> {
             out
         }
         Change::DropSequence { schema, sequence: s } => {
-            let owner_dropped = owner_key(schema, s).is_some_and(|k| ctx.dropped_tables.contains(&k));
-            let sql = if owner_dropped { format!("DROP SEQUENCE IF EXISTS {}", qn(schema, &s.name)) } else { format!("DROP SEQUENCE {}", qn(schema, &s.name)) };
-            let mut step = Step::new(format!("drop sequence {}", display(schema, &s.name)), vec![sql], vec![create_sequence(schema, s)]);
+            // A sequence owned by a dropped table or column goes with it.
+            let owner_dropped = owner_key(schema, s).is_some_and(|k| ctx.dropped_tables.contains(&k))
+                || s.owned_by.as_ref().is_some_and(|o| ctx.dropped_columns.contains(o));
+            let sql = if owner_dropped {
+                format!("DROP SEQUENCE IF EXISTS {}", qn(schema, &s.name))
+            } else {
+                format!("DROP SEQUENCE {}", qn(schema, &s.name))
+            };
+            let mut step = Step::new(
+                format!("drop sequence {}", display(schema, &s.name)),
+                vec![sql],
+                vec![create_sequence(schema, s)],
+            );
             step.irreversible = Some(format!("the current value of sequence {schema}.{} is lost", s.name));
             let mut d = draft(step, Phase::DropSequence, schema, &s.name);
             d.removes = vec![key(schema, &s.name)];

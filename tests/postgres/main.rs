@@ -1,0 +1,7 @@
+//! End-to-end suite on the live PostgreSQL server: load `before` with psql, apply `after` with
+//! `schema`, compare with `after` loaded directly using the suite's own catalog queries, and
+//! re-plan to empty.
+
+mod harness;
+mod objects;
+mod safety;
