@@ -152,3 +152,42 @@ fn plans_are_byte_identical_across_runs() {
         assert_eq!(schema(&["plan", "--url", &url, "--to", v2, "--format", "json"]).stdout, first);
     }
 }
+
+#[test]
+fn a_rename_directive_whose_old_and_new_names_both_exist_is_refused() {
+    let s = Scratch::new();
+    let db = s.path("a.db");
+    load(&db, "CREATE TABLE users (id INTEGER, username TEXT, user_name VARCHAR(50));");
+    let before = snapshot(&db);
+    let to = s.write(
+        "to.sql",
+        "CREATE TABLE users (\n  id INTEGER,\n  username TEXT,\n  user_name VARCHAR(100) -- schema:renamed-from username\n);",
+    );
+    let run = schema(&["apply", "--url", &s.sqlite_url("a.db"), "--to", &to, "--auto-approve", "--allow-destructive"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("declared renamed from username, but both username and user_name exist"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&db), before);
+}
+
+#[test]
+fn dropping_a_view_or_trigger_needs_allow_destructive() {
+    let s = Scratch::new();
+    let db = s.path("a.db");
+    load(&db, "CREATE TABLE t (a INTEGER); CREATE VIEW v AS SELECT a FROM t; CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;");
+    let to = s.write("to.sql", "CREATE TABLE t (a INTEGER);");
+    let run = schema(&["apply", "--url", &s.sqlite_url("a.db"), "--to", &to, "--auto-approve"]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("DS104 view main.v is dropped") && run.stderr.contains("DS104 trigger main.tr is dropped"),
+        "{}",
+        run.stderr
+    );
+    // A view that is only recreated carries no hazard.
+    let changed = s.write("changed.sql", "CREATE TABLE t (a INTEGER); CREATE VIEW v AS SELECT a, 1 AS b FROM t; CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;");
+    let plan = schema(&["plan", "--url", &s.sqlite_url("a.db"), "--to", &changed]);
+    assert!(plan.stdout.contains("0 hazards"), "{}", plan.stdout);
+}

@@ -40,3 +40,81 @@ pub struct Revision {
     /// The model before the change, as JSON, for rollback.
     pub pre_model: String,
 }
+
+/// The values of a revision in the column order every driver's `INSERT` uses (after `id`),
+/// with the statement lists as JSON text.
+pub(crate) struct RevisionValues<'r> {
+    r: &'r Revision,
+    statements: String,
+    reverse: String,
+}
+
+impl<'r> RevisionValues<'r> {
+    /// Prepares a revision for binding.
+    pub(crate) fn new(r: &'r Revision) -> Self {
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        RevisionValues { r, statements: json(&r.statements), reverse: json(&r.reverse_statements) }
+    }
+
+    /// Binds every value to an `INSERT ... RETURNING id` query of any driver.
+    pub(crate) fn bind<'q, DB>(
+        &'q self,
+        q: sqlx::query::QueryScalar<'q, DB, i64, <DB as sqlx::Database>::Arguments<'q>>,
+    ) -> sqlx::query::QueryScalar<'q, DB, i64, <DB as sqlx::Database>::Arguments<'q>>
+    where
+        DB: sqlx::Database,
+        &'q String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        &'q Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    {
+        let r = self.r;
+        q.bind(&r.kind)
+            .bind(&r.actor)
+            .bind(&r.started_at)
+            .bind(&r.tool_version)
+            .bind(&r.plan_hash)
+            .bind(&r.from_hash)
+            .bind(&r.to_hash)
+            .bind(&self.statements)
+            .bind(&self.reverse)
+            .bind(r.applied)
+            .bind(r.total)
+            .bind(r.duration_ms)
+            .bind(&r.status)
+            .bind(&r.error)
+            .bind(&r.failed_statement)
+            .bind(&r.pre_model)
+    }
+}
+
+/// Reads a revision from a row of any driver's listing query (columns in table order, the
+/// statement lists as JSON text).
+pub(crate) fn revision_from_row<R>(row: &R) -> Revision
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let json = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
+    Revision {
+        id: row.get(0),
+        kind: row.get(1),
+        actor: row.get(2),
+        started_at: row.get(3),
+        tool_version: row.get(4),
+        plan_hash: row.get(5),
+        from_hash: row.get(6),
+        to_hash: row.get(7),
+        statements: json(row.get(8)),
+        reverse_statements: json(row.get(9)),
+        applied: row.get(10),
+        total: row.get(11),
+        duration_ms: row.get(12),
+        status: row.get(13),
+        error: row.get(14),
+        failed_statement: row.get(15),
+        pre_model: row.get(16),
+    }
+}

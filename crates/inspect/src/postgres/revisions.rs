@@ -2,9 +2,10 @@
 //! that inspection never reports. Statement lists are `jsonb`; the start time and the
 //! pre-apply model are kept as the exact text they were given.
 
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use crate::error::db_err;
+use crate::revision::{revision_from_row, RevisionValues};
 use crate::{Result, Revision};
 
 /// Whether the audit table exists.
@@ -58,24 +59,8 @@ pub async fn ensure(conn: &mut PgConnection) -> Result<()> {
 
 /// Stores a revision (the table must exist) and returns its id.
 pub async fn insert(conn: &mut PgConnection, r: &Revision) -> Result<i64> {
-    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-    sqlx::query_scalar(INSERT)
-        .bind(&r.kind)
-        .bind(&r.actor)
-        .bind(&r.started_at)
-        .bind(&r.tool_version)
-        .bind(&r.plan_hash)
-        .bind(&r.from_hash)
-        .bind(&r.to_hash)
-        .bind(json(&r.statements))
-        .bind(json(&r.reverse_statements))
-        .bind(r.applied)
-        .bind(r.total)
-        .bind(r.duration_ms)
-        .bind(&r.status)
-        .bind(&r.error)
-        .bind(&r.failed_statement)
-        .bind(&r.pre_model)
+    RevisionValues::new(r)
+        .bind(sqlx::query_scalar(INSERT))
         .fetch_one(&mut *conn)
         .await
         .map_err(db_err("recording the revision"))
@@ -87,27 +72,5 @@ pub async fn list(conn: &mut PgConnection) -> Result<Vec<Revision>> {
         return Ok(Vec::new());
     }
     let rows = sqlx::query(LIST).fetch_all(&mut *conn).await.map_err(db_err("reading revisions"))?;
-    let json = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
-    Ok(rows
-        .into_iter()
-        .map(|r| Revision {
-            id: r.get(0),
-            kind: r.get(1),
-            actor: r.get(2),
-            started_at: r.get(3),
-            tool_version: r.get(4),
-            plan_hash: r.get(5),
-            from_hash: r.get(6),
-            to_hash: r.get(7),
-            statements: json(r.get(8)),
-            reverse_statements: json(r.get(9)),
-            applied: r.get(10),
-            total: r.get(11),
-            duration_ms: r.get(12),
-            status: r.get(13),
-            error: r.get(14),
-            failed_statement: r.get(15),
-            pre_model: r.get(16),
-        })
-        .collect())
+    Ok(rows.iter().map(revision_from_row).collect())
 }

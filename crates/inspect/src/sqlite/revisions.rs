@@ -1,8 +1,9 @@
 //! The `schema_revisions` table on SQLite: kept in the target database itself.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use crate::error::db_err;
+use crate::revision::{revision_from_row, RevisionValues};
 use crate::{Result, Revision};
 
 /// Creates the audit table if it is missing.
@@ -39,23 +40,8 @@ const LIST: &str = r#"SELECT "id", "kind", "actor", "started_at", "tool_version"
 /// Stores a revision and returns its id.
 pub async fn insert(conn: &mut SqliteConnection, r: &Revision) -> Result<i64> {
     sqlx::raw_sql(CREATE).execute(&mut *conn).await.map_err(db_err("creating schema_revisions"))?;
-    let id: i64 = sqlx::query_scalar(INSERT)
-        .bind(&r.kind)
-        .bind(&r.actor)
-        .bind(&r.started_at)
-        .bind(&r.tool_version)
-        .bind(&r.plan_hash)
-        .bind(&r.from_hash)
-        .bind(&r.to_hash)
-        .bind(serde_json::to_string(&r.statements).unwrap_or_default())
-        .bind(serde_json::to_string(&r.reverse_statements).unwrap_or_default())
-        .bind(r.applied)
-        .bind(r.total)
-        .bind(r.duration_ms)
-        .bind(&r.status)
-        .bind(&r.error)
-        .bind(&r.failed_statement)
-        .bind(&r.pre_model)
+    let id: i64 = RevisionValues::new(r)
+        .bind(sqlx::query_scalar(INSERT))
         .fetch_one(&mut *conn)
         .await
         .map_err(db_err("recording the revision"))?;
@@ -69,27 +55,5 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<Revision>> {
         return Ok(Vec::new());
     }
     let rows = sqlx::query(LIST).fetch_all(&mut *conn).await.map_err(db_err("reading revisions"))?;
-    let json = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
-    Ok(rows
-        .into_iter()
-        .map(|r| Revision {
-            id: r.get(0),
-            kind: r.get(1),
-            actor: r.get(2),
-            started_at: r.get(3),
-            tool_version: r.get(4),
-            plan_hash: r.get(5),
-            from_hash: r.get(6),
-            to_hash: r.get(7),
-            statements: json(r.get(8)),
-            reverse_statements: json(r.get(9)),
-            applied: r.get(10),
-            total: r.get(11),
-            duration_ms: r.get(12),
-            status: r.get(13),
-            error: r.get(14),
-            failed_statement: r.get(15),
-            pre_model: r.get(16),
-        })
-        .collect())
+    Ok(rows.iter().map(revision_from_row).collect())
 }
