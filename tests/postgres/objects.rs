@@ -167,3 +167,16 @@ fn identity_and_sequences_keep_their_current_value() {
     assert_eq!(a.db.exec("INSERT INTO t (v) VALUES ('y') RETURNING id"), ["7"]);
     assert_eq!(a.db.exec("SELECT nextval('s')"), ["13"]);
 }
+
+#[test]
+fn adding_enum_labels_runs_outside_the_transaction_and_says_so() {
+    let before = "CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE TABLE t (m mood);";
+    let after = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); CREATE TABLE t (m mood DEFAULT 'ok');";
+    let Some(a) = converge(before, after, "") else { return };
+    assert!(
+        a.stdout.contains("add labels to type \"public\".\"mood\"  (runs outside the transaction)"),
+        "{}",
+        a.stdout
+    );
+    assert!(a.stdout.contains("ALTER TYPE \"public\".\"mood\" ADD VALUE 'ok' BEFORE 'happy'"), "{}", a.stdout);
+}

@@ -59,7 +59,8 @@ pub fn plan_text(plan: &Plan, target: &str) -> String {
     for (i, s) in plan.steps.iter().enumerate() {
         let codes: Vec<&str> = s.hazards.iter().map(|h| h.code.id()).collect();
         let marks = if codes.is_empty() { String::new() } else { format!("  [! {}]", codes.join(" ")) };
-        let _ = writeln!(out, "\n{:>3}. {}{marks}", i + 1, s.description);
+        let outside = if s.transactional { "" } else { "  (runs outside the transaction)" };
+        let _ = writeln!(out, "\n{:>3}. {}{marks}{outside}", i + 1, s.description);
         for st in &s.sql {
             for line in format!("{st};").lines() {
                 let _ = writeln!(out, "       {line}");
