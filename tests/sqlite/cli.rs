@@ -191,3 +191,21 @@ fn dropping_a_view_or_trigger_needs_allow_destructive() {
     let plan = schema(&["plan", "--url", &s.sqlite_url("a.db"), "--to", &changed]);
     assert!(plan.stdout.contains("0 hazards"), "{}", plan.stdout);
 }
+
+#[test]
+fn an_apply_scoped_by_exclude_leaves_the_rest_alone_and_rolls_back_cleanly() {
+    let s = Scratch::new();
+    let db = s.path("a.db");
+    let url = s.sqlite_url("a.db");
+    load(&db, "CREATE TABLE app (a INTEGER); CREATE TABLE tmp_cache (k TEXT); INSERT INTO tmp_cache VALUES ('keep');");
+    let before = snapshot(&db);
+    let to = s.write("to.sql", "CREATE TABLE app (a INTEGER, b TEXT);");
+    let run = schema(&["apply", "--url", &url, "--to", &to, "--exclude", "tmp_*", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("tmp_cache"), "{}", run.stdout);
+    assert!(snapshot(&db).contains("column tmp_cache.k"), "the excluded table stays");
+    let back = schema(&["rollback", "--url", &url, "--auto-approve", "--allow-destructive"]);
+    assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
+    assert!(!back.stdout.contains("tmp_cache"), "rollback leaves the excluded table alone:\n{}", back.stdout);
+    assert_eq!(snapshot(&db), before);
+}

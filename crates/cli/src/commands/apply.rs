@@ -5,9 +5,9 @@ use std::time::{Duration, SystemTime};
 
 use schema_diff::{describe_differences, plan, Plan};
 use schema_inspect::{ApplyRequest, Driver, Revision, StatementGroup};
-use schema_model::Realm;
+use schema_model::{realm_hash, Realm};
 
-use crate::cli::ApplyArgs;
+use crate::cli::{ApplyArgs, Scope};
 use crate::error::{CliError, CliResult};
 use crate::output::{plan_text, summary};
 use crate::policy::Policy;
@@ -16,12 +16,17 @@ use crate::state::{filter, load, open};
 /// Applies the desired files to a live database.
 pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
     let mut db = open(&args.url, true).await?;
-    let current = filter(db.inspect().await?, &args.scope)?;
+    let live = db.inspect().await?;
     let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
     let policy = Policy::from_args(&args.policy)?;
-    let run =
-        Run { kind: "apply", auto_approve: args.auto_approve, dry_run: args.dry_run, lock_timeout: args.lock_timeout };
-    execute(db.as_mut(), &current, &desired, &policy, &run, out).await
+    let run = Run {
+        kind: "apply",
+        auto_approve: args.auto_approve,
+        dry_run: args.dry_run,
+        lock_timeout: args.lock_timeout,
+        scope: args.scope.clone(),
+    };
+    execute(db.as_mut(), &live, &desired, &policy, &run, out).await
 }
 
 /// How one apply or rollback runs.
@@ -34,18 +39,22 @@ pub struct Run {
     pub dry_run: bool,
     /// How long to wait for the lock.
     pub lock_timeout: Duration,
+    /// What the run manages; everything else is left alone and not compared.
+    pub scope: Scope,
 }
 
-/// Plans `current` → `desired`, checks the policy, asks, applies, verifies and records.
+/// Plans the scoped part of `live` → `desired`, checks the policy, asks, applies, verifies the
+/// scoped result and records the revision with the whole pre-apply model.
 pub async fn execute(
     db: &mut dyn Driver,
-    current: &Realm,
+    live: &Realm,
     desired: &Realm,
     policy: &Policy,
     run: &Run,
     out: &mut dyn Write,
 ) -> CliResult<u8> {
-    let p = plan(current, desired)?;
+    let current = filter(live.clone(), &run.scope)?;
+    let p = plan(&current, desired)?;
     let target = db.url().redacted().to_string();
     write!(out, "{}", plan_text(&p, &target))?;
     if p.is_empty() {
@@ -60,7 +69,7 @@ pub async fn execute(
         confirm(&p, &target)?;
     }
     let verify = |after: &Realm| -> Result<(), String> {
-        let scoped = after.clone();
+        let scoped = filter(after.clone(), &run.scope).map_err(|e| e.to_string())?;
         match describe_differences(&scoped, desired) {
             Ok(d) if d.is_empty() => Ok(()),
             Ok(d) => Err(d.join("\n")),
@@ -69,9 +78,10 @@ pub async fn execute(
     };
     let request = ApplyRequest {
         groups: groups(&p),
-        expected_from_hash: Some(p.from_hash.clone()),
+        // The driver hashes the whole database under the lock, so compare with the whole.
+        expected_from_hash: Some(realm_hash(live)),
         verify: &verify,
-        revision: revision(&p, current, run.kind),
+        revision: revision(&p, live, run.kind),
         lock_timeout: run.lock_timeout,
     };
     let rev = db.apply(request).await?;

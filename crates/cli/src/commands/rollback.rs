@@ -40,6 +40,7 @@ pub async fn run(args: RollbackArgs, out: &mut dyn Write) -> CliResult<u8> {
         auto_approve: args.auto_approve,
         dry_run: args.dry_run,
         lock_timeout: args.lock_timeout,
+        scope: Default::default(),
     };
     execute(db.as_mut(), &current, &before, &policy, &run, out).await
 }
