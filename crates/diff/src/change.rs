@@ -227,6 +227,8 @@ pub enum TableChange {
         /// The new name.
         to: String,
     },
+    /// The order of the table's columns differs (only where the dialect keeps order).
+    ReorderColumns,
     /// A column whose definition changes.
     ModifyColumn {
         /// As it is now.

@@ -231,6 +231,16 @@ fn diff_set<T: Clone>(
     }
 }
 
+/// The changes inside one table, for planners that re-derive a table's reverse.
+pub(crate) fn table_changes(rules: &dyn Rules, from: &Table, to: &Table) -> Result<Vec<TableChange>, DiffError> {
+    let mut out = Vec::new();
+    diff_table(rules, "", from, to, &mut out)?;
+    Ok(match out.pop() {
+        Some(Change::ModifyTable { changes, .. }) => changes,
+        _ => Vec::new(),
+    })
+}
+
 fn diff_table(
     rules: &dyn Rules,
     schema: &str,
@@ -287,6 +297,28 @@ fn diff_table(
     for c in &from.columns {
         if !matched.contains_key(&rules.name_key(&c.name)) {
             changes.push(TableChange::DropColumn { column: c.clone() });
+        }
+    }
+    if rules.ordered_columns() {
+        // Compare the order of the columns both sides have, under their desired names.
+        let renames: HashMap<String, String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                TableChange::RenameColumn { from, to } => Some((rules.name_key(from), rules.name_key(to))),
+                _ => None,
+            })
+            .collect();
+        let desired_keys: Vec<String> = to.columns.iter().map(|c| rules.name_key(&c.name)).collect();
+        let kept: Vec<String> = from
+            .columns
+            .iter()
+            .map(|c| rules.name_key(&c.name))
+            .map(|k| renames.get(&k).cloned().unwrap_or(k))
+            .filter(|k| desired_keys.contains(k))
+            .collect();
+        let desired_kept: Vec<&String> = desired_keys.iter().filter(|k| kept.contains(k)).collect();
+        if kept.iter().collect::<Vec<_>>() != desired_kept {
+            changes.push(TableChange::ReorderColumns);
         }
     }
     let f = &renamed_from;

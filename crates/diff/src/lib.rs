@@ -8,9 +8,11 @@ mod change;
 mod dependents;
 mod differ;
 mod hazard;
+pub mod mysql;
 mod order;
 mod plan;
 pub mod postgres;
+mod render;
 mod rules;
 pub mod sqlite;
 
@@ -53,7 +55,7 @@ pub fn planner_for(dialect: Dialect) -> Result<&'static dyn Planner, DiffError> 
     match dialect {
         Dialect::Sqlite => Ok(&sqlite::SqlitePlanner),
         Dialect::Postgres => Ok(&postgres::PostgresPlanner),
-        other => Err(DiffError::Unsupported(format!("planning for {other} is not built yet"))),
+        Dialect::Mysql => Ok(&mysql::MysqlPlanner),
     }
 }
 
@@ -145,6 +147,7 @@ fn describe_table_change(c: &TableChange) -> String {
         TableChange::AddCheck { check } => format!("check ({}) missing", check.expr),
         TableChange::DropCheck { check } => format!("check ({}) not desired", check.expr),
         TableChange::SetOptions { .. } => "table options differ".into(),
+        TableChange::ReorderColumns => "column order differs".into(),
         TableChange::SetComment { .. } => "comment differs".into(),
         TableChange::SetConstraintComment { name, .. } => format!("comment of constraint {name} differs"),
         TableChange::SetIndexComment { name, .. } => format!("comment of index {name} differs"),

@@ -17,6 +17,12 @@ pub trait Rules {
         }
     }
 
+    /// Whether column order is part of a table's definition (MySQL can reorder columns;
+    /// SQLite and PostgreSQL append added columns, so order is not compared there).
+    fn ordered_columns(&self) -> bool {
+        false
+    }
+
     /// Two expressions mean the same.
     fn expr_eq(&self, a: &str, b: &str) -> bool {
         a == b || normalize_sql(self.dialect(), a) == normalize_sql(self.dialect(), b)

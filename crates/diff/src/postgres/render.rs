@@ -1,8 +1,8 @@
 //! PostgreSQL DDL text for model objects. Every identifier and literal is quoted.
 
 use schema_model::{
-    quote_ident, quote_literal, Check, Column, Deferrable, Dialect, Domain, ForeignKey, Identity, Index, IndexKey,
-    PrimaryKey, Sequence, UniqueConstraint,
+    quote_ident, quote_literal, Check, Column, Deferrable, Dialect, Domain, ForeignKey, Identity, Index, PrimaryKey,
+    Sequence, UniqueConstraint,
 };
 
 const D: Dialect = Dialect::Postgres;
@@ -24,10 +24,7 @@ pub fn lit(value: Option<&str>) -> String {
 
 /// A collation name as the catalog gives it (`C`, `en_US`, `myschema.coll`).
 pub fn collation(name: &str) -> String {
-    match name.split_once('.') {
-        Some((s, n)) if !s.is_empty() && !n.is_empty() => qn(s, n),
-        _ => q(name),
-    }
+    crate::render::collation(D, name)
 }
 
 fn deferrable(d: Deferrable) -> &'static str {
@@ -144,31 +141,7 @@ pub fn foreign_key(schema: &str, fk: &ForeignKey) -> String {
 
 /// `CREATE INDEX` on a table or materialized view.
 pub fn create_index(schema: &str, table: &str, i: &Index, concurrently: bool) -> String {
-    let parts: Vec<String> = i
-        .parts
-        .iter()
-        .map(|p| {
-            let mut s = match &p.key {
-                IndexKey::Column(c) => q(c),
-                IndexKey::Expr(e) => format!("({e})"),
-            };
-            if let Some(c) = &p.collation {
-                s.push_str(&format!(" COLLATE {}", collation(c)));
-            }
-            if let Some(o) = &p.opclass {
-                s.push_str(&format!(" {o}"));
-            }
-            if p.desc {
-                s.push_str(" DESC");
-            }
-            match p.nulls_first {
-                Some(true) => s.push_str(" NULLS FIRST"),
-                Some(false) => s.push_str(" NULLS LAST"),
-                None => {}
-            }
-            s
-        })
-        .collect();
+    let parts = crate::render::index_parts(D, &i.parts);
     let mut s = format!(
         "CREATE {}INDEX {}{} ON {}",
         if i.unique { "UNIQUE " } else { "" },
@@ -179,7 +152,7 @@ pub fn create_index(schema: &str, table: &str, i: &Index, concurrently: bool) ->
     if let Some(m) = &i.method {
         s.push_str(&format!(" USING {m}"));
     }
-    s.push_str(&format!(" ({})", parts.join(", ")));
+    s.push_str(&format!(" ({parts})"));
     if !i.include.is_empty() {
         s.push_str(&format!(" INCLUDE ({})", names(&i.include)));
     }

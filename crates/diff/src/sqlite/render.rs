@@ -1,7 +1,7 @@
 //! SQLite DDL text for model objects. Every identifier is quoted.
 
 use schema_model::sql::significant_tokens;
-use schema_model::{quote_ident, Column, Deferrable, Dialect, ForeignKey, Index, IndexKey, Table};
+use schema_model::{quote_ident, Column, Deferrable, Dialect, ForeignKey, Index, Table};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
@@ -157,30 +157,9 @@ pub fn create_table(t: &Table, name: &str) -> String {
 
 /// `CREATE INDEX` on `table`.
 pub fn create_index(table: &str, i: &Index) -> String {
-    let parts: Vec<String> = i
-        .parts
-        .iter()
-        .map(|p| {
-            let mut s = match &p.key {
-                IndexKey::Column(c) => q(c),
-                IndexKey::Expr(e) => e.clone(),
-            };
-            if let Some(c) = &p.collation {
-                s.push_str(&format!(" COLLATE {}", q(c)));
-            }
-            if p.desc {
-                s.push_str(" DESC");
-            }
-            s
-        })
-        .collect();
-    let mut s = format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if i.unique { "UNIQUE " } else { "" },
-        q(&i.name),
-        q(table),
-        parts.join(", ")
-    );
+    let parts = crate::render::index_parts(D, &i.parts);
+    let mut s =
+        format!("CREATE {}INDEX {} ON {} ({})", if i.unique { "UNIQUE " } else { "" }, q(&i.name), q(table), parts);
     if let Some(p) = &i.predicate {
         s.push_str(&format!(" WHERE {p}"));
     }

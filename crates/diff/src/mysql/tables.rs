@@ -1,0 +1,276 @@
+//! Table steps on MySQL: create, drop, rename, and one combined `ALTER TABLE` for the changes
+//! inside a table, with foreign keys dropped before it and added after it.
+
+use std::collections::HashMap;
+
+use schema_model::{Column, Table};
+
+use super::key;
+use super::render::{check, column_def, create_table, foreign_key, index, primary_key, q, table_options};
+use super::MysqlRules;
+use crate::change::TableChange;
+use crate::hazard::{Hazard, HazardCode};
+use crate::order::{Draft, Phase};
+use crate::plan::Step;
+use crate::DiffError;
+
+/// Creates a table with its indexes; its foreign keys are added once every table exists.
+pub fn add_table(t: &Table) -> Vec<Draft> {
+    let step = Step::new(format!("create table {}", q(&t.name)), vec![create_table(t)], vec![format!("DROP TABLE {}", q(&t.name))]);
+    let mut d = Draft::new(step, Phase::CreateTable, key(&t.name));
+    d.provides = vec![key(&t.name)];
+    let mut out = vec![d];
+    out.extend(t.foreign_keys.iter().map(|fk| fk_draft(&t.name, fk, false)));
+    out
+}
+
+/// Drops a table; its foreign keys to other dropped tables go first.
+pub fn drop_table(t: &Table, dropped: &[String]) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for fk in t.foreign_keys.iter().filter(|fk| fk.ref_schema.is_none() && key(&fk.ref_table) != key(&t.name) && dropped.contains(&key(&fk.ref_table))) {
+        let s = Step::new(
+            format!("drop foreign key {} on {}", q(fk.name.as_deref().unwrap_or("")), q(&t.name)),
+            vec![format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(&t.name), q(fk.name.as_deref().unwrap_or("")))],
+            vec![format!("ALTER TABLE {} ADD {}", q(&t.name), foreign_key(fk))],
+        );
+        out.push(Draft::new(s, Phase::DropForeignKey, key(&t.name)));
+    }
+    let mut reverse = vec![create_table(t)];
+    reverse.extend(t.foreign_keys.iter().map(|fk| format!("ALTER TABLE {} ADD {}", q(&t.name), foreign_key(fk))));
+    let mut s = Step::new(format!("drop table {}", q(&t.name)), vec![format!("DROP TABLE {}", q(&t.name))], reverse);
+    s.irreversible = Some(format!("the rows of table {} cannot come back", t.name));
+    s.hazards.push(Hazard::new(HazardCode::DS102, format!("table {} and all its rows are deleted", t.name)));
+    let mut d = Draft::new(s, Phase::DropTable, key(&t.name));
+    d.removes = vec![key(&t.name)];
+    d.soft_reads = t.foreign_keys.iter().map(|fk| key(&fk.ref_table)).collect();
+    out.push(d);
+    out
+}
+
+/// Renames a table.
+pub fn rename_table(from: &str, to: &str) -> Draft {
+    let mut s = Step::new(
+        format!("rename table {} to {}", q(from), q(to)),
+        vec![format!("RENAME TABLE {} TO {}", q(from), q(to))],
+        vec![format!("RENAME TABLE {} TO {}", q(to), q(from))],
+    );
+    s.hazards.push(Hazard::new(HazardCode::BC101, format!("table {from} is renamed to {to}; running code that uses the old name breaks")));
+    let mut d = Draft::new(s, Phase::RenameTable, key(to));
+    d.provides = vec![key(to)];
+    d.removes = vec![key(from)];
+    d
+}
+
+fn fk_draft(table: &str, fk: &schema_model::ForeignKey, existing: bool) -> Draft {
+    let name = fk.name.as_deref().unwrap_or("");
+    let mut s = Step::new(
+        format!("add foreign key {} on {}", q(name), q(table)),
+        vec![format!("ALTER TABLE {} ADD {}", q(table), foreign_key(fk))],
+        vec![format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(table), q(name))],
+    );
+    if existing {
+        s.hazards.push(Hazard::new(HazardCode::LK105, format!("foreign key {name} on {table} is checked against every row")));
+    }
+    let mut d = Draft::new(s, Phase::AddForeignKey, key(table));
+    d.reads = vec![key(table), key(&fk.ref_table)];
+    d
+}
+
+/// Where each column must be placed: `FIRST`, `AFTER x`, or nowhere (already in place).
+fn placements(from: &Table, to: &Table, changes: &[TableChange]) -> HashMap<String, String> {
+    let renames: HashMap<String, String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            TableChange::RenameColumn { from, to } => Some((from.to_lowercase(), to.clone())),
+            _ => None,
+        })
+        .collect();
+    let desired: Vec<String> = to.columns.iter().map(|c| c.name.to_lowercase()).collect();
+    let mut current: Vec<String> = from
+        .columns
+        .iter()
+        .map(|c| renames.get(&c.name.to_lowercase()).map(|n| n.to_lowercase()).unwrap_or_else(|| c.name.to_lowercase()))
+        .filter(|n| desired.contains(n))
+        .collect();
+    let mut out = HashMap::new();
+    for (i, name) in desired.iter().enumerate() {
+        let here = current.iter().position(|c| c == name);
+        if here == Some(i) {
+            continue;
+        }
+        if let Some(p) = here {
+            current.remove(p);
+        }
+        current.insert(i.min(current.len()), name.clone());
+        let place = if i == 0 { "FIRST".to_string() } else { format!("AFTER {}", q(&to.columns[i - 1].name)) };
+        out.insert(name.clone(), place);
+    }
+    out
+}
+
+/// The clauses of one `ALTER TABLE` that turns `from` into `to` (foreign keys apart).
+fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<String> {
+    let place = placements(from, to, changes);
+    let with_place = |c: &Column| match place.get(&c.name.to_lowercase()) {
+        Some(p) => format!("{} {p}", column_def(c)),
+        None => column_def(c),
+    };
+    let desired = |name: &str| to.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name));
+    let mut out = Vec::new();
+    let mut handled: Vec<String> = Vec::new();
+    for c in changes {
+        match c {
+            TableChange::DropCheck { check } => out.push(format!("DROP CONSTRAINT {}", q(check.name.as_deref().unwrap_or("")))),
+            TableChange::DropIndex { index: i } | TableChange::ModifyIndex { from: i, .. } => out.push(format!("DROP INDEX {}", q(&i.name))),
+            TableChange::SetPrimaryKey { from: Some(_), .. } => out.push("DROP PRIMARY KEY".into()),
+            _ => {}
+        }
+    }
+    for c in changes {
+        match c {
+            TableChange::RenameColumn { from: a, to: b } => {
+                if let Some(col) = desired(b) {
+                    out.push(format!("CHANGE COLUMN {} {}", q(a), with_place(col)));
+                    handled.push(b.to_lowercase());
+                }
+            }
+            TableChange::DropColumn { column } => out.push(format!("DROP COLUMN {}", q(&column.name))),
+            _ => {}
+        }
+    }
+    // Adds, changes and moves in the desired column order, so each AFTER names a placed column.
+    for col in &to.columns {
+        let k = col.name.to_lowercase();
+        if handled.contains(&k) {
+            continue;
+        }
+        let added = changes.iter().any(|c| matches!(c, TableChange::AddColumn { column } if column.name.eq_ignore_ascii_case(&col.name)));
+        let modified = changes.iter().any(|c| matches!(c, TableChange::ModifyColumn { to, .. } if to.name.eq_ignore_ascii_case(&col.name)));
+        if added {
+            out.push(format!("ADD COLUMN {}", with_place(col)));
+        } else if modified || place.contains_key(&k) {
+            out.push(format!("MODIFY COLUMN {}", with_place(col)));
+        }
+    }
+    for c in changes {
+        match c {
+            TableChange::SetPrimaryKey { to: Some(pk), .. } => out.push(format!("ADD {}", primary_key(&pk.columns))),
+            TableChange::AddIndex { index: i } | TableChange::ModifyIndex { to: i, .. } => out.push(format!("ADD {}", index(i))),
+            TableChange::AddCheck { check: k } => out.push(format!("ADD {}", check(k))),
+            _ => {}
+        }
+    }
+    if changes.iter().any(|c| matches!(c, TableChange::SetOptions { .. } | TableChange::SetComment { .. })) {
+        out.extend(table_options(to));
+    }
+    out
+}
+
+/// The hazards of a table's changes.
+fn hazards(t: &str, changes: &[TableChange]) -> Vec<Hazard> {
+    let readded = |name: &str| changes.iter().any(|c| matches!(c, TableChange::AddIndex { index } if index.name == name));
+    let mut out = Vec::new();
+    for c in changes {
+        match c {
+            TableChange::DropColumn { column } => out.push(Hazard::new(HazardCode::DS103, format!("column {t}.{} and its data are deleted", column.name))),
+            TableChange::RenameColumn { from, to } => out.push(Hazard::new(HazardCode::BC102, format!("column {t}.{from} is renamed to {to}; running code that uses the old name breaks"))),
+            TableChange::DropIndex { index } if !readded(&index.name) => out.push(Hazard::new(HazardCode::DS104, format!("index {} on {t} is dropped", index.name))),
+            TableChange::DropCheck { check } => out.push(Hazard::new(HazardCode::DS104, format!("check {} on {t} is dropped", check.name.as_deref().unwrap_or("")))),
+            TableChange::AddIndex { index } | TableChange::ModifyIndex { to: index, .. } if index.unique => {
+                out.push(Hazard::new(HazardCode::MF101, format!("unique index {} on {t} fails if it holds duplicate keys", index.name)))
+            }
+            TableChange::AddColumn { column } if !column.nullable && column.default.is_none() && !column.auto_increment && column.generated.is_none() => {
+                out.push(Hazard::new(HazardCode::MF103, format!("NOT NULL column {t}.{} has no default: existing rows get the type's zero value or the change fails in strict mode", column.name)))
+            }
+            TableChange::ModifyColumn { from, to } => {
+                if from.nullable && !to.nullable {
+                    out.push(Hazard::new(HazardCode::MF104, format!("column {t}.{} becomes NOT NULL: fails if it holds NULLs (strict mode)", to.name)));
+                }
+                if from.ty.canonical != to.ty.canonical {
+                    out.push(Hazard::new(HazardCode::LK105, format!("column {t}.{} changes type from {} to {}: the table is copied", to.name, from.ty.canonical, to.ty.canonical)));
+                    if !widens(&from.ty.canonical, &to.ty.canonical) {
+                        out.push(Hazard::new(HazardCode::MF105, format!("column {t}.{} changes from {} to {}: values that do not fit fail or are truncated", to.name, from.ty.canonical, to.ty.canonical)));
+                    }
+                }
+            }
+            TableChange::SetPrimaryKey { .. } => out.push(Hazard::new(HazardCode::LK105, format!("the primary key of {t} changes: the table is copied"))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// True for a type change every existing value survives.
+fn widens(from: &str, to: &str) -> bool {
+    let rank = ["tinyint", "smallint", "mediumint", "int", "bigint"];
+    let (fb, tb) = (from.split('(').next().unwrap_or(from), to.split('(').next().unwrap_or(to));
+    let len = |t: &str| t.split_once('(').and_then(|(_, r)| r.trim_end_matches(')').parse::<u64>().ok());
+    match (rank.iter().position(|r| *r == fb), rank.iter().position(|r| *r == tb)) {
+        (Some(a), Some(b)) => b >= a && from.contains("unsigned") == to.contains("unsigned"),
+        _ => (fb == tb && matches!(fb, "varchar" | "char" | "varbinary" | "binary") && len(to) >= len(from)) || (fb == "varchar" && matches!(tb, "text" | "mediumtext" | "longtext")),
+    }
+}
+
+/// A column rename seen backwards, so the reverse diff renames instead of dropping.
+fn with_reverse_renames(from: &Table, changes: &[TableChange]) -> Table {
+    let mut t = from.clone();
+    for c in changes {
+        if let TableChange::RenameColumn { from: a, to: b } = c {
+            if let Some(col) = t.columns.iter_mut().find(|x| x.name == *a) {
+                col.renamed_from = Some(b.clone());
+            }
+        }
+    }
+    t
+}
+
+/// The steps of a table's inner changes, each with the statement that undoes it.
+pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Result<Vec<Draft>, DiffError> {
+    let t = q(&to.name);
+    let mut out = Vec::new();
+    for c in changes {
+        if let TableChange::DropForeignKey { fk } = c {
+            let name = fk.name.as_deref().unwrap_or("");
+            let mut s = Step::new(
+                format!("drop foreign key {} on {t}", q(name)),
+                vec![format!("ALTER TABLE {t} DROP FOREIGN KEY {}", q(name))],
+                vec![format!("ALTER TABLE {t} ADD {}", foreign_key(fk))],
+            );
+            if !changes.iter().any(|c| matches!(c, TableChange::AddForeignKey { fk: f } if f.name == fk.name)) {
+                s.hazards.push(Hazard::new(HazardCode::DS104, format!("foreign key {name} on {} is dropped", to.name)));
+            }
+            out.push(Draft::new(s, Phase::DropForeignKey, key(&to.name)));
+        }
+    }
+    let clauses = alter_clauses(from, to, changes);
+    if !clauses.is_empty() {
+        let back_to = with_reverse_renames(from, changes);
+        let back = crate::differ::table_changes(&MysqlRules, to, &back_to)?;
+        let reverse = alter_clauses(to, &back_to, &back);
+        let mut s = Step::new(
+            format!("alter table {t}"),
+            vec![format!("ALTER TABLE {t}\n  {}", clauses.join(",\n  "))],
+            if reverse.is_empty() { vec![] } else { vec![format!("ALTER TABLE {t}\n  {}", reverse.join(",\n  "))] },
+        );
+        s.hazards = hazards(&to.name, changes);
+        let dropped: Vec<&str> = changes
+            .iter()
+            .filter_map(|c| match c {
+                TableChange::DropColumn { column } => Some(column.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !dropped.is_empty() {
+            s.irreversible = Some(format!("the data of column(s) {} of {} cannot come back", dropped.join(", "), to.name));
+        }
+        let mut d = Draft::new(s, Phase::AlterTable, key(&to.name));
+        d.provides = vec![key(&to.name)];
+        out.push(d);
+    }
+    for c in changes {
+        if let TableChange::AddForeignKey { fk } = c {
+            out.push(fk_draft(&to.name, fk, true));
+        }
+    }
+    Ok(out)
+}

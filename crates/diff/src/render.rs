@@ -1,0 +1,47 @@
+//! Rendering shared by the dialects' planners; each dialect keeps only its differences.
+
+use schema_model::{quote_ident, Dialect, IndexKey, IndexPart};
+
+/// A collation name as the catalog gives it; on PostgreSQL `schema.name` is qualified.
+pub(crate) fn collation(d: Dialect, name: &str) -> String {
+    match (d, name.split_once('.')) {
+        (Dialect::Postgres, Some((s, n))) if !s.is_empty() && !n.is_empty() => {
+            format!("{}.{}", quote_ident(d, s), quote_ident(d, n))
+        }
+        _ => quote_ident(d, name),
+    }
+}
+
+/// One key part of an index: the column or expression, then prefix length (MySQL),
+/// collation, operator class (PostgreSQL), direction and NULLS order (PostgreSQL).
+/// SQLite keeps expressions bare because it stores the text as written.
+pub(crate) fn index_part(d: Dialect, p: &IndexPart) -> String {
+    let mut s = match &p.key {
+        IndexKey::Column(c) => quote_ident(d, c),
+        IndexKey::Expr(e) if d == Dialect::Sqlite => e.clone(),
+        IndexKey::Expr(e) => format!("({e})"),
+    };
+    if let Some(n) = p.prefix {
+        s.push_str(&format!("({n})"));
+    }
+    if let Some(c) = &p.collation {
+        s.push_str(&format!(" COLLATE {}", collation(d, c)));
+    }
+    if let Some(o) = &p.opclass {
+        s.push_str(&format!(" {o}"));
+    }
+    if p.desc {
+        s.push_str(" DESC");
+    }
+    match p.nulls_first {
+        Some(true) => s.push_str(" NULLS FIRST"),
+        Some(false) => s.push_str(" NULLS LAST"),
+        None => {}
+    }
+    s
+}
+
+/// Every key part of an index, comma separated.
+pub(crate) fn index_parts(d: Dialect, parts: &[IndexPart]) -> String {
+    parts.iter().map(|p| index_part(d, p)).collect::<Vec<_>>().join(", ")
+}
