@@ -120,12 +120,12 @@ fn a_dev_database_that_holds_objects_is_refused() {
 }
 
 #[test]
-fn without_a_dev_database_postgres_sql_is_not_read() {
+fn without_a_dev_database_what_offline_mode_cannot_read_asks_for_one() {
     serial(async {
-        let err = load_sql(Dialect::Postgres, &[SourceFile::new("a.sql", "CREATE TABLE a (x int);")], None)
-            .await
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("--dev-url"), "{err}");
+        let files = [SourceFile::new("a.sql", "CREATE TABLE a (x int);\nCREATE VIEW v AS SELECT x FROM a;")];
+        let err = load_sql(Dialect::Postgres, &files, None).await.unwrap_err().to_string();
+        assert!(err.starts_with("a.sql:2:1:"), "{err}");
+        let report = format!("{:?}", miette::Report::new(load_sql(Dialect::Postgres, &files, None).await.unwrap_err()));
+        assert!(report.contains("--dev-url"), "{report}");
     });
 }

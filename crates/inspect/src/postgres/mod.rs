@@ -46,7 +46,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions as _, Connection as _, PgConnection};
 
 pub use apply::LOCK_KEY;
-pub use replay::replay;
+pub use replay::{offline, replay};
 
 use crate::error::db_err;
 use crate::{ApplyRequest, DbUrl, Driver, Error, Result, Revision};

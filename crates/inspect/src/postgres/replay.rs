@@ -125,11 +125,25 @@ async fn run_files(conn: &mut PgConnection, scope: Option<&[String]>, files: &[S
         }
     }
     let mut realm = catalog::inspect(conn, scope).await?;
+    attach_renames(&mut realm, files)?;
+    Ok(realm)
+}
+
+/// Loads desired SQL without a dev database: offline parsing (which refuses what it cannot
+/// reproduce exactly), then the rename directives, as replay attaches them.
+pub fn offline(files: &[SourceFile]) -> Result<Realm> {
+    let mut realm = schema_model::sql::offline::parse_postgres(files)?;
+    attach_renames(&mut realm, files)?;
+    Ok(realm)
+}
+
+/// Marks the renames the files' directives declare.
+fn attach_renames(realm: &mut Realm, files: &[SourceFile]) -> Result<()> {
     for file in files {
         let directives = renames_in(Dialect::Postgres, file)?;
-        apply_renames(&mut realm, file, &directives)?;
+        apply_renames(realm, file, &directives)?;
     }
-    Ok(realm)
+    Ok(())
 }
 
 /// The error for a statement PostgreSQL rejected: at the character it names when it names

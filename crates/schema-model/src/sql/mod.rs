@@ -2,6 +2,7 @@
 //! and the `-- schema:` directives written in desired-state files.
 
 mod directives;
+pub mod offline;
 mod source;
 mod split;
 mod tokens;

@@ -1,0 +1,144 @@
+//! The statement loop of offline mode: split each file, read each statement (with
+//! `sqlparser`, or by hand for the forms it misreads), and apply it to the catalog.
+
+use sqlparser::ast::{ContextModifier, Expr, Set, Statement, Value};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
+
+use super::catalog::Catalog;
+use super::seqopts::take_identity_options;
+use super::{fold, index, objects, parse_problem, table, At, Problem};
+use crate::sql::{split_statements, tokenize, SourceError, SourceFile};
+use crate::{Dialect, Realm};
+
+type R<T> = Result<T, Problem>;
+
+/// Settings a file may change without changing what its statements mean.
+const HARMLESS_SETTINGS: &[&str] = &[
+    "client_min_messages",
+    "statement_timeout",
+    "lock_timeout",
+    "idle_in_transaction_session_timeout",
+    "check_function_bodies",
+    "row_security",
+];
+
+/// Reads PostgreSQL desired-state files into the model a dev database would give, or says
+/// (at its place in its file) what offline mode cannot reproduce.
+pub fn parse_postgres(files: &[SourceFile]) -> Result<Realm, SourceError> {
+    let mut cat = Catalog::new();
+    for file in files {
+        for st in split_statements(Dialect::Postgres, file)? {
+            let at = At { file, text: &st.text, start: st.start };
+            statement(&mut cat, &st.text).map_err(|p| at.error(p))?;
+        }
+    }
+    let mut realm = cat.realm;
+    // The audit trail's schema is never a user object (as the inspector reads it).
+    realm.schemas.retain(|s| s.name != "schema_revisions");
+    realm.normalize();
+    Ok(realm)
+}
+
+fn words(tokens: &[TokenWithSpan]) -> Vec<Keyword> {
+    tokens
+        .iter()
+        .take(4)
+        .map(|t| match &t.token {
+            Token::Word(w) if w.quote_style.is_none() => w.keyword,
+            _ => Keyword::NoKeyword,
+        })
+        .collect()
+}
+
+fn statement(cat: &mut Catalog, text: &str) -> R<()> {
+    let tokens = tokenize(Dialect::Postgres, text).map_err(|e| {
+        let loc = e.location;
+        Problem::invalid(Span::new(loc, loc), format!("cannot read SQL: {}", e.message))
+    })?;
+    let tokens: Vec<TokenWithSpan> =
+        tokens.into_iter().filter(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF)).collect();
+    let w = words(&tokens);
+    match w.as_slice() {
+        [Keyword::CREATE, Keyword::SEQUENCE, ..] => return objects::create_sequence(cat, &tokens),
+        [Keyword::CREATE, Keyword::DOMAIN, ..] => return objects::create_domain(cat, &tokens),
+        [Keyword::COMMENT, Keyword::ON, Keyword::CONSTRAINT, ..] => {
+            return objects::comment_on_constraint(cat, &tokens)
+        }
+        _ => {}
+    }
+    let (tokens, identity) = take_identity_options(tokens)?;
+    let mut parser = Parser::new(&PostgreSqlDialect {}).with_tokens_with_locations(tokens);
+    let stmt = parser.parse_statement().map_err(|e| parse_problem(&e))?;
+    let rest = parser.peek_token();
+    if rest.token != Token::EOF {
+        return Err(Problem::offline(rest.span, format!("the statement from {}", rest.token)));
+    }
+    let refuse = |what: &str| Err(Problem::offline(Span::empty(), what.to_string()));
+    match &stmt {
+        Statement::CreateSchema {
+            schema_name,
+            if_not_exists,
+            with: None,
+            options: None,
+            default_collate_spec: None,
+            clone: None,
+            or_replace: false,
+        } => objects::create_schema(cat, schema_name, *if_not_exists),
+        Statement::CreateTable(ct) => table::create_table(cat, ct, identity),
+        Statement::AlterTable(at) => table::alter_table(cat, at),
+        Statement::CreateIndex(ci) => index::create_index(cat, ci),
+        Statement::CreateType { name, representation } => objects::create_type(cat, name, representation),
+        Statement::AlterType(at) => objects::alter_type(cat, at),
+        Statement::Comment { object_type, object_name, comment, if_exists: false } => {
+            objects::comment(cat, object_type, object_name, comment)
+        }
+        Statement::Set(set) => set_statement(cat, set),
+        Statement::StartTransaction { .. } | Statement::Commit { .. } => Ok(()),
+        Statement::CreateExtension(_) => {
+            refuse("CREATE EXTENSION (the installed version and the objects an extension brings come from the server)")
+        }
+        Statement::CreateView(_) => refuse("a view (its definition is stored as PostgreSQL rewrites it)"),
+        Statement::CreateFunction(_) => refuse("a function"),
+        Statement::CreateTrigger(_) => refuse("a trigger"),
+        _ => refuse("this statement"),
+    }
+}
+
+/// `SET [SESSION|LOCAL] search_path …`, and settings that change nothing offline.
+fn set_statement(cat: &mut Catalog, set: &Set) -> R<()> {
+    let Set::SingleAssignment { scope, hivevar: false, variable, values } = set else {
+        return Err(Problem::offline(Span::empty(), "this SET statement".into()));
+    };
+    if matches!(scope, Some(ContextModifier::Global)) {
+        return Err(Problem::offline(Span::empty(), "SET GLOBAL".into()));
+    }
+    let name = variable.to_string().to_ascii_lowercase();
+    if HARMLESS_SETTINGS.contains(&name.as_str()) {
+        return Ok(());
+    }
+    if name != "search_path" {
+        return Err(Problem::offline(Span::empty(), format!("SET {name}")));
+    }
+    let mut path = Vec::new();
+    for v in values {
+        match v {
+            Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default") => {
+                path = vec!["$user".into(), "public".into()];
+            }
+            Expr::Identifier(id) => path.push(fold(id)),
+            Expr::Value(v) => match &v.value {
+                Value::SingleQuotedString(s) => path.push(s.clone()),
+                _ => return Err(Problem::offline(Span::empty(), "this search_path value".into())),
+            },
+            _ => return Err(Problem::offline(Span::empty(), "this search_path value".into())),
+        }
+    }
+    if path.iter().any(|p| p == "pg_catalog" || p == "pg_temp") {
+        return Err(Problem::offline(Span::empty(), "a search_path that names pg_catalog or pg_temp".into()));
+    }
+    cat.search_path = path;
+    Ok(())
+}
