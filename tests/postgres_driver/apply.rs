@@ -46,7 +46,7 @@ fn request<'a>(
 ) -> ApplyRequest<'a> {
     let all: Vec<String> = groups.iter().flat_map(|g| g.statements.clone()).collect();
     let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    ApplyRequest { revision: revision(&all), groups, expected_from_hash: None, verify, lock_timeout }
+    ApplyRequest { revision: revision(&all), groups, expected_from_hash: None, verify, lock_timeout, undo: Vec::new() }
 }
 
 /// The user tables of a database, by psql.

@@ -42,6 +42,7 @@ async fn an_apply_scoped_by_search_path_runs_unqualified_statements_in_that_sche
         verify: &ok,
         revision: Revision { kind: "apply".into(), ..Default::default() },
         lock_timeout: Duration::from_secs(5),
+        undo: Vec::new(),
     };
     d.apply(request).await.unwrap();
     assert_eq!(db.exec("SELECT to_regclass('billing.invoices') IS NOT NULL"), ["t"]);

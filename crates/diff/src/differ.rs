@@ -84,8 +84,11 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
             out.push(Change::DropTable { schema: schema.clone(), table: t.clone() });
         }
     }
-    let same_query =
-        |a: &View, b: &View| rules.expr_eq(&a.definition, &b.definition) && a.materialized == b.materialized;
+    let same_query = |a: &View, b: &View| {
+        rules.expr_eq(&a.definition, &b.definition)
+            && a.materialized == b.materialized
+            && (&a.algorithm, &a.security, &a.check_option) == (&b.algorithm, &b.security, &b.check_option)
+    };
     let same_rest = |a: &View, b: &View| {
         a.comment == b.comment
             && a.indexes.len() == b.indexes.len()

@@ -64,7 +64,15 @@ pub fn diff(from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
     if from.dialect != to.dialect {
         return Err(DiffError::DialectMismatch(from.dialect, to.dialect));
     }
-    differ::diff(planner_for(from.dialect)?.rules(), from, to)
+    let rules = planner_for(from.dialect)?.rules();
+    if rules.single_schema() && from.schemas.len() == 1 && to.schemas.len() == 1 {
+        // A MySQL realm is one database; the desired state was read in a database of another
+        // name, so compare the one schema with the other whatever their names.
+        let mut aligned = to.clone();
+        aligned.schemas[0].name = from.schemas[0].name.clone();
+        return differ::diff(rules, from, &aligned);
+    }
+    differ::diff(rules, from, to)
 }
 
 /// The ordered plan that turns `from` into `to`.

@@ -23,6 +23,12 @@ pub trait Rules {
         false
     }
 
+    /// Whether a realm is one schema whose name is not part of its identity (MySQL: the
+    /// database named by the URL).
+    fn single_schema(&self) -> bool {
+        false
+    }
+
     /// Two expressions mean the same.
     fn expr_eq(&self, a: &str, b: &str) -> bool {
         a == b || normalize_sql(self.dialect(), a) == normalize_sql(self.dialect(), b)
@@ -69,6 +75,10 @@ pub trait Rules {
             }
             && a.auto_increment == b.auto_increment
             && a.identity == b.identity
+            && self.opt_expr_eq(a.on_update.as_deref(), b.on_update.as_deref())
+            && a.invisible == b.invisible
+            && self.opt_expr_eq(a.on_update.as_deref(), b.on_update.as_deref())
+            && a.invisible == b.invisible
             && a.comment == b.comment
     }
 

@@ -27,4 +27,9 @@ pub struct ApplyRequest<'a> {
     pub revision: crate::Revision,
     /// How long to wait for the lock.
     pub lock_timeout: std::time::Duration,
+    /// Per statement, in statement order across the groups, the statements that undo it (an
+    /// empty entry: not known). Only drivers that cannot roll back DDL use it (MySQL, whose
+    /// DDL commits itself, undoes the statements already run when a later one fails); empty
+    /// when the caller has none.
+    pub undo: Vec<Vec<String>>,
 }

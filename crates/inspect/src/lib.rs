@@ -7,6 +7,7 @@
 
 mod error;
 mod exec;
+pub mod mysql;
 pub mod postgres;
 mod revision;
 mod source;
@@ -58,14 +59,13 @@ pub async fn connect(url: &DbUrl, options: ConnectOptions) -> Result<Box<dyn Dri
     match url.dialect {
         Dialect::Sqlite => Ok(Box::new(sqlite::SqliteDriver::connect(url, options).await?)),
         Dialect::Postgres => Ok(Box::new(postgres::PostgresDriver::connect(url).await?)),
-        other => Err(Error::Unsupported(format!(
-            "the {other} driver is not built yet; this version of schema manages SQLite databases"
-        ))),
+        Dialect::Mysql => Ok(Box::new(mysql::MysqlDriver::connect(url).await?)),
     }
 }
 
 /// Loads a desired state given as SQL files into the model, through the dialect's exact path
-/// (replay on a dev database, which for SQLite is an in-memory one).
+/// (replay on a dev database, which for SQLite is an in-memory one), or for PostgreSQL
+/// without `dev_url` through offline parsing, which refuses what it cannot reproduce.
 pub async fn load_sql(
     dialect: Dialect,
     files: &[schema_model::sql::SourceFile],
@@ -75,14 +75,15 @@ pub async fn load_sql(
         Dialect::Sqlite => sqlite::replay(files).await,
         Dialect::Postgres => match dev_url {
             Some(dev) => postgres::replay(files, dev).await,
+            None => postgres::offline(files),
+        },
+        Dialect::Mysql => match dev_url {
+            Some(dev) => mysql::replay(files, dev).await,
             None => Err(Error::Unsupported(
-                "reading PostgreSQL SQL files needs --dev-url postgres://…/EMPTY_DB: the files \
-                 are replayed on a scratch database there (offline parsing is not built yet)"
+                "reading MySQL SQL files needs --dev-url mysql://…/EMPTY_DB: the files are replayed on a \
+                 scratch database on that server (offline parsing is not built yet)"
                     .into(),
             )),
         },
-        other => Err(Error::Unsupported(format!(
-            "loading {other} SQL is not built yet; this version of schema manages SQLite databases"
-        ))),
     }
 }

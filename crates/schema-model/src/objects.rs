@@ -10,6 +10,15 @@ pub struct View {
     /// True for a materialized view (PostgreSQL).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub materialized: bool,
+    /// MySQL `ALGORITHM` where not `UNDEFINED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// MySQL `SQL SECURITY` where not `DEFINER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<String>,
+    /// `WITH [LOCAL|CASCADED] CHECK OPTION`, as `LOCAL` or `CASCADED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_option: Option<String>,
     /// Indexes of a materialized view, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<crate::Index>,

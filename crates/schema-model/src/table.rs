@@ -66,6 +66,9 @@ pub struct TableOptions {
     /// MySQL default collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
+    /// MySQL `ROW_FORMAT`, when declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_format: Option<String>,
 }
 
 impl TableOptions {
@@ -100,6 +103,12 @@ pub struct Column {
     /// An identity column (PostgreSQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// MySQL `ON UPDATE` expression (`current_timestamp()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_update: Option<String>,
+    /// MySQL/MariaDB invisible column (left out of `SELECT *`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invisible: bool,
     /// The column's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

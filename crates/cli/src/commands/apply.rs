@@ -83,6 +83,7 @@ pub async fn execute(
         verify: &verify,
         revision: revision(&p, live, run.kind),
         lock_timeout: run.lock_timeout,
+        undo: undo(&p),
     };
     let rev = db.apply(request).await?;
     writeln!(
@@ -108,6 +109,15 @@ fn groups(p: &Plan) -> Vec<StatementGroup> {
         }
     }
     out
+}
+
+/// What undoes each statement, in statement order: a step's reverse undoes its last
+/// statement; the earlier statements of a multi-statement step have no separate undo.
+fn undo(p: &Plan) -> Vec<Vec<String>> {
+    p.steps
+        .iter()
+        .flat_map(|s| (0..s.sql.len()).map(move |i| if i + 1 == s.sql.len() { s.reverse.clone() } else { vec![] }))
+        .collect()
 }
 
 /// The audit row, before the driver fills progress and status.

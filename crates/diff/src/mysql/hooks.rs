@@ -29,7 +29,18 @@ impl DependentHooks for MysqlHooks {
     }
 
     fn create_view(&self, _schema: &str, view: &View) -> Vec<String> {
-        vec![format!("CREATE VIEW {} AS {}", q(&view.name), view.definition.trim().trim_end_matches(';'))]
+        let mut head = String::from("CREATE");
+        if let Some(a) = &view.algorithm {
+            head.push_str(&format!(" ALGORITHM={a}"));
+        }
+        if let Some(sec) = &view.security {
+            head.push_str(&format!(" SQL SECURITY {sec}"));
+        }
+        let mut s = format!("{head} VIEW {} AS {}", q(&view.name), view.definition.trim().trim_end_matches(';'));
+        if let Some(c) = &view.check_option {
+            s.push_str(&format!(" WITH {c} CHECK OPTION"));
+        }
+        vec![s]
     }
 
     fn drop_trigger(&self, _schema: &str, trigger: &Trigger) -> Vec<String> {

@@ -25,6 +25,10 @@ impl Rules for MysqlRules {
     fn ordered_columns(&self) -> bool {
         true
     }
+
+    fn single_schema(&self) -> bool {
+        true
+    }
 }
 
 /// Plans MySQL changes.

@@ -47,7 +47,12 @@ pub fn column_def(c: &Column) -> String {
     if let Some(g) = &c.generated {
         s.push_str(&format!(" GENERATED ALWAYS AS ({}) {}", g.expr, if g.stored { "STORED" } else { "VIRTUAL" }));
     }
-    s.push_str(if c.nullable { " NULL" } else { " NOT NULL" });
+    // MariaDB accepts no `NULL` after a generated column's storage, only `NOT NULL`.
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    } else if c.generated.is_none() {
+        s.push_str(" NULL");
+    }
     if let Some(d) = &c.default {
         if is_bare_default(d) {
             s.push_str(&format!(" DEFAULT {d}"));
@@ -55,8 +60,14 @@ pub fn column_def(c: &Column) -> String {
             s.push_str(&format!(" DEFAULT ({d})"));
         }
     }
+    if let Some(u) = &c.on_update {
+        s.push_str(&format!(" ON UPDATE {u}"));
+    }
     if c.auto_increment {
         s.push_str(" AUTO_INCREMENT");
+    }
+    if c.invisible {
+        s.push_str(" INVISIBLE");
     }
     if let Some(cm) = &c.comment {
         s.push_str(&format!(" COMMENT {}", lit(cm)));
@@ -129,6 +140,9 @@ pub fn table_options(t: &Table) -> Vec<String> {
     }
     if let Some(c) = &t.options.collation {
         out.push(format!("COLLATE={c}"));
+    }
+    if let Some(r) = &t.options.row_format {
+        out.push(format!("ROW_FORMAT={r}"));
     }
     out.push(format!("COMMENT={}", lit(t.comment.as_deref().unwrap_or(""))));
     out

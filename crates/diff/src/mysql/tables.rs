@@ -16,7 +16,11 @@ use crate::DiffError;
 
 /// Creates a table with its indexes; its foreign keys are added once every table exists.
 pub fn add_table(t: &Table) -> Vec<Draft> {
-    let step = Step::new(format!("create table {}", q(&t.name)), vec![create_table(t)], vec![format!("DROP TABLE {}", q(&t.name))]);
+    let step = Step::new(
+        format!("create table {}", q(&t.name)),
+        vec![create_table(t)],
+        vec![format!("DROP TABLE {}", q(&t.name))],
+    );
     let mut d = Draft::new(step, Phase::CreateTable, key(&t.name));
     d.provides = vec![key(&t.name)];
     let mut out = vec![d];
@@ -27,7 +31,9 @@ pub fn add_table(t: &Table) -> Vec<Draft> {
 /// Drops a table; its foreign keys to other dropped tables go first.
 pub fn drop_table(t: &Table, dropped: &[String]) -> Vec<Draft> {
     let mut out = Vec::new();
-    for fk in t.foreign_keys.iter().filter(|fk| fk.ref_schema.is_none() && key(&fk.ref_table) != key(&t.name) && dropped.contains(&key(&fk.ref_table))) {
+    for fk in t.foreign_keys.iter().filter(|fk| {
+        fk.ref_schema.is_none() && key(&fk.ref_table) != key(&t.name) && dropped.contains(&key(&fk.ref_table))
+    }) {
         let s = Step::new(
             format!("drop foreign key {} on {}", q(fk.name.as_deref().unwrap_or("")), q(&t.name)),
             vec![format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(&t.name), q(fk.name.as_deref().unwrap_or("")))],
@@ -54,7 +60,10 @@ pub fn rename_table(from: &str, to: &str) -> Draft {
         vec![format!("RENAME TABLE {} TO {}", q(from), q(to))],
         vec![format!("RENAME TABLE {} TO {}", q(to), q(from))],
     );
-    s.hazards.push(Hazard::new(HazardCode::BC101, format!("table {from} is renamed to {to}; running code that uses the old name breaks")));
+    s.hazards.push(Hazard::new(
+        HazardCode::BC101,
+        format!("table {from} is renamed to {to}; running code that uses the old name breaks"),
+    ));
     let mut d = Draft::new(s, Phase::RenameTable, key(to));
     d.provides = vec![key(to)];
     d.removes = vec![key(from)];
@@ -69,7 +78,10 @@ fn fk_draft(table: &str, fk: &schema_model::ForeignKey, existing: bool) -> Draft
         vec![format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(table), q(name))],
     );
     if existing {
-        s.hazards.push(Hazard::new(HazardCode::LK105, format!("foreign key {name} on {table} is checked against every row")));
+        s.hazards.push(Hazard::new(
+            HazardCode::LK105,
+            format!("foreign key {name} on {table} is checked against every row"),
+        ));
     }
     let mut d = Draft::new(s, Phase::AddForeignKey, key(table));
     d.reads = vec![key(table), key(&fk.ref_table)];
@@ -118,10 +130,27 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
     let desired = |name: &str| to.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name));
     let mut out = Vec::new();
     let mut handled: Vec<String> = Vec::new();
+    // MariaDB: a column-level check is named after its column and goes away only when the
+    // column is redefined; a table-level one of that name needs DROP CONSTRAINT. Do both.
+    let mut redefine: Vec<String> = Vec::new();
     for c in changes {
         match c {
-            TableChange::DropCheck { check } => out.push(format!("DROP CONSTRAINT {}", q(check.name.as_deref().unwrap_or("")))),
-            TableChange::DropIndex { index: i } | TableChange::ModifyIndex { from: i, .. } => out.push(format!("DROP INDEX {}", q(&i.name))),
+            TableChange::DropCheck { check } => {
+                let name = check.name.as_deref().unwrap_or("");
+                let column_level =
+                    from.column(name).is_some() || from.columns.iter().any(|c| c.name.eq_ignore_ascii_case(name));
+                if column_level {
+                    if desired(name).is_some() {
+                        redefine.push(name.to_lowercase());
+                    }
+                    out.push(format!("DROP CONSTRAINT IF EXISTS {}", q(name)));
+                } else {
+                    out.push(format!("DROP CONSTRAINT {}", q(name)));
+                }
+            }
+            TableChange::DropIndex { index: i } | TableChange::ModifyIndex { from: i, .. } => {
+                out.push(format!("DROP INDEX {}", q(&i.name)))
+            }
             TableChange::SetPrimaryKey { from: Some(_), .. } => out.push("DROP PRIMARY KEY".into()),
             _ => {}
         }
@@ -144,18 +173,24 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
         if handled.contains(&k) {
             continue;
         }
-        let added = changes.iter().any(|c| matches!(c, TableChange::AddColumn { column } if column.name.eq_ignore_ascii_case(&col.name)));
-        let modified = changes.iter().any(|c| matches!(c, TableChange::ModifyColumn { to, .. } if to.name.eq_ignore_ascii_case(&col.name)));
+        let added = changes
+            .iter()
+            .any(|c| matches!(c, TableChange::AddColumn { column } if column.name.eq_ignore_ascii_case(&col.name)));
+        let modified = changes
+            .iter()
+            .any(|c| matches!(c, TableChange::ModifyColumn { to, .. } if to.name.eq_ignore_ascii_case(&col.name)));
         if added {
             out.push(format!("ADD COLUMN {}", with_place(col)));
-        } else if modified || place.contains_key(&k) {
+        } else if modified || place.contains_key(&k) || redefine.contains(&k) {
             out.push(format!("MODIFY COLUMN {}", with_place(col)));
         }
     }
     for c in changes {
         match c {
             TableChange::SetPrimaryKey { to: Some(pk), .. } => out.push(format!("ADD {}", primary_key(&pk.columns))),
-            TableChange::AddIndex { index: i } | TableChange::ModifyIndex { to: i, .. } => out.push(format!("ADD {}", index(i))),
+            TableChange::AddIndex { index: i } | TableChange::ModifyIndex { to: i, .. } => {
+                out.push(format!("ADD {}", index(i)))
+            }
             TableChange::AddCheck { check: k } => out.push(format!("ADD {}", check(k))),
             _ => {}
         }
@@ -168,7 +203,8 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
 
 /// The hazards of a table's changes.
 fn hazards(t: &str, changes: &[TableChange]) -> Vec<Hazard> {
-    let readded = |name: &str| changes.iter().any(|c| matches!(c, TableChange::AddIndex { index } if index.name == name));
+    let readded =
+        |name: &str| changes.iter().any(|c| matches!(c, TableChange::AddIndex { index } if index.name == name));
     let mut out = Vec::new();
     for c in changes {
         match c {
@@ -207,7 +243,10 @@ fn widens(from: &str, to: &str) -> bool {
     let len = |t: &str| t.split_once('(').and_then(|(_, r)| r.trim_end_matches(')').parse::<u64>().ok());
     match (rank.iter().position(|r| *r == fb), rank.iter().position(|r| *r == tb)) {
         (Some(a), Some(b)) => b >= a && from.contains("unsigned") == to.contains("unsigned"),
-        _ => (fb == tb && matches!(fb, "varchar" | "char" | "varbinary" | "binary") && len(to) >= len(from)) || (fb == "varchar" && matches!(tb, "text" | "mediumtext" | "longtext")),
+        _ => {
+            (fb == tb && matches!(fb, "varchar" | "char" | "varbinary" | "binary") && len(to) >= len(from))
+                || (fb == "varchar" && matches!(tb, "text" | "mediumtext" | "longtext"))
+        }
     }
 }
 
@@ -261,7 +300,8 @@ pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Result
             })
             .collect();
         if !dropped.is_empty() {
-            s.irreversible = Some(format!("the data of column(s) {} of {} cannot come back", dropped.join(", "), to.name));
+            s.irreversible =
+                Some(format!("the data of column(s) {} of {} cannot come back", dropped.join(", "), to.name));
         }
         let mut d = Draft::new(s, Phase::AlterTable, key(&to.name));
         d.provides = vec![key(&to.name)];

@@ -76,6 +76,7 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<
                     materialized: kind == "m",
                     indexes: Vec::new(),
                     comment,
+                    ..Default::default()
                 };
                 rels.views.insert(oid, (schema, view));
             }
@@ -122,6 +123,7 @@ pub(super) async fn read_columns(conn: &mut PgConnection, schemas: &[String], re
             identity,
             comment: r.get(8),
             renamed_from: None,
+            ..Default::default()
         });
     }
     Ok(())

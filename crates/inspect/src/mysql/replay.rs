@@ -1,0 +1,294 @@
+//! Loading desired SQL the exact way: replay it in a scratch database created on the dev
+//! server (with the dev database's character set and collation), inspect that, and drop it, so
+//! the server itself decides what every statement means. The model's one schema is named after
+//! the dev database, never after the scratch one, so repeated runs give the same model.
+
+use std::hash::{BuildHasher, Hasher};
+
+use schema_model::sql::{renames_in, significant_tokens, split_statements, SourceFile, Statement};
+use schema_model::{quote_ident, Dialect, Realm};
+use sqlparser::tokenizer::Token;
+use sqlx::{Connection as _, MySqlConnection};
+
+use super::{catalog, Extras, Server, Target};
+use crate::error::db_err;
+use crate::{apply_renames, DbUrl, Error, Result};
+
+/// What the dev database holds: tables, views and sequences, routines, events.
+const DEV_CONTENTS: &str = concat!(
+    "SELECT CAST(CASE TABLE_TYPE WHEN 'VIEW' THEN 'view' WHEN 'SEQUENCE' THEN 'sequence' ELSE 'table' END AS CHAR), ",
+    "CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ",
+    "UNION ALL SELECT CAST(LOWER(ROUTINE_TYPE) AS CHAR), CAST(ROUTINE_NAME AS CHAR) ",
+    "FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ",
+    "UNION ALL SELECT CAST('event' AS CHAR), CAST(EVENT_NAME AS CHAR) FROM information_schema.EVENTS ",
+    "WHERE EVENT_SCHEMA = ? ORDER BY 1, 2"
+);
+
+/// The dev database's default character set and collation, which the scratch database gets.
+const DEV_DEFAULTS: &str = "SELECT CAST(DEFAULT_CHARACTER_SET_NAME AS CHAR), CAST(DEFAULT_COLLATION_NAME AS CHAR) \
+     FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?";
+
+/// Replays `files` in order in a scratch database on the server of `dev_url` and returns its
+/// model. A statement the server rejects is reported at its place in its file. The scratch
+/// database is dropped whatever happens.
+pub async fn replay(files: &[SourceFile], dev_url: &DbUrl) -> Result<Realm> {
+    Ok(replay_with_extras(files, dev_url).await?.0)
+}
+
+/// [`replay`], with what the model has no field for yet.
+pub async fn replay_with_extras(files: &[SourceFile], dev_url: &DbUrl) -> Result<(Realm, Extras)> {
+    if dev_url.dialect != Dialect::Mysql {
+        return Err(Error::BadUrl {
+            url: dev_url.redacted().into(),
+            reason: "the dev database for MySQL SQL must be a mysql:// or mariadb:// URL".into(),
+        });
+    }
+    let target = Target::parse(dev_url)?;
+    let mut admin = target.open(dev_url, None).await?;
+    let server = Server::detect(&mut admin).await?;
+    refuse_non_empty(&mut admin, &target.database, dev_url).await?;
+    let (charset, collation): (String, String) = sqlx::query_as(DEV_DEFAULTS)
+        .bind(&target.database)
+        .fetch_one(&mut admin)
+        .await
+        .map_err(db_err("reading the dev database's character set"))?;
+    let scratch = scratch_name();
+    let quoted = quote_ident(Dialect::Mysql, &scratch);
+    let create = format!("CREATE DATABASE {quoted} CHARACTER SET {charset} COLLATE {collation}");
+    sqlx::raw_sql(&create).execute(&mut admin).await.map_err(db_err(format!(
+        "creating the scratch database {scratch} on the dev server {dev_url} (the dev URL's user needs CREATE \
+         and DROP on it)"
+    )))?;
+    let result = replay_in(&target, dev_url, &scratch, server, files).await;
+    let dropped = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {quoted}")).execute(&mut admin).await.map_err(
+        db_err(format!("dropping the scratch database {scratch} on the dev server {dev_url}; drop it by hand")),
+    );
+    let _ = admin.close().await;
+    let (mut realm, extras) = result?;
+    dropped?;
+    for schema in &mut realm.schemas {
+        schema.name = target.database.clone();
+    }
+    Ok((realm, extras))
+}
+
+/// Refuses a dev database that holds anything, listing what it holds.
+async fn refuse_non_empty(conn: &mut MySqlConnection, database: &str, dev_url: &DbUrl) -> Result<()> {
+    let found: Vec<(String, String)> = sqlx::query_as(DEV_CONTENTS)
+        .bind(database)
+        .bind(database)
+        .bind(database)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_err("checking that the dev database is empty"))?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = found.iter().take(10).map(|(kind, name)| format!("{kind} `{name}`")).collect();
+    let more = match found.len() {
+        n if n > 10 => format!(" and {} more", n - 10),
+        _ => String::new(),
+    };
+    Err(Error::Unsupported(format!(
+        "the dev database {dev_url} is not empty: it holds {}{more}. The desired state is replayed into a \
+         scratch database that schema creates and drops on that server, and a dev database must hold nothing \
+         of its own, so that no object of it can leak into the desired state and a real database is never \
+         mistaken for a dev one; point --dev-url at an empty database (for example one made with CREATE \
+         DATABASE schema_dev)",
+        shown.join(", ")
+    )))
+}
+
+/// A name no other run uses: the process id and 64 random bits.
+fn scratch_name() -> String {
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    format!("schema_dev_{}_{random:016x}", std::process::id())
+}
+
+async fn replay_in(
+    target: &Target,
+    dev_url: &DbUrl,
+    scratch: &str,
+    server: Server,
+    files: &[SourceFile],
+) -> Result<(Realm, Extras)> {
+    let mut conn = target.open(dev_url, Some(scratch)).await?;
+    let result = run_files(&mut conn, scratch, server, files).await;
+    let _ = conn.close().await;
+    result
+}
+
+async fn run_files(
+    conn: &mut MySqlConnection,
+    scratch: &str,
+    server: Server,
+    files: &[SourceFile],
+) -> Result<(Realm, Extras)> {
+    for file in files {
+        for st in split_statements(Dialect::Mysql, file)? {
+            refuse_escape(file, &st)?;
+            if let Err(e) = sqlx::raw_sql(&st.text).execute(&mut *conn).await {
+                return Err(rejected(file, &st, &e, scratch, server));
+            }
+        }
+    }
+    let (mut realm, extras) = catalog::inspect(conn, scratch, server).await?;
+    for file in files {
+        let directives = renames_in(Dialect::Mysql, file)?;
+        apply_renames(&mut realm, file, &directives)?;
+    }
+    Ok((realm, extras))
+}
+
+/// Refuses statements that would act outside the scratch database, and the client-only
+/// `DELIMITER` command.
+fn refuse_escape(file: &SourceFile, st: &Statement) -> Result<()> {
+    let Ok(tokens) = significant_tokens(Dialect::Mysql, &st.text) else { return Ok(()) };
+    let word = |i: usize| match tokens.get(i).map(|t| &t.token) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => String::new(),
+    };
+    let (first, second) = (word(0), word(1));
+    let why = match (first.as_str(), second.as_str()) {
+        ("USE", _) => {
+            "USE would leave the scratch database the desired state is replayed in; desired-state files \
+             describe one database and name no other"
+        }
+        ("CREATE" | "DROP" | "ALTER", "DATABASE" | "SCHEMA") => {
+            "desired-state files describe the objects of one database; they do not create, change or drop databases"
+        }
+        ("DELIMITER", _) => {
+            "DELIMITER is a command of the mysql client, not SQL; write trigger and routine bodies with plain \
+             semicolons (schema keeps BEGIN ... END bodies whole)"
+        }
+        _ => return Ok(()),
+    };
+    let head = tokens.first().map(|t| (st.start + t.start, t.end - t.start)).unwrap_or((st.start, 0));
+    Err(file.error_at(head, format!("this statement is not allowed here: {why}"), "not allowed", None).into())
+}
+
+/// The error for a statement the server rejected: at the place a syntax error names, or at
+/// the first name the message quotes, else over the whole statement.
+fn rejected(file: &SourceFile, st: &Statement, e: &sqlx::Error, scratch: &str, server: Server) -> Error {
+    let hide = |text: &str| {
+        text.replace(&format!("{scratch}."), "").replace(&format!("`{scratch}`."), "").replace(scratch, "<scratch>")
+    };
+    let sqlx::Error::Database(d) = e else {
+        return Error::Database {
+            context: format!("replaying {}", file.name),
+            reason: crate::redact_text(&hide(&e.to_string())),
+        };
+    };
+    let reason = hide(d.message());
+    let span = syntax_error_at(&st.text, &reason)
+        .or_else(|| quoted_name_at(&st.text, &reason))
+        .map(|(at, len)| (st.start + at, len))
+        .unwrap_or((st.start, st.end - st.start));
+    let who = if server.mariadb { "MariaDB" } else { "MySQL" };
+    file.error_at(span, format!("{who} rejected this statement: {reason}"), reason, None).into()
+}
+
+/// Where "... near 'TEXT' at line N" points in `text`: TEXT is the rest of the statement (cut
+/// after some 80 characters) from the offending token, or from just after it when the server
+/// had already read it (then TEXT starts with a blank, or follows a punctuation mark); N is
+/// its line within the statement.
+fn syntax_error_at(text: &str, message: &str) -> Option<(usize, usize)> {
+    let start = message.find(" near '")? + " near '".len();
+    let end = message.rfind("' at line ")?;
+    let line: usize = message[end + "' at line ".len()..].trim().parse().ok()?;
+    let near = message.get(start..end)?;
+    let from = if line <= 1 { 0 } else { text.match_indices('\n').nth(line - 2)?.0 + 1 };
+    if near.is_empty() {
+        let at = text.trim_end().len();
+        return Some((at, 0));
+    }
+    let at = match text.len().checked_sub(near.len()) {
+        Some(at) if at >= from && text.ends_with(near) => at,
+        _ => from + text[from..].find(near)?,
+    };
+    let read = near.starts_with(char::is_whitespace)
+        || text[..at].chars().next_back().is_some_and(|c| !c.is_whitespace() && !is_word(c) && !"'\"`".contains(c));
+    if !read {
+        return Some((at, token_len(&text[at..])));
+    }
+    let before = text[..at].trim_end();
+    let last = before.chars().next_back()?;
+    let start = if is_word(last) {
+        before.char_indices().rev().take_while(|&(_, c)| is_word(c)).last().map(|(i, _)| i)?
+    } else {
+        before.len() - last.len_utf8()
+    };
+    Some((start, before.len() - start))
+}
+
+/// A character of a name.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+/// The first `'quoted'` name of the message, found as a name in `text`.
+fn quoted_name_at(text: &str, message: &str) -> Option<(usize, usize)> {
+    let start = message.find('\'')? + 1;
+    let name = &message[start..start + message[start..].find('\'')?];
+    let name = name.rsplit('.').next()?;
+    if name.is_empty() {
+        return None;
+    }
+    let (lower, wanted) = (text.to_lowercase(), name.to_lowercase());
+    if lower.len() != text.len() || wanted.len() != name.len() {
+        return None;
+    }
+    let word = |c: Option<char>| c.is_some_and(is_word);
+    let at = lower
+        .match_indices(&wanted)
+        .map(|(i, _)| i)
+        .find(|&i| !word(text[..i].chars().next_back()) && !word(text[i + name.len()..].chars().next()))?;
+    Some((at, name.len()))
+}
+
+/// The length in bytes of the token at the start of `text` (a name, or one character).
+fn token_len(text: &str) -> usize {
+    match text.chars().next() {
+        None => 0,
+        Some(c) if is_word(c) => text.find(|c: char| !is_word(c)).unwrap_or(text.len()),
+        Some(c) => c.len_utf8(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_are_placed_by_line_and_rest() {
+        let text = "CREATE TABLE b (\n  y int,, z int\n)";
+        // The server had read the second comma already.
+        let msg = "You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server \
+                   version for the right syntax to use near ' z int\n)' at line 2";
+        let (at, len) = syntax_error_at(text, msg).unwrap();
+        assert_eq!((&text[at..at + len], at), (",", 25));
+        // It had not read the second `int`.
+        let text = "CREATE TABLE b (\n  y int int\n)";
+        let (at, len) = syntax_error_at(text, "... to use near 'int\n)' at line 2").unwrap();
+        assert_eq!((&text[at..at + len], at), ("int", 25));
+        let text = "CREATE TABLE b (y int  ";
+        let msg = "... for the right syntax to use near '' at line 1";
+        assert_eq!(syntax_error_at(text, msg), Some((21, 0)));
+    }
+
+    #[test]
+    fn quoted_names_are_found_as_whole_words() {
+        let text = "CREATE TABLE t (xx int, x int REFERENCES nope (id))";
+        let (at, len) = quoted_name_at(text, "Failed to open the referenced table 'nope'").unwrap();
+        assert_eq!(&text[at..at + len], "nope");
+        let (at, _) = quoted_name_at(text, "Unknown column 'x' in 'field list'").unwrap();
+        assert_eq!(&text[at..at + 2], "x ");
+        assert_eq!(quoted_name_at(text, "no quotes"), None);
+    }
+
+    #[test]
+    fn scratch_names_differ() {
+        assert_ne!(scratch_name(), scratch_name());
+        assert!(scratch_name().len() <= 64);
+    }
+}

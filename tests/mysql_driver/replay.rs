@@ -1,0 +1,146 @@
+//! Dev-database replay: the same SQL replayed through `load_sql` and loaded by the mysql client
+//! gives the same model (though the databases' names differ); errors point into the file;
+//! statements that would leave the scratch database are refused; a non-empty dev database is
+//! refused; the scratch database never outlives the call.
+
+use std::sync::Mutex;
+
+use schema_e2e::my::{databases_like, server_url, MyDb};
+use schema_inspect::{load_sql, DbUrl};
+use schema_model::sql::SourceFile;
+use schema_model::{Dialect, Realm};
+
+use crate::{driver, triggers_sql, RICH, TRIGGERS_CLI};
+
+/// Replays run one at a time in this process, so that "no scratch database of this process
+/// is left" is a check about the replay that just ran.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Runs `f` on a runtime of its own while holding the replay lock.
+fn serial<F: std::future::Future<Output = ()>>(f: F) {
+    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f);
+}
+
+async fn load(dev: &MyDb, files: &[SourceFile]) -> Result<Realm, String> {
+    let result = load_sql(Dialect::Mysql, files, Some(&DbUrl::parse(&dev.url()).unwrap())).await;
+    let left = databases_like(&server_url(), &format!("schema_dev_{}_", std::process::id()));
+    assert_eq!(left, Vec::<String>::new(), "the scratch database was left behind");
+    result.map_err(|e| e.to_string())
+}
+
+#[test]
+fn replay_gives_the_model_of_a_database_loaded_by_the_client() {
+    serial(async {
+        let (Some(dev), Some(direct)) = (MyDb::create("myd_dev"), MyDb::create("myd_direct")) else { return };
+        direct.exec(RICH);
+        direct.exec(TRIGGERS_CLI);
+        let mut expected = driver(&direct.url()).await.inspect().await.unwrap();
+        // The desired state's one schema is named after the dev database.
+        expected.schemas[0].name = dev.name.clone();
+        let (first, second) = RICH.split_at(RICH.find("CREATE TABLE `Größe`").unwrap());
+        let files = [
+            SourceFile::new("01_base.sql", first),
+            SourceFile::new("02_more.sql", format!("SET foreign_key_checks = 0;\n{second}")),
+            SourceFile::new("03_triggers.sql", triggers_sql()),
+        ];
+        let replayed = load(&dev, &files).await.unwrap();
+        assert_eq!(replayed, expected);
+        // Twice in a row: nothing of the first run is in the way of the second.
+        assert_eq!(load(&dev, &files).await.unwrap(), expected);
+        // The dev database itself was not touched.
+        assert_eq!(dev.exec("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"), ["0"]);
+    });
+}
+
+#[test]
+fn rename_directives_are_attached() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_ren") else { return };
+        let file = SourceFile::new(
+            "r.sql",
+            "CREATE TABLE people ( -- schema:renamed-from users\n  id int,\n  \
+             full_name text -- schema:renamed-from name\n);\n",
+        );
+        let realm = load(&dev, &[file]).await.unwrap();
+        let t = realm.schemas[0].table("people").unwrap();
+        assert_eq!(t.renamed_from.as_deref(), Some("users"));
+        assert_eq!(t.columns[1].renamed_from.as_deref(), Some("name"));
+    });
+}
+
+#[test]
+fn errors_point_at_file_line_and_column() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_err") else { return };
+        let syntax = SourceFile::new("bad.sql", "CREATE TABLE a (x int);\nCREATE TABLE b (y int,, z int);\n");
+        let err = load(&dev, &[syntax]).await.unwrap_err();
+        assert!(
+            err.starts_with("bad.sql:2:23: MariaDB rejected this statement: You have an error in your SQL syntax"),
+            "{err}"
+        );
+        // On a later line of a statement, after a non-ASCII name.
+        let multi = SourceFile::new("multi.sql", "-- x\nCREATE TABLE `Größe` (\n  id int,\n  v int int\n);\n");
+        let err = load(&dev, &[multi]).await.unwrap_err();
+        assert!(err.starts_with("multi.sql:4:9: MariaDB rejected this statement"), "{err}");
+        // A name the message quotes.
+        let first = SourceFile::new("ok.sql", "CREATE TABLE ok (x int);\n");
+        let second = SourceFile::new("idx.sql", "CREATE TABLE t (\n  id int,\n  KEY k (nope)\n);\n");
+        let err = load(&dev, &[first, second]).await.unwrap_err();
+        assert!(
+            err.starts_with("idx.sql:3:10: MariaDB rejected this statement: Key column 'nope' doesn't exist"),
+            "{err}"
+        );
+        // A message that names the scratch database does not show its name.
+        let fk = SourceFile::new(
+            "fk.sql",
+            "CREATE TABLE a (x int);\n\nCREATE TABLE b (x int, FOREIGN KEY (x) REFERENCES a (x));\n",
+        );
+        let err = load(&dev, &[fk]).await.unwrap_err();
+        assert!(err.starts_with("fk.sql:3:1: MariaDB rejected this statement: Can't create table `b`"), "{err}");
+        assert!(!err.contains("schema_dev_"), "{err}");
+    });
+}
+
+#[test]
+fn statements_that_leave_the_scratch_database_are_refused() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_use") else { return };
+        for (sql, why) in [
+            ("CREATE TABLE a (x int);\n  use mysql;\n", "2:3: this statement is not allowed here: USE would leave"),
+            ("CREATE DATABASE other;", "1:1: this statement is not allowed here: desired-state files describe"),
+            ("DROP SCHEMA IF EXISTS other;", "1:1: this statement is not allowed here: desired-state files describe"),
+            (
+                "DELIMITER //\nCREATE TABLE a (x int)//\n",
+                "1:1: this statement is not allowed here: DELIMITER is a command",
+            ),
+        ] {
+            let err = load(&dev, &[SourceFile::new("u.sql", sql)]).await.unwrap_err();
+            assert!(err.starts_with(&format!("u.sql:{why}")), "{sql}: {err}");
+        }
+        assert_eq!(databases_like(&server_url(), "other"), Vec::<String>::new());
+    });
+}
+
+#[test]
+fn a_dev_database_that_holds_objects_is_refused() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_full") else { return };
+        dev.exec("CREATE TABLE leftover (id int); CREATE VIEW v AS SELECT 1 AS one; CREATE PROCEDURE p() SELECT 1;");
+        let err = load(&dev, &[SourceFile::new("a.sql", "CREATE TABLE a (x int);")]).await.unwrap_err();
+        assert!(err.contains("is not empty"), "{err}");
+        assert!(err.contains("procedure `p`, table `leftover`, view `v`"), "{err}");
+        assert!(err.contains("leak into the desired state"), "{err}");
+    });
+}
+
+#[test]
+fn without_a_dev_database_mysql_sql_is_not_read() {
+    serial(async {
+        let err = load_sql(Dialect::Mysql, &[SourceFile::new("a.sql", "CREATE TABLE a (x int);")], None)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--dev-url") && err.contains("offline parsing is not built yet"), "{err}");
+    });
+}

@@ -1,0 +1,9 @@
+DELIMITER //
+CREATE TRIGGER size_bi BEFORE INSERT ON `Größe` FOR EACH ROW BEGIN
+  IF NEW.note IS NULL THEN
+    SET NEW.note = 'none';
+  END IF;
+END//
+CREATE TRIGGER size_bi2 BEFORE INSERT ON `Größe` FOR EACH ROW FOLLOWS size_bi SET NEW.`order` = coalesce(NEW.`order`, 0)//
+CREATE TRIGGER users_au AFTER UPDATE ON users FOR EACH ROW SET @last_user = NEW.id//
+DELIMITER ;
