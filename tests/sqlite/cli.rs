@@ -69,7 +69,9 @@ fn plan_formats_and_plan_file() {
     assert_eq!(v["steps"][0]["reverse"][0], "ALTER TABLE \"t\" ADD COLUMN \"b\" TEXT");
     assert_eq!(v["steps"][0]["hazards"][0]["code"], "DS103");
     assert!(v["steps"][0]["irreversible"].as_str().unwrap().contains("cannot come back"));
-    assert_eq!(std::fs::read_to_string(&out).unwrap().trim(), json.stdout.trim());
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(file["plan"], v, "the plan file holds the same plan");
+    assert_eq!(file["desired"]["schemas"][0]["tables"][0]["columns"].as_array().unwrap().len(), 1);
     let sql = schema(&["plan", "--url", &url, "--to", &to, "--format", "sql"]);
     assert_eq!(sql.stdout, "-- 1. drop column \"t\".\"b\"\n-- ! DS103 column t.b and its data are deleted\nALTER TABLE \"t\" DROP COLUMN \"b\";\n");
 }
@@ -208,4 +210,34 @@ fn an_apply_scoped_by_exclude_leaves_the_rest_alone_and_rolls_back_cleanly() {
     assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
     assert!(!back.stdout.contains("tmp_cache"), "rollback leaves the excluded table alone:\n{}", back.stdout);
     assert_eq!(snapshot(&db), before);
+}
+
+#[test]
+fn a_plan_file_applies_exactly_and_a_stale_one_is_refused_with_exit_4() {
+    let s = Scratch::new();
+    let db = s.path("a.db");
+    let url = s.sqlite_url("a.db");
+    load(&db, "CREATE TABLE t (a INTEGER);");
+    let to = s.write("to.sql", "CREATE TABLE t (a INTEGER, b TEXT); CREATE INDEX t_a ON t (a);");
+    let plan_path = s.path("plan.json").display().to_string();
+    assert_eq!(schema(&["plan", "--url", &url, "--to", &to, "--out", &plan_path]).code, 0);
+
+    // Someone changes the database after the plan was reviewed.
+    load(&db, "CREATE TABLE intruder (x INTEGER);");
+    let before = snapshot(&db);
+    let stale = schema(&["apply", "--url", &url, "--plan", &plan_path, "--auto-approve"]);
+    assert_eq!(stale.code, 4, "{}{}", stale.stdout, stale.stderr);
+    assert!(stale.stderr.contains("changed since the plan was made"), "{}", stale.stderr);
+    assert!(stale.stderr.contains("+CREATE TABLE \"intruder\""), "the drift is shown as a diff:\n{}", stale.stderr);
+    assert_eq!(snapshot(&db), before, "a stale plan changes nothing");
+
+    // A fresh plan file applies exactly its steps.
+    load(&db, "DROP TABLE intruder;");
+    let fresh = schema(&["apply", "--url", &url, "--plan", &plan_path, "--auto-approve"]);
+    assert_eq!(fresh.code, 0, "{}{}", fresh.stdout, fresh.stderr);
+    assert!(fresh.stdout.contains("ALTER TABLE \"t\" ADD COLUMN \"b\" TEXT;"), "{}", fresh.stdout);
+    assert!(schema(&["plan", "--url", &url, "--to", &to]).stdout.starts_with("No changes"));
+    let bad = schema(&["apply", "--url", &url, "--plan", &to, "--auto-approve"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("is not a plan file written by `schema plan --out`"), "{}", bad.stderr);
 }

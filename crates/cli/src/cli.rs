@@ -87,7 +87,8 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
-    /// Also write the plan as JSON to this file.
+    /// Also write a plan file for `apply --plan`: the steps, the hash of the database they
+    /// start from, and the desired state to verify against.
     #[arg(long, value_name = "PLAN.json")]
     pub out: Option<std::path::PathBuf>,
     /// Exit with code 2 when the plan is not empty (for CI drift checks).
@@ -126,8 +127,12 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
     pub url: String,
     /// The desired state: .sql files, directories of them, or a database URL.
-    #[arg(long = "to", value_name = "SOURCE", required = true, num_args = 1..)]
+    #[arg(long = "to", value_name = "SOURCE", num_args = 1.., required_unless_present = "plan", conflicts_with = "plan")]
     pub to: Vec<String>,
+    /// Run exactly the steps of a plan file written by `schema plan --out`; refused with exit
+    /// code 4 when the database changed since.
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<std::path::PathBuf>,
     /// An empty database to load the desired SQL on (SQLite always uses an in-memory one).
     #[arg(long, value_name = "URL", env = "SCHEMA_DEV_URL")]
     pub dev_url: Option<String>,

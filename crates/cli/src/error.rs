@@ -22,6 +22,10 @@ pub enum CliError {
     #[error("cannot write output: {0}")]
     #[diagnostic(code(schema::io))]
     Io(#[from] std::io::Error),
+    /// The database is not the one the plan was made against (exit 4).
+    #[error("refused: {0}")]
+    #[diagnostic(code(schema::drift))]
+    Drift(String),
     /// Bad arguments or a failed write.
     #[error("{0}")]
     #[diagnostic(code(schema::usage))]
@@ -33,6 +37,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Refused(_) => 3,
+            CliError::Drift(_) => 4,
             CliError::Inspect(schema_inspect::Error::Drift { .. }) => 4,
             _ => 1,
         }

@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod error;
 mod output;
+mod plan_file;
 mod policy;
 mod state;
 

@@ -10,11 +10,15 @@ use schema_model::{realm_hash, Realm};
 use crate::cli::{ApplyArgs, Scope};
 use crate::error::{CliError, CliResult};
 use crate::output::{plan_text, summary};
+use crate::plan_file::PlanFile;
 use crate::policy::Policy;
 use crate::state::{filter, load, open};
 
 /// Applies the desired files to a live database.
 pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
+    if let Some(path) = &args.plan {
+        return run_plan_file(&args, path, out).await;
+    }
     let mut db = open(&args.url, true).await?;
     let live = db.inspect().await?;
     let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
@@ -27,6 +31,33 @@ pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
         scope: args.scope.clone(),
     };
     execute(db.as_mut(), &live, &desired, &policy, &run, out).await
+}
+
+/// `apply --plan`: exactly the steps of a plan file, refused when the database drifted.
+async fn run_plan_file(args: &ApplyArgs, path: &std::path::Path, out: &mut dyn Write) -> CliResult<u8> {
+    let file = PlanFile::read(path)?;
+    let mut db = open(&args.url, true).await?;
+    if file.plan.dialect != db.dialect() {
+        return Err(CliError::Usage(format!(
+            "{} holds a {} plan, but {} is a {} database",
+            path.display(),
+            file.plan.dialect,
+            db.url(),
+            db.dialect()
+        )));
+    }
+    let scope = file.scope();
+    let live = db.inspect().await?;
+    file.check_start(&live, &filter(live.clone(), &scope)?)?;
+    let policy = Policy::from_args(&args.policy)?;
+    let run = Run {
+        kind: "apply",
+        auto_approve: args.auto_approve,
+        dry_run: args.dry_run,
+        lock_timeout: args.lock_timeout,
+        scope,
+    };
+    execute_plan(db.as_mut(), file.plan, &live, &file.desired, &policy, &run, out).await
 }
 
 /// How one apply or rollback runs.
@@ -55,6 +86,20 @@ pub async fn execute(
 ) -> CliResult<u8> {
     let current = filter(live.clone(), &run.scope)?;
     let p = plan(&current, desired)?;
+    execute_plan(db, p, live, desired, policy, run, out).await
+}
+
+/// Shows `p`, checks the policy, asks, applies under the lock (refusing if the database is no
+/// longer `live`), verifies the scoped result against `desired`, and records the revision.
+pub async fn execute_plan(
+    db: &mut dyn Driver,
+    p: Plan,
+    live: &Realm,
+    desired: &Realm,
+    policy: &Policy,
+    run: &Run,
+    out: &mut dyn Write,
+) -> CliResult<u8> {
     let target = db.url().redacted().to_string();
     write!(out, "{}", plan_text(&p, &target))?;
     if p.is_empty() {

@@ -6,12 +6,14 @@ use std::io::Write;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::error::{CliError, CliResult};
 use crate::output::{plan_sql, plan_text};
+use crate::plan_file::PlanFile;
 use crate::state::{filter, load, open};
 
 /// Prints the plan from a live database to the desired files.
 pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
     let mut db = open(&args.url, false).await?;
-    let current = filter(db.inspect().await?, &args.scope)?;
+    let live = db.inspect().await?;
+    let current = filter(live.clone(), &args.scope)?;
     let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
     let p = plan(&current, &desired)?;
     match args.format {
@@ -25,9 +27,11 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
             write!(out, "{}", plan_sql(&p))?;
         }
     }
+    let empty = p.is_empty();
     if let Some(path) = &args.out {
-        let json = serde_json::to_string_pretty(&p).expect("plans serialize");
+        let file = PlanFile::new(p, &live, current, desired, &args.scope);
+        let json = serde_json::to_string_pretty(&file).expect("plan files serialize");
         std::fs::write(path, json).map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(if args.exit_code && !p.is_empty() { 2 } else { 0 })
+    Ok(if args.exit_code && !empty { 2 } else { 0 })
 }
