@@ -241,3 +241,20 @@ fn a_plan_file_applies_exactly_and_a_stale_one_is_refused_with_exit_4() {
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.contains("is not a plan file written by `schema plan --out`"), "{}", bad.stderr);
 }
+
+#[test]
+fn plan_as_a_pull_request_comment() {
+    let s = Scratch::new();
+    load(&s.path("a.db"), "CREATE TABLE t (a INTEGER, gone TEXT);");
+    let to = s.write("to.sql", "CREATE TABLE t (a INTEGER); CREATE TABLE u (x INTEGER);");
+    let md = schema(&["plan", "--url", &s.sqlite_url("a.db"), "--to", &to, "--format", "markdown"]).stdout;
+    assert!(md.contains("**2 step(s), 2 statement(s), 1 hazard(s)**; **not fully reversible**."), "{md}");
+    assert!(md.contains("| create table | 1 |") && md.contains("| drop column | 1 |"), "{md}");
+    assert!(md.contains("| 2 | `DS103` | column t.gone and its data are deleted |"), "{md}");
+    assert!(md.contains("- step 2: the data of column t.gone cannot come back"), "{md}");
+    assert!(md.contains("<details><summary>SQL (2 statements)</summary>"), "{md}");
+    assert!(
+        md.contains("ALTER TABLE \"t\" ADD COLUMN \"gone\" TEXT;\nDROP TABLE \"u\";"),
+        "the reverse, last step first:\n{md}"
+    );
+}

@@ -107,6 +107,8 @@ pub enum PlanFormat {
     Json,
     /// The statements only, as a SQL script with hazards as comments.
     Sql,
+    /// A pull-request comment: summary, hazards, SQL and reverse SQL in collapsible sections.
+    Markdown,
 }
 
 /// The safety policy's switches, shared by apply and rollback.

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::error::{CliError, CliResult};
-use crate::output::{plan_sql, plan_text};
+use crate::output::{plan_markdown, plan_sql, plan_text};
 use crate::plan_file::PlanFile;
 use crate::state::{filter, load, open};
 
@@ -25,6 +25,9 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
         }
         PlanFormat::Sql => {
             write!(out, "{}", plan_sql(&p))?;
+        }
+        PlanFormat::Markdown => {
+            write!(out, "{}", plan_markdown(&p, db.url().redacted()))?;
         }
     }
     let empty = p.is_empty();

@@ -1,9 +1,11 @@
 //! How plans, models and revisions are printed.
 
 mod history;
+mod markdown;
 mod plan_text;
 mod sql;
 
 pub use history::history_text;
+pub use markdown::plan_markdown;
 pub use plan_text::{plan_text, summary};
 pub use sql::{plan_sql, realm_sql};
