@@ -94,6 +94,10 @@ pub struct PlanArgs {
     /// Exit with code 2 when the plan is not empty (for CI drift checks).
     #[arg(long)]
     pub exit_code: bool,
+    /// Plan for a live, busy database: PostgreSQL builds indexes CONCURRENTLY, adds foreign keys
+    /// and checks NOT VALID then VALIDATEs them, and sets NOT NULL through a validated check.
+    #[arg(long)]
+    pub online: bool,
     #[command(flatten)]
     pub scope: Scope,
 }
@@ -144,6 +148,9 @@ pub struct ApplyArgs {
     /// Plan and check the policy, but change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Plan for a live, busy database (see `schema plan --online`).
+    #[arg(long)]
+    pub online: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// How long to wait for the database lock, e.g. 10s, 2m.

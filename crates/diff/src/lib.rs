@@ -47,7 +47,7 @@ pub trait Planner {
     /// How the dialect compares spellings.
     fn rules(&self) -> &dyn Rules;
     /// Unordered steps with their dependencies.
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change]) -> Result<Vec<Draft>, DiffError>;
+    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change], options: &PlanOptions) -> Result<Vec<Draft>, DiffError>;
 }
 
 /// The planner of `dialect`.
@@ -77,8 +77,22 @@ pub fn diff(from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
 
 /// The ordered plan that turns `from` into `to`.
 pub fn plan(from: &Realm, to: &Realm) -> Result<Plan, DiffError> {
+    plan_with(from, to, &PlanOptions::default())
+}
+
+/// How a plan is made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Plan for a live, busy database: PostgreSQL builds and drops indexes CONCURRENTLY, adds
+    /// foreign keys and checks NOT VALID then VALIDATEs them, and sets NOT NULL through a
+    /// validated check; dialects without such forms plan as usual.
+    pub online: bool,
+}
+
+/// The ordered plan that turns `from` into `to`, made with `options`.
+pub fn plan_with(from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Plan, DiffError> {
     let changes = diff(from, to)?;
-    let drafts = planner_for(from.dialect)?.drafts(from, to, &changes)?;
+    let drafts = planner_for(from.dialect)?.drafts(from, to, &changes, options)?;
     Ok(Plan {
         dialect: from.dialect,
         from_hash: realm_hash(from),

@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::{Duration, SystemTime};
 
-use schema_diff::{describe_differences, plan, Plan};
+use schema_diff::{describe_differences, plan_with, Plan, PlanOptions};
 use schema_inspect::{ApplyRequest, Driver, Revision, StatementGroup};
 use schema_model::{realm_hash, Realm};
 
@@ -29,6 +29,7 @@ pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
         dry_run: args.dry_run,
         lock_timeout: args.lock_timeout,
         scope: args.scope.clone(),
+        online: args.online,
     };
     execute(db.as_mut(), &live, &desired, &policy, &run, out).await
 }
@@ -56,6 +57,7 @@ async fn run_plan_file(args: &ApplyArgs, path: &std::path::Path, out: &mut dyn W
         dry_run: args.dry_run,
         lock_timeout: args.lock_timeout,
         scope,
+        online: args.online,
     };
     execute_plan(db.as_mut(), file.plan, &live, &file.desired, &policy, &run, out).await
 }
@@ -72,6 +74,8 @@ pub struct Run {
     pub lock_timeout: Duration,
     /// What the run manages; everything else is left alone and not compared.
     pub scope: Scope,
+    /// Plan for a live, busy database.
+    pub online: bool,
 }
 
 /// Plans the scoped part of `live` → `desired`, checks the policy, asks, applies, verifies the
@@ -85,7 +89,7 @@ pub async fn execute(
     out: &mut dyn Write,
 ) -> CliResult<u8> {
     let current = filter(live.clone(), &run.scope)?;
-    let p = plan(&current, desired)?;
+    let p = plan_with(&current, desired, &PlanOptions { online: run.online })?;
     execute_plan(db, p, live, desired, policy, run, out).await
 }
 

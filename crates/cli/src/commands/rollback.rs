@@ -41,6 +41,7 @@ pub async fn run(args: RollbackArgs, out: &mut dyn Write) -> CliResult<u8> {
         dry_run: args.dry_run,
         lock_timeout: args.lock_timeout,
         scope: Default::default(),
+        online: false,
     };
     execute(db.as_mut(), &current, &before, &policy, &run, out).await
 }

@@ -12,7 +12,7 @@ use schema_model::{Dialect, Realm};
 use crate::change::Change;
 use crate::order::Draft;
 use crate::rules::Rules;
-use crate::{DiffError, Planner};
+use crate::{DiffError, PlanOptions, Planner};
 
 /// MySQL's comparison rules: names ignore case, column order matters.
 pub struct MysqlRules;
@@ -44,7 +44,7 @@ impl Planner for MysqlPlanner {
         &MysqlRules
     }
 
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change]) -> Result<Vec<Draft>, DiffError> {
+    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change], _options: &PlanOptions) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
         let dropped: Vec<String> = changes
             .iter()

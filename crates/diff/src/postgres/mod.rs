@@ -14,7 +14,7 @@ use crate::change::Change;
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 use crate::rules::Rules;
-use crate::{DiffError, Planner};
+use crate::{DiffError, PlanOptions, Planner};
 
 use render::{comment, q, qn};
 
@@ -54,9 +54,9 @@ impl Planner for PostgresPlanner {
         &PostgresRules
     }
 
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change]) -> Result<Vec<Draft>, DiffError> {
+    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change], options: &PlanOptions) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
-        let ctx = tables::Context::new(from, to, changes);
+        let ctx = tables::Context::new(from, to, changes, options.online);
         for change in changes {
             match change {
                 Change::AddSchema { name } => {

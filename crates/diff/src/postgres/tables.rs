@@ -26,11 +26,13 @@ pub struct Context<'a> {
     pub dropped_tables: HashSet<String>,
     /// Columns dropped by this plan, as (schema, table, column).
     pub dropped_columns: HashSet<(String, String, String)>,
+    /// Plan for a live, busy database (`--online`).
+    pub online: bool,
 }
 
 impl<'a> Context<'a> {
     /// Collects what the table steps look up.
-    pub fn new(from: &'a Realm, to: &'a Realm, changes: &[Change]) -> Self {
+    pub fn new(from: &'a Realm, to: &'a Realm, changes: &[Change], online: bool) -> Self {
         let mut type_keys = HashSet::new();
         let mut enum_keys = HashSet::new();
         for s in from.schemas.iter().chain(&to.schemas) {
@@ -64,7 +66,7 @@ impl<'a> Context<'a> {
                 _ => vec![],
             })
             .collect();
-        Context { from, type_keys, enum_keys, dropped_tables, dropped_columns }
+        Context { from, type_keys, enum_keys, dropped_tables, dropped_columns, online }
     }
 
     /// The keys a table's columns need to exist first: their types and sequences.
@@ -106,7 +108,7 @@ impl<'a> Context<'a> {
                 drop_constraint_sql(c.name.as_deref()),
             ));
         }
-        out.extend(t.indexes.iter().map(|i| index_draft(schema, &t.name, i, false, false)));
+        out.extend(t.indexes.iter().map(|i| index_draft(schema, &t.name, i, false, false, false)));
         out.extend(t.foreign_keys.iter().map(|fk| fk_draft(schema, &t.name, fk, false)));
         out
     }
@@ -232,6 +234,18 @@ impl<'a> Context<'a> {
         }
         for c in changes {
             if let TableChange::ModifyColumn { from: a, to: b } = c {
+                // Online, NOT NULL rides on a validated check, so SET NOT NULL skips its scan.
+                let via_check = self.online && a.nullable && !b.nullable;
+                let temp = format!("{}_{}_not_null", t, b.name);
+                if via_check {
+                    let expr = format!("{} IS NOT NULL", q(&b.name));
+                    let add = format!("ADD CONSTRAINT {} CHECK ({expr}) NOT VALID", q(&temp));
+                    let mut staged = alter(schema, t, format!("add check {} NOT VALID", q(&temp)), add, String::new());
+                    // The check is gone again by the end of the plan: nothing to undo.
+                    staged.step.reverse.clear();
+                    out.push(staged);
+                    out.push(validate_draft(schema, t, &temp));
+                }
                 let is_enum = |ty: &str| self.enum_keys.contains(&type_key(ty));
                 let (sql, hazards) = alter_column(schema, t, a, b, &is_enum);
                 let (reverse, _) = alter_column(schema, t, b, a, &is_enum);
@@ -245,9 +259,38 @@ impl<'a> Context<'a> {
                 d.provides = vec![key(schema, t)];
                 d.reads.extend(self.column_reads(&Table { columns: vec![b.clone()], ..Default::default() }));
                 out.push(d);
+                if via_check {
+                    let drop = drop_constraint_sql(Some(&temp));
+                    out.push(alter(schema, t, format!("drop check {}", q(&temp)), drop, String::new()));
+                    if let Some(last) = out.last_mut() {
+                        last.step.reverse.clear();
+                    }
+                }
             }
         }
         for c in changes {
+            if self.online {
+                match c {
+                    TableChange::AddCheck { check: k } if !k.not_valid => {
+                        let name = k.name.as_deref().unwrap_or("");
+                        let staged = schema_model::Check { not_valid: true, ..k.clone() };
+                        out.push(alter(
+                            schema,
+                            t,
+                            format!("add check {} NOT VALID", q(name)),
+                            format!("ADD {}", check(&staged, true)),
+                            drop_constraint_sql(Some(name)),
+                        ));
+                        out.push(validate_draft(schema, t, name));
+                        continue;
+                    }
+                    TableChange::AddUnique { unique: u } => {
+                        out.extend(unique_online(schema, t, u));
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
             let (sql, reverse, what, hazard) = match c {
                 TableChange::SetPrimaryKey { to: Some(pk), .. } => {
                     (format!("ADD {}", primary_key(pk)), drop_constraint_sql(pk.name.as_deref()), "primary key", None)
@@ -318,11 +361,21 @@ impl<'a> Context<'a> {
                     );
                     out.push(draft(s, Phase::CreateIndex, schema, name));
                 }
-                TableChange::AddIndex { index } => out.push(index_draft(schema, t, index, true, false)),
-                TableChange::DropIndex { index } => out.push(drop_index_draft(schema, t, index, false)),
+                TableChange::AddIndex { index } => out.push(index_draft(schema, t, index, true, false, self.online)),
+                TableChange::DropIndex { index } => out.push(drop_index_draft(schema, t, index, false, self.online)),
+                TableChange::ModifyIndex { from: a, to: b } if self.online => {
+                    out.push(replace_index_draft(schema, t, a, b))
+                }
                 TableChange::ModifyIndex { from: a, to: b } => {
-                    out.push(drop_index_draft(schema, t, a, true));
-                    out.push(index_draft(schema, t, b, true, a.unique));
+                    out.push(drop_index_draft(schema, t, a, true, false));
+                    out.push(index_draft(schema, t, b, true, a.unique, false));
+                }
+                TableChange::AddForeignKey { fk } if self.online && !fk.not_valid => {
+                    let not_valid = schema_model::ForeignKey { not_valid: true, ..fk.clone() };
+                    out.push(fk_draft(schema, t, &not_valid, true));
+                    let mut v = validate_draft(schema, t, fk.name.as_deref().unwrap_or(""));
+                    v.phase = Phase::AddForeignKey;
+                    out.push(v);
                 }
                 TableChange::AddForeignKey { fk } => out.push(fk_draft(schema, t, fk, true)),
                 TableChange::DropForeignKey { fk } => {
@@ -389,12 +442,12 @@ pub fn alter_view(schema: &str, from: &View, to: &View) -> Vec<Draft> {
     }
     for i in &from.indexes {
         if !to.indexes.contains(i) {
-            out.push(drop_index_draft(schema, &to.name, i, to.indexes.iter().any(|j| j.name == i.name)));
+            out.push(drop_index_draft(schema, &to.name, i, to.indexes.iter().any(|j| j.name == i.name), false));
         }
     }
     for i in &to.indexes {
         if !from.indexes.contains(i) {
-            out.push(index_draft(schema, &to.name, i, true, false));
+            out.push(index_draft(schema, &to.name, i, true, false, false));
         }
     }
     out
@@ -436,43 +489,55 @@ fn comments(name: &str, t: &Table) -> Vec<String> {
     out
 }
 
-fn index_draft(schema: &str, table: &str, i: &schema_model::Index, existing: bool, was_unique: bool) -> Draft {
-    let mut sql = vec![create_index(schema, table, i, false)];
+fn index_draft(
+    schema: &str,
+    table: &str,
+    i: &schema_model::Index,
+    existing: bool,
+    was_unique: bool,
+    online: bool,
+) -> Draft {
+    let concurrently = existing && online;
+    let mut sql = vec![create_index(schema, table, i, concurrently)];
     if i.comment.is_some() {
         sql.push(comment("INDEX", &qn(schema, &i.name), i.comment.as_deref()));
     }
-    let mut s = Step::new(
-        format!("create index {} on {}", q(&i.name), display(schema, table)),
-        sql,
-        vec![format!("DROP INDEX {}", qn(schema, &i.name))],
-    );
-    if existing {
+    let drop = format!("DROP INDEX {}{}", if concurrently { "CONCURRENTLY " } else { "" }, qn(schema, &i.name));
+    let mut s = Step::new(format!("create index {} on {}", q(&i.name), display(schema, table)), sql, vec![drop]);
+    if concurrently {
+        s.transactional = false;
+    } else if existing {
         s.hazards.push(Hazard::new(
             HazardCode::LK101,
             format!("index {} is built without CONCURRENTLY: writes to {schema}.{table} wait until it is done", i.name),
         ));
-        if i.unique && !was_unique {
-            s.hazards.push(Hazard::new(
-                HazardCode::MF101,
-                format!("unique index {} fails if {schema}.{table} holds duplicate keys", i.name),
-            ));
-        }
+    }
+    if existing && i.unique && !was_unique {
+        s.hazards.push(Hazard::new(
+            HazardCode::MF101,
+            format!("unique index {} fails if {schema}.{table} holds duplicate keys", i.name),
+        ));
     }
     let mut d = draft(s, Phase::CreateIndex, schema, &i.name);
     d.reads.push(key(schema, table));
     d
 }
 
-fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced: bool) -> Draft {
+fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced: bool, online: bool) -> Draft {
+    let sql = format!("DROP INDEX {}{}", if online { "CONCURRENTLY " } else { "" }, qn(schema, &i.name));
     let mut s = Step::new(
         format!("drop index {}", qn(schema, &i.name)),
-        vec![format!("DROP INDEX {}", qn(schema, &i.name))],
-        vec![create_index(schema, table, i, false)],
+        vec![sql],
+        vec![create_index(schema, table, i, online)],
     );
-    s.hazards.push(Hazard::new(
-        HazardCode::LK101,
-        format!("index {} is dropped without CONCURRENTLY: queries on {schema}.{table} wait", i.name),
-    ));
+    if online {
+        s.transactional = false;
+    } else {
+        s.hazards.push(Hazard::new(
+            HazardCode::LK101,
+            format!("index {} is dropped without CONCURRENTLY: queries on {schema}.{table} wait", i.name),
+        ));
+    }
     if !replaced {
         s.hazards.push(Hazard::new(
             HazardCode::DS104,
@@ -482,6 +547,104 @@ fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced
     let mut d = draft(s, Phase::DropIndex, schema, &i.name);
     d.removes = vec![format!("index:{schema}.{}", i.name)];
     d
+}
+
+/// An index changed online: build the new one under a temporary name, drop the old one, and
+/// rename, so that no moment is without the index.
+fn replace_index_draft(schema: &str, table: &str, old: &schema_model::Index, new: &schema_model::Index) -> Draft {
+    let tmp = format!("{}_schema_new", new.name);
+    let swap = |from: &schema_model::Index, to: &schema_model::Index| {
+        let staged = schema_model::Index { name: tmp.clone(), ..to.clone() };
+        vec![
+            create_index(schema, table, &staged, true),
+            format!("DROP INDEX CONCURRENTLY {}", qn(schema, &from.name)),
+            format!("ALTER INDEX {} RENAME TO {}", qn(schema, &tmp), q(&to.name)),
+        ]
+    };
+    let mut sql = swap(old, new);
+    if new.comment.is_some() {
+        sql.push(comment("INDEX", &qn(schema, &new.name), new.comment.as_deref()));
+    }
+    let mut s = Step::new(format!("replace index {}", qn(schema, &new.name)), sql, swap(new, old));
+    s.transactional = false;
+    if new.unique && !old.unique {
+        s.hazards.push(Hazard::new(
+            HazardCode::MF101,
+            format!("unique index {} fails if {schema}.{table} holds duplicate keys", new.name),
+        ));
+    }
+    let mut d = draft(s, Phase::CreateIndex, schema, &new.name);
+    d.reads.push(key(schema, table));
+    d
+}
+
+/// A unique constraint added online: its index is built CONCURRENTLY, then attached with
+/// `ADD CONSTRAINT ... UNIQUE USING INDEX`, which only takes a brief lock.
+fn unique_online(schema: &str, table: &str, u: &schema_model::UniqueConstraint) -> Vec<Draft> {
+    let name = u.name.clone().unwrap_or_default();
+    let tn = qn(schema, table);
+    let index = schema_model::Index {
+        name: name.clone(),
+        unique: true,
+        parts: u
+            .columns
+            .iter()
+            .map(|c| schema_model::IndexPart {
+                key: schema_model::IndexKey::Column(c.clone()),
+                desc: false,
+                collation: None,
+                nulls_first: None,
+                opclass: None,
+                prefix: None,
+            })
+            .collect(),
+        include: u.include.clone(),
+        nulls_not_distinct: u.nulls_not_distinct,
+        ..Default::default()
+    };
+    let mut build = Step::new(
+        format!("create unique index {} on {tn}", q(&name)),
+        vec![create_index(schema, table, &index, true)],
+        vec![format!("DROP INDEX CONCURRENTLY {}", qn(schema, &name))],
+    );
+    build.transactional = false;
+    build.hazards.push(Hazard::new(
+        HazardCode::MF101,
+        format!("unique ({}) on {schema}.{table} fails if it holds duplicates", u.columns.join(", ")),
+    ));
+    let mut first = draft(build, Phase::AlterTable, schema, table);
+    first.provides = vec![key(schema, table)];
+    let deferrable = match u.deferrable {
+        schema_model::Deferrable::NotDeferrable => "",
+        schema_model::Deferrable::InitiallyImmediate => " DEFERRABLE INITIALLY IMMEDIATE",
+        schema_model::Deferrable::InitiallyDeferred => " DEFERRABLE INITIALLY DEFERRED",
+    };
+    let attach = format!("ADD CONSTRAINT {} UNIQUE USING INDEX {}{deferrable}", q(&name), q(&name));
+    vec![
+        first,
+        alter(
+            schema,
+            table,
+            format!("attach unique constraint {}", q(&name)),
+            attach,
+            drop_constraint_sql(Some(&name)),
+        ),
+    ]
+}
+
+/// `VALIDATE CONSTRAINT` in a transaction of its own, after the constraint was added NOT VALID:
+/// the scan then holds only a lock that lets writes through.
+fn validate_draft(schema: &str, table: &str, name: &str) -> Draft {
+    let tn = qn(schema, table);
+    let mut s = Step::new(
+        format!("validate constraint {} on {tn}", q(name)),
+        vec![format!("ALTER TABLE {tn} VALIDATE CONSTRAINT {}", q(name))],
+        vec![],
+    );
+    s.transactional = false;
+    // Steps on one table keep their emission order; a read of the table would put this after
+    // every later alter of it.
+    draft(s, Phase::AlterTable, schema, table)
 }
 
 fn fk_draft(schema: &str, table: &str, fk: &schema_model::ForeignKey, existing: bool) -> Draft {

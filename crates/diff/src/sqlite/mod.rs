@@ -12,7 +12,7 @@ use crate::hazard::{Hazard, HazardCode};
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 use crate::rules::Rules;
-use crate::{DiffError, Planner};
+use crate::{DiffError, PlanOptions, Planner};
 
 use render::{column_def, create_index, create_table, is_constant, is_null_default, q};
 
@@ -42,7 +42,7 @@ impl Planner for SqlitePlanner {
         &SqliteRules
     }
 
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change]) -> Result<Vec<Draft>, DiffError> {
+    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change], _options: &PlanOptions) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
         let deps = crate::dependents::Dependents::new(&hooks::SqliteHooks, from, to, changes);
         for change in changes {
