@@ -258,3 +258,19 @@ fn plan_as_a_pull_request_comment() {
         "the reverse, last step first:\n{md}"
     );
 }
+
+#[test]
+fn inspect_reports_drift_from_the_files_with_exit_2() {
+    let s = Scratch::new();
+    let url = s.sqlite_url("a.db");
+    let to = s.write("to.sql", "CREATE TABLE t (a INTEGER);");
+    assert_eq!(schema(&["apply", "--url", &url, "--to", &to, "--auto-approve"]).code, 0);
+    let clean = schema(&["inspect", "--url", &url, "--to", &to, "--exit-code"]);
+    assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
+    assert!(clean.stdout.starts_with("No drift"), "{}", clean.stdout);
+    load(&s.path("a.db"), "ALTER TABLE t ADD COLUMN hotfix TEXT;");
+    let drift = schema(&["inspect", "--url", &url, "--to", &to, "--exit-code"]);
+    assert_eq!(drift.code, 2, "{}{}", drift.stdout, drift.stderr);
+    assert!(drift.stdout.contains("table t differs: column hotfix not desired"), "{}", drift.stdout);
+    assert!(drift.stdout.contains("+  \"hotfix\" TEXT"), "{}", drift.stdout);
+}

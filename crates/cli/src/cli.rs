@@ -59,6 +59,15 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = InspectFormat::Sql)]
     pub format: InspectFormat,
+    /// Compare the database with these desired-state sources and report the drift instead.
+    #[arg(long = "to", value_name = "SOURCE", num_args = 1..)]
+    pub to: Vec<String>,
+    /// An empty database to load the desired SQL on (with --to).
+    #[arg(long, value_name = "URL", env = "SCHEMA_DEV_URL")]
+    pub dev_url: Option<String>,
+    /// With --to: exit with code 2 when the database drifted from the sources.
+    #[arg(long)]
+    pub exit_code: bool,
     #[command(flatten)]
     pub scope: Scope,
 }
