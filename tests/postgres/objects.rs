@@ -1,5 +1,9 @@
 //! Pairs for every object kind and change of the PostgreSQL issue.
 
+use schema_e2e::pg::PgDb;
+use schema_e2e::pg_catalog::snapshot;
+use schema_e2e::{schema, Scratch};
+
 use crate::harness::{both_ways, converge};
 
 macro_rules! pair {
@@ -179,4 +183,26 @@ fn adding_enum_labels_runs_outside_the_transaction_and_says_so() {
         a.stdout
     );
     assert!(a.stdout.contains("ALTER TYPE \"public\".\"mood\" ADD VALUE 'ok' BEFORE 'happy'"), "{}", a.stdout);
+}
+
+#[test]
+fn desired_files_may_name_objects_created_further_down() {
+    let (Some(a), Some(dev), Some(reference)) =
+        (PgDb::create("schema_e2e"), PgDb::create("schema_e2e_dev"), PgDb::create("schema_e2e_ref"))
+    else {
+        return;
+    };
+    let out_of_order = "CREATE VIEW v AS SELECT a FROM t;
+        ALTER TABLE t ADD CONSTRAINT t_p FOREIGN KEY (p_id) REFERENCES p (id);
+        CREATE TABLE t (a int, p_id int);
+        CREATE TABLE p (id int PRIMARY KEY);";
+    let s = Scratch::new();
+    let to = s.write("after.sql", out_of_order);
+    let run = schema(&["apply", "--url", &a.url(), "--to", &to, "--dev-url", &dev.url(), "--auto-approve"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    reference.exec(
+        "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE t (a int, p_id int);
+         ALTER TABLE t ADD CONSTRAINT t_p FOREIGN KEY (p_id) REFERENCES p (id); CREATE VIEW v AS SELECT a FROM t;",
+    );
+    assert_eq!(snapshot(&a.url()), snapshot(&reference.url()));
 }

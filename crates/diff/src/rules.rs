@@ -57,7 +57,7 @@ pub trait Rules {
     fn opt_name_eq(&self, a: Option<&str>, b: Option<&str>) -> bool {
         match (a, b) {
             (None, None) => true,
-            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (Some(a), Some(b)) => self.name_key(a) == self.name_key(b),
             _ => false,
         }
     }

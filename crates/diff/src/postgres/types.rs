@@ -61,11 +61,12 @@ pub fn extension(change: &Change) -> Vec<Draft> {
             vec![draft(s, Phase::CreateExtension, schema, &extension.name)]
         }
         Change::DropExtension { schema, extension } => {
-            let s = Step::new(
+            let mut s = Step::new(
                 format!("drop extension {}", q(&extension.name)),
                 vec![format!("DROP EXTENSION {}", q(&extension.name))],
                 vec![format!("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}", q(&extension.name), q(schema))],
             );
+            s.hazards.push(Hazard::new(HazardCode::DS104, format!("extension {} and the objects it owns are dropped", extension.name)));
             vec![draft(s, Phase::DropExtension, schema, &extension.name)]
         }
         _ => vec![],
@@ -147,11 +148,12 @@ pub fn enum_type(ctx: &Context<'_>, change: &Change) -> Result<Vec<Draft>, DiffE
             vec![d]
         }
         Change::DropEnum { schema, enum_type: e } => {
-            let s = Step::new(
+            let mut s = Step::new(
                 format!("drop type {}", display(schema, &e.name)),
                 vec![format!("DROP TYPE {}", qn(schema, &e.name))],
                 create_enum(schema, e),
             );
+            s.hazards.push(Hazard::new(HazardCode::DS104, format!("type {schema}.{} is dropped", e.name)));
             let mut d = draft(s, Phase::DropType, schema, &e.name);
             d.removes = vec![key(schema, &e.name)];
             vec![d]
@@ -215,13 +217,16 @@ pub fn domain(change: &Change) -> Result<Vec<Draft>, DiffError> {
             vec![dr]
         }
         Change::DropDomain { schema, domain: d } => {
-            let s = Step::new(
+            let mut s = Step::new(
                 format!("drop domain {}", display(schema, &d.name)),
                 vec![format!("DROP DOMAIN {}", qn(schema, &d.name))],
                 vec![create_domain(schema, d)],
             );
+            s.hazards.push(Hazard::new(HazardCode::DS104, format!("domain {schema}.{} is dropped", d.name)));
             let mut dr = draft(s, Phase::DropType, schema, &d.name);
             dr.removes = vec![key(schema, &d.name)];
+            // A domain over another domain or type is dropped before what it is built on.
+            dr.reads.push(type_key(&d.ty.canonical));
             vec![dr]
         }
         Change::ModifyDomain { schema, from, to } => {

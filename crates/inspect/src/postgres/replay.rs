@@ -109,6 +109,11 @@ fn scratch_name() -> String {
 async fn replay_in(target: &Target, dev_url: &DbUrl, scratch: &str, files: &[SourceFile]) -> Result<Realm> {
     let mut conn = Target { options: target.options.clone().database(scratch), scope: None }.open(dev_url).await?;
     if let Some(names) = &target.scope {
+        // The scratch database is new: the scoped schemas must exist before anything lands there.
+        for name in names {
+            let create = format!("CREATE SCHEMA IF NOT EXISTS {}", schema_model::quote_ident(Dialect::Postgres, name));
+            sqlx::raw_sql(&create).execute(&mut conn).await.map_err(db_err("creating the scoped schema"))?;
+        }
         set_search_path(&mut conn, names).await?;
     }
     let result = run_files(&mut conn, target.scope.as_deref(), files).await;
@@ -116,12 +121,28 @@ async fn replay_in(target: &Target, dev_url: &DbUrl, scratch: &str, files: &[Sou
     result
 }
 
+/// Runs every statement; one that fails is tried again after the others, until a round makes
+/// no progress, so files may name objects created further down (as a dump's order would not).
+/// Then the first statement that still fails is reported at its place.
 async fn run_files(conn: &mut PgConnection, scope: Option<&[String]>, files: &[SourceFile]) -> Result<Realm> {
+    let mut pending: Vec<(&SourceFile, Statement)> = Vec::new();
     for file in files {
-        for st in split_statements(Dialect::Postgres, file)? {
+        pending.extend(split_statements(Dialect::Postgres, file)?.into_iter().map(|st| (file, st)));
+    }
+    loop {
+        let mut failed = Vec::new();
+        let mut first_error = None;
+        let before = pending.len();
+        for (file, st) in pending {
             if let Err(e) = sqlx::raw_sql(&st.text).execute(&mut *conn).await {
-                return Err(rejected(file, &st, &e));
+                first_error.get_or_insert_with(|| rejected(file, &st, &e));
+                failed.push((file, st));
             }
+        }
+        match first_error {
+            None => break,
+            Some(err) if failed.len() == before => return Err(err),
+            Some(_) => pending = failed,
         }
     }
     let mut realm = catalog::inspect(conn, scope).await?;
