@@ -47,7 +47,13 @@ pub trait Planner {
     /// How the dialect compares spellings.
     fn rules(&self) -> &dyn Rules;
     /// Unordered steps with their dependencies.
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change], options: &PlanOptions) -> Result<Vec<Draft>, DiffError>;
+    fn drafts(
+        &self,
+        from: &Realm,
+        to: &Realm,
+        changes: &[Change],
+        options: &PlanOptions,
+    ) -> Result<Vec<Draft>, DiffError>;
 }
 
 /// The planner of `dialect`.

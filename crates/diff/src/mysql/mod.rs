@@ -44,7 +44,13 @@ impl Planner for MysqlPlanner {
         &MysqlRules
     }
 
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change], _options: &PlanOptions) -> Result<Vec<Draft>, DiffError> {
+    fn drafts(
+        &self,
+        from: &Realm,
+        to: &Realm,
+        changes: &[Change],
+        _options: &PlanOptions,
+    ) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
         let dropped: Vec<String> = changes
             .iter()

@@ -54,7 +54,13 @@ impl Planner for PostgresPlanner {
         &PostgresRules
     }
 
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change], options: &PlanOptions) -> Result<Vec<Draft>, DiffError> {
+    fn drafts(
+        &self,
+        from: &Realm,
+        to: &Realm,
+        changes: &[Change],
+        options: &PlanOptions,
+    ) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
         let ctx = tables::Context::new(from, to, changes, options.online);
         for change in changes {

@@ -66,7 +66,10 @@ pub fn extension(change: &Change) -> Vec<Draft> {
                 vec![format!("DROP EXTENSION {}", q(&extension.name))],
                 vec![format!("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}", q(&extension.name), q(schema))],
             );
-            s.hazards.push(Hazard::new(HazardCode::DS104, format!("extension {} and the objects it owns are dropped", extension.name)));
+            s.hazards.push(Hazard::new(
+                HazardCode::DS104,
+                format!("extension {} and the objects it owns are dropped", extension.name),
+            ));
             vec![draft(s, Phase::DropExtension, schema, &extension.name)]
         }
         _ => vec![],

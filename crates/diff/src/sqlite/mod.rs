@@ -42,7 +42,13 @@ impl Planner for SqlitePlanner {
         &SqliteRules
     }
 
-    fn drafts(&self, from: &Realm, to: &Realm, changes: &[Change], _options: &PlanOptions) -> Result<Vec<Draft>, DiffError> {
+    fn drafts(
+        &self,
+        from: &Realm,
+        to: &Realm,
+        changes: &[Change],
+        _options: &PlanOptions,
+    ) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
         let deps = crate::dependents::Dependents::new(&hooks::SqliteHooks, from, to, changes);
         for change in changes {
