@@ -21,13 +21,10 @@ struct RawCase {
     max_version: Option<String>,
     flavor: Option<String>,
     offline: Option<bool>,
-    // Read but not used yet: SQLite has no users, quoting modes or these options. The
-    // PostgreSQL and MySQL modules will need `user` and `config`.
-    #[allow(dead_code)]
     user: Option<String>,
+    // Read but not used: it changes the text of sqldef's output, which we do not compare.
     #[allow(dead_code)]
     legacy_ignore_quotes: Option<bool>,
-    #[allow(dead_code)]
     config: Option<serde_yaml::Value>,
     manage: Option<serde_yaml::Value>,
     managed_roles: Option<Vec<String>>,
@@ -62,6 +59,10 @@ pub struct Case {
     pub offline: bool,
     /// `manage` or `managed_roles` scopes what is managed (a partial-convergence case).
     pub scoped: bool,
+    /// Run as this non-superuser role (PostgreSQL: `psqldef_user`, default schema `foo`).
+    pub user: Option<String>,
+    /// `config.create_index_concurrently` (PostgreSQL).
+    pub create_index_concurrently: bool,
 }
 
 impl Case {
@@ -90,6 +91,8 @@ pub enum Skip {
     Version,
     /// The flavor does not match.
     Flavor,
+    /// The server lacks something the case needs that the suite cannot provide (a collation).
+    Environment,
 }
 
 impl Skip {
@@ -99,6 +102,7 @@ impl Skip {
             Skip::Offline => "offline",
             Skip::Version => "version",
             Skip::Flavor => "flavor",
+            Skip::Environment => "environment",
         }
     }
 }
@@ -170,6 +174,13 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, String> {
                 flavor: r.flavor,
                 offline: r.offline.unwrap_or(false),
                 scoped: r.manage.is_some() || r.managed_roles.is_some(),
+                user: r.user,
+                create_index_concurrently: r
+                    .config
+                    .as_ref()
+                    .and_then(|c| c.get("create_index_concurrently"))
+                    .and_then(serde_yaml::Value::as_bool)
+                    .unwrap_or(false),
             };
             if let Some(other) = by_name.insert(name.clone(), case) {
                 return Err(format!("{name} is defined in {} and {file}", other.file));

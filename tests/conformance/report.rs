@@ -98,9 +98,18 @@ pub fn text(dialect: &str, results: &[CaseResult], totals: &Totals) -> String {
 }
 
 /// The dialect's section of `CONFORMANCE.md`: totals and the failures, sorted by case.
-fn section(dialect: &str, results: &[CaseResult], totals: &Totals, known: &BTreeMap<String, Known>) -> String {
+fn section(
+    dialect: &str,
+    mode: &str,
+    results: &[CaseResult],
+    totals: &Totals,
+    known: &BTreeMap<String, Known>,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "## {dialect}\n");
+    if !mode.is_empty() {
+        let _ = writeln!(s, "{mode}\n");
+    }
     let _ = writeln!(s, "| measure | count | % of migration cases |\n|---|--:|--:|");
     let rows = [
         ("applicable cases", totals.applicable.to_string(), String::new()),
@@ -155,6 +164,7 @@ pub fn markdown_path() -> PathBuf {
 /// Rewrites this dialect's section of `CONFORMANCE.md`, keeping the other dialects' sections.
 pub fn write_markdown(
     dialect: &str,
+    mode: &str,
     results: &[CaseResult],
     totals: &Totals,
     known: &BTreeMap<String, Known>,
@@ -171,7 +181,7 @@ pub fn write_markdown(
             }
         }
     }
-    sections.insert(dialect.to_string(), section(dialect, results, totals, known));
+    sections.insert(dialect.to_string(), section(dialect, mode, results, totals, known));
     let mut out = String::from(HEADER);
     for (name, body) in sections {
         let _ = write!(out, "\n<!-- begin {name} -->\n{body}<!-- end {name} -->\n");

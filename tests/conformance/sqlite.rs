@@ -8,7 +8,7 @@ use std::process::Command;
 use schema_e2e::sqlite_catalog::{load, snapshot};
 use schema_e2e::Scratch;
 
-use crate::case::Server;
+use crate::case::{Case, Server};
 use crate::engine::Engine;
 use crate::guard::guarded;
 
@@ -35,7 +35,7 @@ impl Engine for Sqlite {
         Ok(Server { version: version.into(), flavor: None })
     }
 
-    fn fresh(&self, scratch: &Scratch, label: &str) -> Result<PathBuf, String> {
+    fn fresh(&self, scratch: &Scratch, _case: &Case, label: &str) -> Result<PathBuf, String> {
         let path = scratch.path(&format!("{label}.db"));
         // A zero-length file is a valid empty database, like upstream's fresh `:memory:` one
         // (`schema plan` refuses a file that does not exist).
@@ -72,6 +72,13 @@ impl Engine for Sqlite {
             script += &format!("INSERT INTO {} ({}) VALUES ({ones});\n", quote(&table), names.join(", "));
         }
         shell(db, &script).map(drop)
+    }
+
+    fn unseed(&self, db: &PathBuf) -> Result<(), String> {
+        let tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+                      AND name <> 'schema_revisions'";
+        let script: String = shell(db, tables)?.iter().map(|t| format!("DELETE FROM {};\n", quote(t))).collect();
+        shell(db, &format!("PRAGMA foreign_keys = OFF;\n{script}")).map(drop)
     }
 
     fn count(&self, db: &PathBuf, table: &str, column: Option<&str>) -> Result<i64, String> {

@@ -89,9 +89,260 @@ impl Drop for PgDb {
     }
 }
 
+impl PgDb {
+    /// Creates a uniquely named empty database, returning psql's message instead of panicking
+    /// or skipping: for suites that manage many databases and report their own failures.
+    pub fn try_create(prefix: &str) -> Result<PgDb, String> {
+        let server = server_url();
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let name = format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        exec_sqlx(&server, &format!("CREATE DATABASE \"{name}\" TEMPLATE template0"))
+            .map_err(|e| format!("creating database {name}: {e}"))?;
+        Ok(PgDb { name, server })
+    }
+}
+
+/// `url` with its user replaced by `user` (no password): for running as a case's own role.
+pub fn with_user(url: &str, user: &str) -> String {
+    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let rest = &url[scheme_end..];
+    let authority = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    let host = authority.rfind('@').map_or(0, |at| at + 1);
+    let encoded: String = user
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("{}{encoded}@{}", &url[..scheme_end], &rest[host..])
+}
+
+/// Runs a future on a fresh single-threaded runtime. The helpers below use sqlx: a
+/// connection costs far less than starting psql, which matters to suites that make thousands
+/// of calls.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime").block_on(f)
+}
+
+/// One sqlx connection to `url`, errors as text.
+pub async fn connect(url: &str) -> Result<sqlx::PgConnection, String> {
+    use sqlx::Connection as _;
+    sqlx::PgConnection::connect(url).await.map_err(|e| format!("cannot connect: {e}"))
+}
+
+/// PostgreSQL's own message for a failed statement.
+pub fn message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(d) => d.message().to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Runs one or more statements (simple-query protocol, one implicit transaction) through sqlx.
+pub fn exec_sqlx(url: &str, sql: &str) -> Result<(), String> {
+    block_on(async {
+        let mut conn = connect(url).await?;
+        sqlx::raw_sql(sql).execute(&mut conn).await.map(drop).map_err(|e| message(&e))
+    })
+}
+
+/// The first column, as text (NULL as ""), of every row of one query, through sqlx.
+pub fn query_text(url: &str, sql: &str) -> Result<Vec<String>, String> {
+    block_on(async {
+        let mut conn = connect(url).await?;
+        sqlx::query_scalar::<_, Option<String>>(sql)
+            .fetch_all(&mut conn)
+            .await
+            .map(|rows| rows.into_iter().map(Option::unwrap_or_default).collect())
+            .map_err(|e| message(&e))
+    })
+}
+
+/// Splits a PostgreSQL script into statements at top-level semicolons, honouring quoted
+/// strings (`'..'`, `E'..'`), quoted identifiers, dollar quotes (`$$..$$`, `$tag$..$tag$`),
+/// line comments and nested block comments. Statements that hold only comments are dropped;
+/// the others are returned trimmed, without their semicolon.
+pub fn split_statements(sql: &str) -> Vec<String> {
+    let b = sql.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let mut out = Vec::new();
+    let (mut start, mut i, mut code) = (0, 0, false);
+    let mut push = |from: usize, to: usize, code: bool| {
+        if code {
+            out.push(sql[from..to].trim().to_string());
+        }
+    };
+    while i < b.len() {
+        match b[i] {
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                i = sql[i..].find('\n').map_or(b.len(), |n| i + n);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            b'\'' => {
+                let escapes = i > 0 && b[i - 1].eq_ignore_ascii_case(&b'e') && (i < 2 || !word(b[i - 2]));
+                i += 1;
+                while i < b.len() {
+                    let escaped = escapes && b[i] == b'\\';
+                    if escaped || (b[i] == b'\'' && b.get(i + 1) == Some(&b'\'')) {
+                        i += 2;
+                    } else if b[i] == b'\'' {
+                        break;
+                    } else {
+                        i += 1;
+                    }
+                }
+                code = true;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += 1;
+                }
+                code = true;
+            }
+            b'$' if i == 0 || !word(b[i - 1]) => {
+                code = true;
+                let close = sql[i + 1..].find(|c: char| !(c.is_alphanumeric() || c == '_')).map(|n| i + 1 + n);
+                if let Some(e) = close.filter(|&e| b[e] == b'$' && !b[i + 1..e].first().is_some_and(u8::is_ascii_digit))
+                {
+                    let tag = &sql[i..=e];
+                    i = sql[e + 1..].find(tag).map_or(b.len(), |n| e + 1 + n + tag.len());
+                    continue;
+                }
+            }
+            b';' => {
+                push(start, i, code);
+                start = i + 1;
+                code = false;
+            }
+            c if !c.is_ascii_whitespace() => code = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    push(start, b.len(), code);
+    out
+}
+
+/// A session statement (`SET ...`, `RESET ...`): sqldef parses and ignores these, so a
+/// loader of reference databases skips them too (corpus README, "Non-DDL statements").
+pub fn is_session_statement(statement: &str) -> bool {
+    let mut text = statement;
+    loop {
+        text = text.trim_start();
+        if let Some(rest) = text.strip_prefix("--") {
+            text = rest.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(rest) = text.strip_prefix("/*") {
+            text = rest.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    let first = text.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default();
+    first.eq_ignore_ascii_case("SET") || first.eq_ignore_ascii_case("RESET")
+}
+
+/// Loads a script the way sqldef's test runner loads a fixture: statement by statement, in
+/// dependency order, session statements skipped. The order is found by retrying: the
+/// statements that fail are tried again after the others, round after round, until a round
+/// makes no progress. Returns how many statements ran, or, when some never did, each of them
+/// with PostgreSQL's last message. Never panics.
+pub fn load_ordered(url: &str, sql: &str) -> Result<usize, String> {
+    let mut pending: Vec<String> = split_statements(sql).into_iter().filter(|s| !is_session_statement(s)).collect();
+    let total = pending.len();
+    if total == 0 {
+        return Ok(0);
+    }
+    block_on(async {
+        let mut conn = connect(url).await?;
+        loop {
+            let tried = pending.len();
+            let mut failed = Vec::new();
+            for st in std::mem::take(&mut pending) {
+                if let Err(e) = sqlx::raw_sql(&st).execute(&mut conn).await {
+                    failed.push((st, message(&e)));
+                }
+            }
+            if failed.is_empty() {
+                return Ok(total);
+            }
+            if failed.len() == tried {
+                let shown: Vec<String> = failed
+                    .iter()
+                    .map(|(st, e)| format!("{e} (in: {})", st.split_whitespace().collect::<Vec<_>>().join(" ")))
+                    .collect();
+                return Err(shown.join("; "));
+            }
+            pending = failed.into_iter().map(|(st, _)| st).collect();
+        }
+    })
+}
+
+/// Creates each role (NOLOGIN) unless it exists. Roles are cluster-wide, so this is safe to
+/// call from concurrent suites: a role another session created meanwhile is not an error.
+pub fn ensure_roles(server: &str, roles: &[&str]) -> Result<(), String> {
+    for role in roles {
+        let quoted = format!("\"{}\"", role.replace('"', "\"\""));
+        let lit = role.replace('\'', "''");
+        let sql = format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{lit}') THEN CREATE ROLE {quoted}; \
+             END IF; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        );
+        exec_sqlx(server, &sql).map_err(|e| format!("creating role {role}: {e}"))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_are_split_outside_quotes_and_comments() {
+        let sql = "CREATE TABLE \"a;b\" (x text DEFAULT 'it''s; fine', y text DEFAULT E'\\'; x');\n\
+                   -- a comment; with a semicolon\n\
+                   CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n\
+                   /* outer /* inner; */ still; */ COMMENT ON TABLE t IS $$a;b$$;\n\
+                   -- only a comment;\n;;\
+                   SELECT $1";
+        let got = split_statements(sql);
+        assert_eq!(got.len(), 4, "{got:#?}");
+        assert!(got[0].ends_with("E'\\'; x')"), "{}", got[0]);
+        assert!(
+            got[1].starts_with("-- a comment; with a semicolon\nCREATE FUNCTION") && got[1].ends_with("LANGUAGE sql")
+        );
+        assert!(got[2].ends_with("IS $$a;b$$"), "{}", got[2]);
+        assert_eq!(got[3], "SELECT $1");
+        assert!(is_session_statement("-- x\nSET search_path TO s"));
+        assert!(!is_session_statement("ALTER TABLE t ALTER COLUMN c SET DEFAULT 1"));
+    }
+
+    #[test]
+    fn users_are_replaced() {
+        assert_eq!(with_user("postgres://postgres@h:1/db", "a b"), "postgres://a%20b@h:1/db");
+        assert_eq!(with_user("postgres://u:p@h/db?x=1", "v"), "postgres://v@h/db?x=1");
+        assert_eq!(with_user("postgres://h/db", "v"), "postgres://v@h/db");
+    }
 
     #[test]
     fn database_names_are_replaced() {

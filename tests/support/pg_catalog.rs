@@ -38,3 +38,56 @@ pub fn snapshot(url: &str) -> String {
     lines.sort();
     lines.join("\n")
 }
+
+/// Facts the suites' first snapshot leaves out, for suites whose cases use more object kinds:
+/// routines, triggers, row-level security and policies, privileges (as sets, a NULL ACL equal
+/// to the owner's default one), owners, relation options, partitioning and inheritance,
+/// composite types, domain collations and extension versions.
+fn more_queries() -> Vec<(&'static str, String)> {
+    let ne = |oid: &str| NOT_EXTENSION.replace("{oid}", oid);
+    let grantee = "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END || ' ' || a.privilege_type \
+                   || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END || ' by ' || a.grantor::regrole::text";
+    let user_types = "t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')";
+    vec![
+        ("routine", format!("SELECT p.oid::regprocedure::text, p.prokind, p.proowner::regrole::text, CASE WHEN p.prokind IN ('f', 'p', 'w') THEN pg_get_functiondef(p.oid) ELSE '' END, coalesce(obj_description(p.oid, 'pg_proc'), '') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {USER_SCHEMAS} AND {}", ne("p.oid"))),
+        ("trigger", format!("SELECT t.tgrelid::regclass::text, t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled, coalesce(obj_description(t.oid, 'pg_trigger'), '') FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {USER_SCHEMAS}")),
+        ("policy", format!("SELECT p.polrelid::regclass::text, p.polname, p.polcmd, p.polpermissive, (SELECT string_agg(r, ',' ORDER BY r) FROM (SELECT CASE WHEN o = 0 THEN 'PUBLIC' ELSE o::regrole::text END AS r FROM unnest(p.polroles) o) x), coalesce(pg_get_expr(p.polqual, p.polrelid), ''), coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''), coalesce(obj_description(p.oid, 'pg_policy'), '') FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_SCHEMAS}")),
+        ("relation-detail", format!("SELECT c.oid::regclass::text, c.relowner::regrole::text, c.relpersistence, coalesce(array_to_string(c.reloptions, ','), ''), c.relrowsecurity, c.relforcerowsecurity, CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END, CASE WHEN c.relispartition THEN coalesce((SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid), '') || ' ' || coalesce(pg_get_expr(c.relpartbound, c.oid), '') ELSE '' END, coalesce((SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno) FROM pg_inherits i WHERE i.inhrelid = c.oid AND NOT c.relispartition), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_SCHEMAS} AND c.relkind IN ('r', 'v', 'm', 'S', 'p', 'f') AND {}", ne("c.oid"))),
+        ("relation-acl", format!("SELECT c.oid::regclass::text, {grantee} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's'::\"char\" ELSE 'r'::\"char\" END, c.relowner))) a WHERE {USER_SCHEMAS} AND c.relkind IN ('r', 'v', 'm', 'S', 'p', 'f') AND {}", ne("c.oid"))),
+        ("column-acl", format!("SELECT c.oid::regclass::text, at.attname, {grantee} FROM pg_attribute at JOIN pg_class c ON c.oid = at.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(at.attacl) a WHERE {USER_SCHEMAS} AND at.attacl IS NOT NULL AND at.attnum > 0 AND NOT at.attisdropped")),
+        ("schema-detail", format!("SELECT n.nspname, n.nspowner::regrole::text FROM pg_namespace n WHERE {USER_SCHEMAS}")),
+        ("schema-acl", format!("SELECT n.nspname, {grantee} FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a WHERE {USER_SCHEMAS}")),
+        ("routine-acl", format!("SELECT p.oid::regprocedure::text, {grantee} FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE {USER_SCHEMAS} AND {}", ne("p.oid"))),
+        ("type-detail", format!("SELECT t.oid::regtype::text, t.typtype, t.typowner::regrole::text, coalesce((SELECT co.collname FROM pg_collation co WHERE co.oid = t.typcollation AND t.typcollation <> 100), '') FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {USER_SCHEMAS} AND ({user_types}) AND {}", ne("t.oid"))),
+        ("type-acl", format!("SELECT t.oid::regtype::text, {grantee} FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace, aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) a WHERE {USER_SCHEMAS} AND ({user_types}) AND {}", ne("t.oid"))),
+        ("composite", format!("SELECT t.oid::regtype::text, string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum), coalesce(obj_description(t.oid, 'pg_type'), '') FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {USER_SCHEMAS} AND {} GROUP BY t.oid", ne("t.oid"))),
+        ("default-acl", "SELECT d.defaclrole::regrole::text, coalesce(d.defaclnamespace::regnamespace::text, ''), d.defaclobjtype, d.defaclacl::text FROM pg_default_acl d".into()),
+        ("extension-detail", "SELECT e.extname, e.extversion, e.extowner::regrole::text FROM pg_extension e WHERE e.extname <> 'plpgsql'".into()),
+    ]
+}
+
+/// Every fact of [`snapshot`] plus those of [`more_queries`], read in one session through
+/// sqlx rather than one psql process per query, and as a `Result` rather than a panic. One
+/// fact a line, sorted: `KIND field|field|...`, a newline inside a field written as `\n`.
+pub fn snapshot_full(url: &str) -> Result<String, String> {
+    let all: Vec<(&str, String)> = queries().into_iter().chain(more_queries()).collect();
+    crate::pg::block_on(async {
+        let mut conn = crate::pg::connect(url).await?;
+        sqlx::raw_sql("SET search_path = ''").execute(&mut conn).await.map_err(|e| crate::pg::message(&e))?;
+        let mut lines = Vec::new();
+        for (kind, sql) in all {
+            // One text per row: its fields in order, as psql -A would print them.
+            let wrapped = format!(
+                "SELECT (SELECT string_agg(coalesce(replace(j.value, E'\\n', '\\n'), ''), '|' ORDER BY j.n) \
+                 FROM json_each_text(row_to_json(q)) WITH ORDINALITY AS j(key, value, n)) FROM ({sql}) q"
+            );
+            let rows: Vec<Option<String>> = sqlx::query_scalar(&wrapped)
+                .fetch_all(&mut conn)
+                .await
+                .map_err(|e| format!("catalog query `{kind}` failed: {}", crate::pg::message(&e)))?;
+            lines.extend(rows.into_iter().map(|r| format!("{kind} {}", r.unwrap_or_default())));
+        }
+        lines.sort();
+        Ok(lines.join("\n"))
+    })
+}
