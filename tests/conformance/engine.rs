@@ -45,6 +45,11 @@ pub trait Engine: Sync {
         true
     }
 
+    /// Called by each worker thread after its last case: release what the worker kept for
+    /// reuse. (Thread-local destructors are not enough: a scope may return, and the process
+    /// exit, before they finish.)
+    fn worker_done(&self) {}
+
     /// The version and flavor the gates compare against.
     fn server(&self) -> Result<Server, String>;
 

@@ -32,11 +32,14 @@ fn run_all<E: Engine>(engine: &E, cases: &[Case]) -> Vec<CaseResult> {
             let (next, slots) = (&next, &slots);
             std::thread::Builder::new()
                 .name(format!("{}{i}", guard::WORKER))
-                .spawn_scoped(s, move || loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(case) = cases.get(n) else { break };
-                    let result = run_case(engine, case);
-                    slots.lock().unwrap_or_else(|e| e.into_inner())[n] = Some(result);
+                .spawn_scoped(s, move || {
+                    loop {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(case) = cases.get(n) else { break };
+                        let result = run_case(engine, case);
+                        slots.lock().unwrap_or_else(|e| e.into_inner())[n] = Some(result);
+                    }
+                    engine.worker_done();
                 })
                 .expect("a worker thread");
         }
@@ -122,7 +125,7 @@ fn postgres_conformance() {
     let _server = POSTGRES_SERVER.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(engine) = postgres::Postgres::connect(mode) {
         conform(&engine);
-        println!("postgres: {} databases created for cases, the rest reused", postgres::Postgres::databases_created());
+        println!("postgres: {} databases created for cases, the rest reused", engine.databases_created());
     }
 }
 

@@ -154,6 +154,8 @@ pub struct Postgres {
     version: String,
     pgvector: bool,
     collations: Vec<String>,
+    /// `CREATED` when this engine was made, so each run counts its own databases.
+    created_before: usize,
 }
 
 /// One database of a case; back to the worker's pool when dropped, if it can be cleaned.
@@ -235,12 +237,13 @@ impl Postgres {
         let available = |sql: &str| pg::query_text(&server, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
         let pgvector = !available("SELECT name FROM pg_available_extensions WHERE name = 'vector'").is_empty();
         let collations = available("SELECT collname FROM pg_collation");
-        Some(Postgres { mode, version, pgvector, collations })
+        let created_before = CREATED.load(std::sync::atomic::Ordering::Relaxed);
+        Some(Postgres { mode, version, pgvector, collations, created_before })
     }
 
-    /// How many databases were created for cases so far (the rest of A, B and C were reused).
-    pub fn databases_created() -> usize {
-        CREATED.load(std::sync::atomic::Ordering::Relaxed)
+    /// How many databases this run created for cases (the other A, B and C were reused).
+    pub fn databases_created(&self) -> usize {
+        CREATED.load(std::sync::atomic::Ordering::Relaxed) - self.created_before
     }
 
     /// Why offline mode cannot run yet, while `schema plan` without `--dev-url` refuses
@@ -372,6 +375,12 @@ impl Engine for Postgres {
         // checkpoint: about 0.3 s a plan here, whatever the parallelism. Offline plans are
         // cheap. SCHEMA_CONFORMANCE_EXHAUSTIVE=1 makes every plan of every check anyway.
         self.mode == Mode::Offline || std::env::var("SCHEMA_CONFORMANCE_EXHAUSTIVE").is_ok_and(|v| v == "1")
+    }
+
+    fn worker_done(&self) {
+        // Dropping a PgDb drops its database.
+        drop(POOL.with(|p| std::mem::take(&mut *p.borrow_mut())));
+        drop(DEV.with(|d| d.borrow_mut().take()));
     }
 
     fn server(&self) -> Result<Server, String> {
