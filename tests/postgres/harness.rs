@@ -8,11 +8,7 @@ use schema_e2e::{schema, Scratch};
 pub const ALLOW_ALL: &str = "DS101,DS102,DS103,DS104,MF101,MF103,MF104,MF105,BC101,BC102,LK101,LK102,LK103,LK104,LK107";
 
 /// A migrated database, kept for further checks.
-pub struct Applied {
-    pub db: PgDb,
-    pub stdout: String,
-    _scratch: Scratch,
-}
+pub type Applied = schema_e2e::converge::Applied<PgDb>;
 
 /// Runs the loop with a dev database and again without one (offline); None when PostgreSQL is
 /// unreachable outside CI.
@@ -57,31 +53,7 @@ fn converge_offline(before: &str, after: &str, seed: &str) {
 
 /// The loop with a dev database.
 fn converge_with_dev(before: &str, after: &str, seed: &str) -> Option<Applied> {
-    let a = PgDb::create("schema_e2e")?;
-    let dev = PgDb::create("schema_e2e_dev")?;
-    if !before.trim().is_empty() {
-        a.exec(before);
-    }
-    if !seed.trim().is_empty() {
-        a.exec(seed);
-    }
-    let scratch = Scratch::new();
-    let to = scratch.write("after.sql", after);
-    let (url, dev_url) = (a.url(), dev.url());
-    let run =
-        schema(&["apply", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--auto-approve", "--allow", ALLOW_ALL]);
-    assert_eq!(run.code, 0, "apply failed:\n{}\n{}", run.stdout, run.stderr);
-    let b = PgDb::create("schema_e2e_ref")?;
-    b.exec(after);
-    assert_eq!(
-        snapshot(&url),
-        snapshot(&b.url()),
-        "catalog after apply differs from `after` loaded directly\nplan:\n{}",
-        run.stdout
-    );
-    let again = schema(&["plan", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--exit-code"]);
-    assert_eq!(again.code, 0, "re-plan is not empty:\n{}{}", again.stdout, again.stderr);
-    Some(Applied { db: a, stdout: run.stdout, _scratch: scratch })
+    schema_e2e::converge::converge_with_dev(before, after, seed, ALLOW_ALL)
 }
 
 /// Both directions.

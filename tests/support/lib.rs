@@ -2,6 +2,7 @@
 //! in-process, and catalog snapshots taken with the suites' own queries (never our inspector),
 //! so that a bug in the inspector cannot hide a wrong apply.
 
+pub mod converge;
 pub mod my;
 pub mod my_catalog;
 pub mod pg;

@@ -1,0 +1,87 @@
+//! The acceptance loop shared by the server dialects' suites: load `before` with the server's
+//! own client, apply `after` with `schema` and a dev database, compare with `after` loaded
+//! directly using the suite's own catalog queries, and re-plan to empty.
+
+use crate::my::MyDb;
+use crate::pg::PgDb;
+use crate::{schema, Scratch};
+
+/// A throwaway database on a server, as the suites use it.
+pub trait ServerDb: Sized {
+    /// A fresh, uniquely named database; None when the server is unreachable outside CI.
+    fn create(prefix: &str) -> Option<Self>;
+    /// Its URL.
+    fn url(&self) -> String;
+    /// Runs SQL with the server's own client.
+    fn exec(&self, sql: &str) -> Vec<String>;
+    /// The catalog snapshot of the suites' own queries.
+    fn snapshot(url: &str) -> String;
+}
+
+impl ServerDb for PgDb {
+    fn create(prefix: &str) -> Option<Self> {
+        PgDb::create(prefix)
+    }
+    fn url(&self) -> String {
+        PgDb::url(self)
+    }
+    fn exec(&self, sql: &str) -> Vec<String> {
+        PgDb::exec(self, sql)
+    }
+    fn snapshot(url: &str) -> String {
+        crate::pg_catalog::snapshot(url)
+    }
+}
+
+impl ServerDb for MyDb {
+    fn create(prefix: &str) -> Option<Self> {
+        MyDb::create(prefix)
+    }
+    fn url(&self) -> String {
+        MyDb::url(self)
+    }
+    fn exec(&self, sql: &str) -> Vec<String> {
+        MyDb::exec(self, sql)
+    }
+    fn snapshot(url: &str) -> String {
+        crate::my_catalog::snapshot(url)
+    }
+}
+
+/// A migrated database, kept for further checks.
+pub struct Applied<D> {
+    /// The database the plan was applied to.
+    pub db: D,
+    /// What `schema apply` printed.
+    pub stdout: String,
+    _scratch: Scratch,
+}
+
+/// Runs the loop with a dev database, allowing the hazard codes `allow`; None when the server
+/// is unreachable outside CI.
+pub fn converge_with_dev<D: ServerDb>(before: &str, after: &str, seed: &str, allow: &str) -> Option<Applied<D>> {
+    let a = D::create("schema_e2e")?;
+    let dev = D::create("schema_e2e_dev")?;
+    if !before.trim().is_empty() {
+        a.exec(before);
+    }
+    if !seed.trim().is_empty() {
+        a.exec(seed);
+    }
+    let scratch = Scratch::new();
+    let to = scratch.write("after.sql", after);
+    let (url, dev_url) = (a.url(), dev.url());
+    let run = schema(&["apply", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--auto-approve", "--allow", allow]);
+    assert_eq!(run.code, 0, "apply failed:\n{}\n{}", run.stdout, run.stderr);
+    let b = D::create("schema_e2e_ref")?;
+    b.exec(after);
+    assert_eq!(
+        D::snapshot(&url),
+        D::snapshot(&b.url()),
+        "catalog after apply differs from `after` loaded directly\nplan:\n{}",
+        run.stdout
+    );
+    let again = schema(&["plan", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--exit-code"]);
+    assert_eq!(again.code, 0, "re-plan is not empty:\n{}{}", again.stdout, again.stderr);
+    Some(Applied { db: a, stdout: run.stdout, _scratch: scratch })
+}
