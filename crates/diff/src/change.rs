@@ -1,8 +1,8 @@
 //! The closed set of changes between two models; the planner renders each into steps.
 
 use schema_model::{
-    Check, Column, Domain, EnumType, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table, TableOptions, Trigger,
-    UniqueConstraint, View,
+    Check, Column, Domain, EnumType, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Table, TableOptions,
+    Trigger, UniqueConstraint, View,
 };
 use serde::Serialize;
 
@@ -179,6 +179,29 @@ pub enum Change {
         from: View,
         /// As desired.
         to: View,
+    },
+    /// A function or procedure to create.
+    AddFunction {
+        /// The schema.
+        schema: String,
+        /// The routine.
+        function: Function,
+    },
+    /// A function or procedure to drop.
+    DropFunction {
+        /// The schema.
+        schema: String,
+        /// The routine as it is now.
+        function: Function,
+    },
+    /// A routine of the same signature whose definition or comment changes.
+    ModifyFunction {
+        /// The schema.
+        schema: String,
+        /// As it is now.
+        from: Function,
+        /// As desired.
+        to: Function,
     },
     /// A trigger to create.
     AddTrigger {

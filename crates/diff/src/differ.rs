@@ -98,7 +98,7 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
         rules,
         &from.views,
         &to.views,
-        |v| &v.name,
+        |v| v.name.clone(),
         |a, b| same_query(a, b) && same_rest(a, b),
         |c| match c {
             Pair::Add(v) => Change::AddView { schema: schema.clone(), view: v.clone() },
@@ -114,7 +114,7 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
         rules,
         &from.extensions,
         &to.extensions,
-        |e| &e.name,
+        |e| e.name.clone(),
         |_, _| true,
         |c| match c {
             Pair::Add(e) => Change::AddExtension { schema: schema.clone(), extension: e.clone() },
@@ -128,7 +128,7 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
         rules,
         &from.enums,
         &to.enums,
-        |e| &e.name,
+        |e| e.name.clone(),
         |a, b| a == b,
         |c| match c {
             Pair::Add(e) => Change::AddEnum { schema: schema.clone(), enum_type: e.clone() },
@@ -141,7 +141,7 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
         rules,
         &from.domains,
         &to.domains,
-        |d| &d.name,
+        |d| d.name.clone(),
         |a, b| a == b,
         |c| match c {
             Pair::Add(d) => Change::AddDomain { schema: schema.clone(), domain: d.clone() },
@@ -154,7 +154,7 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
         rules,
         &from.sequences,
         &to.sequences,
-        |q| &q.name,
+        |q| q.name.clone(),
         |a, b| a == b,
         |c| match c {
             Pair::Add(q) => Change::AddSequence { schema: schema.clone(), sequence: q.clone() },
@@ -165,10 +165,25 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
     );
     diff_named(
         rules,
+        &from.functions,
+        &to.functions,
+        |f| f.signature(),
+        |a, b| a == b,
+        |c| match c {
+            Pair::Add(f) => Change::AddFunction { schema: schema.clone(), function: f.clone() },
+            Pair::Drop(f) => Change::DropFunction { schema: schema.clone(), function: f.clone() },
+            Pair::Modify(a, b) => Change::ModifyFunction { schema: schema.clone(), from: a.clone(), to: b.clone() },
+        },
+        out,
+    );
+    diff_named(
+        rules,
         &from.triggers,
         &to.triggers,
-        |t| &t.name,
-        |a, b| rules.name_eq(&a.table, &b.table) && rules.expr_eq(&a.definition, &b.definition),
+        |t| rules.trigger_key(t),
+        |a, b| {
+            rules.name_eq(&a.table, &b.table) && rules.expr_eq(&a.definition, &b.definition) && a.comment == b.comment
+        },
         |c| match c {
             Pair::Add(t) => Change::AddTrigger { schema: schema.clone(), trigger: t.clone() },
             Pair::Drop(t) => Change::DropTrigger { schema: schema.clone(), trigger: t.clone() },
@@ -191,22 +206,22 @@ fn diff_named<T, C>(
     rules: &dyn Rules,
     from: &[T],
     to: &[T],
-    name: impl Fn(&T) -> &String,
+    name: impl Fn(&T) -> String,
     same: impl Fn(&T, &T) -> bool,
     mut emit: impl FnMut(Pair<'_, T>) -> C,
     out: &mut Vec<C>,
 ) {
-    let current: HashMap<String, &T> = from.iter().map(|x| (rules.name_key(name(x)), x)).collect();
-    let desired: HashMap<String, ()> = to.iter().map(|x| (rules.name_key(name(x)), ())).collect();
+    let current: HashMap<String, &T> = from.iter().map(|x| (rules.name_key(&name(x)), x)).collect();
+    let desired: HashMap<String, ()> = to.iter().map(|x| (rules.name_key(&name(x)), ())).collect();
     for x in to {
-        match current.get(&rules.name_key(name(x))) {
+        match current.get(&rules.name_key(&name(x))) {
             None => out.push(emit(Pair::Add(x))),
             Some(c) if !same(c, x) => out.push(emit(Pair::Modify(c, x))),
             Some(_) => {}
         }
     }
     for x in from {
-        if !desired.contains_key(&rules.name_key(name(x))) {
+        if !desired.contains_key(&rules.name_key(&name(x))) {
             out.push(emit(Pair::Drop(x)));
         }
     }

@@ -1,7 +1,7 @@
 //! How a dialect decides that two spellings mean the same thing.
 
 use schema_model::sql::normalize_sql;
-use schema_model::{Column, Dialect, Index, IndexKey};
+use schema_model::{Column, Dialect, Index, IndexKey, Trigger};
 
 /// Equality rules the differ asks of a dialect. The defaults compare the database's own
 /// renderings after token normalization.
@@ -14,6 +14,15 @@ pub trait Rules {
         match self.dialect() {
             Dialect::Sqlite | Dialect::Mysql => name.to_lowercase(),
             Dialect::Postgres => name.to_string(),
+        }
+    }
+
+    /// The key a trigger is matched by: its name where triggers share the schema's namespace
+    /// (SQLite, MySQL), its table and name where each table has its own (PostgreSQL).
+    fn trigger_key(&self, t: &Trigger) -> String {
+        match self.dialect() {
+            Dialect::Postgres => format!("{}.{}", t.table, t.name),
+            Dialect::Sqlite | Dialect::Mysql => t.name.clone(),
         }
     }
 

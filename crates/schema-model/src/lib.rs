@@ -16,7 +16,7 @@ mod table;
 
 pub use dialect::Dialect;
 pub use hash::realm_hash;
-pub use objects::{Domain, EnumType, Extension, Sequence, Trigger, View};
+pub use objects::{Domain, EnumType, Extension, Function, Sequence, Trigger, View};
 pub use quote::{qualified, quote_ident, quote_literal};
 pub use realm::{Realm, Schema};
 pub use table::{

@@ -36,6 +36,42 @@ pub struct Trigger {
     pub table: String,
     /// The complete `CREATE TRIGGER` statement.
     pub definition: String,
+    /// The trigger's comment (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A function or procedure (PostgreSQL), kept as the server renders it; overloads are told
+/// apart by their identity arguments.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Function {
+    /// The routine's name.
+    pub name: String,
+    /// The identity arguments (`x integer, y text`), which with the name identify it.
+    pub identity_args: String,
+    /// The full argument list with modes and defaults, which `CREATE OR REPLACE` cannot change.
+    pub args: String,
+    /// The result (`integer`, `TABLE(id integer)`); empty for a procedure.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub result: String,
+    /// True for a procedure.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub procedure: bool,
+    /// The complete `CREATE OR REPLACE` statement (`pg_get_functiondef`).
+    pub definition: String,
+    /// Types the arguments and result name, in the catalog's spelling, for ordering.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    /// The routine's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Function {
+    /// The key a routine is matched by: its name and identity arguments.
+    pub fn signature(&self) -> String {
+        format!("{}({})", self.name, self.identity_args)
+    }
 }
 
 /// A standalone sequence (PostgreSQL).

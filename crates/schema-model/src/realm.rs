@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Dialect, Domain, EnumType, Extension, Sequence, Table, Trigger, View};
+use crate::{Dialect, Domain, EnumType, Extension, Function, Sequence, Table, Trigger, View};
 
 /// Everything one connection can see: the unit that is inspected, loaded and diffed.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -34,6 +34,9 @@ pub struct Schema {
     /// Domains, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
+    /// Functions and procedures (PostgreSQL), sorted by signature.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Function>,
     /// Extensions installed into this schema, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Extension>,
@@ -60,11 +63,12 @@ impl Realm {
         for s in &mut self.schemas {
             s.tables.sort_by(|a, b| a.name.cmp(&b.name));
             s.views.sort_by(|a, b| a.name.cmp(&b.name));
-            s.triggers.sort_by(|a, b| a.name.cmp(&b.name));
+            s.triggers.sort_by(|a, b| (&a.name, &a.table).cmp(&(&b.name, &b.table)));
             s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
             s.enums.sort_by(|a, b| a.name.cmp(&b.name));
             s.domains.sort_by(|a, b| a.name.cmp(&b.name));
             s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+            s.functions.sort_by_key(|f| f.signature());
             for d in &mut s.domains {
                 d.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
             }

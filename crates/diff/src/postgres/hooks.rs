@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use schema_model::{Dialect, Realm, Trigger, View};
 
-use super::render::{comment, create_index, qn};
+use super::render::{comment, create_index, q, qn};
 use super::types::enum_rebuilt;
 use crate::change::{Change, TableChange};
 use crate::dependents::DependentHooks;
@@ -73,6 +73,10 @@ impl DependentHooks for PostgresHooks {
                     vec![]
                 }
             }
+            // Views and triggers that call a routine block dropping it.
+            Change::ModifyFunction { from, to, .. } if !super::functions::replaceable(from, to) => {
+                vec![to.name.clone()]
+            }
             Change::ModifyEnum { schema, from, .. } if self.rebuilt.contains(&super::key(schema, &from.name)) => {
                 let k = super::key(schema, &from.name);
                 self.enum_users.iter().filter(|(e, _)| *e == k).map(|(_, t)| t.clone()).collect()
@@ -102,12 +106,17 @@ impl DependentHooks for PostgresHooks {
         out
     }
 
-    fn drop_trigger(&self, _schema: &str, _trigger: &Trigger) -> Vec<String> {
-        vec![]
+    fn drop_trigger(&self, schema: &str, trigger: &Trigger) -> Vec<String> {
+        vec![format!("DROP TRIGGER {} ON {}", q(&trigger.name), qn(schema, &trigger.table))]
     }
 
-    fn create_trigger(&self, _schema: &str, _trigger: &Trigger) -> Vec<String> {
-        vec![]
+    fn create_trigger(&self, schema: &str, trigger: &Trigger) -> Vec<String> {
+        let mut out = vec![trigger.definition.clone()];
+        if trigger.comment.is_some() {
+            let on = format!("{} ON {}", q(&trigger.name), qn(schema, &trigger.table));
+            out.push(comment("TRIGGER", &on, trigger.comment.as_deref()));
+        }
+        out
     }
 
     fn display(&self, schema: &str, name: &str) -> String {

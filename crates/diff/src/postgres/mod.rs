@@ -3,6 +3,7 @@
 //! first and created again after; enum labels added in place or the type rebuilt.
 
 mod columns;
+mod functions;
 mod hooks;
 mod render;
 mod tables;
@@ -115,15 +116,15 @@ impl Planner for PostgresPlanner {
                     out.extend(types::sequence(&ctx, change))
                 }
                 Change::AddView { .. } | Change::DropView { .. } | Change::ModifyView { .. } => {}
-                Change::AddTrigger { .. } | Change::DropTrigger { .. } | Change::ModifyTrigger { .. } => {
-                    return Err(DiffError::Unsupported(
-                        "PostgreSQL triggers are not managed yet; leave them out of the desired state".into(),
-                    ))
+                Change::AddFunction { .. } | Change::DropFunction { .. } | Change::ModifyFunction { .. } => {
+                    out.extend(functions::routine(change))
                 }
+                Change::AddTrigger { .. } | Change::DropTrigger { .. } | Change::ModifyTrigger { .. } => {}
             }
         }
         let hooks = hooks::PostgresHooks::new(from, changes);
         out.extend(crate::dependents::Dependents::new(&hooks, from, to, changes).drafts());
+        functions::add_routine_reads(from, to, &mut out);
         Ok(out)
     }
 }

@@ -111,7 +111,7 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
                 tables.insert(name.clone(), (Table { name, options, ..Default::default() }, text));
             }
             "view" => schema.views.push(View { name, definition: sql, ..Default::default() }),
-            "trigger" => schema.triggers.push(Trigger { name, table: tbl_name, definition: sql }),
+            "trigger" => schema.triggers.push(Trigger { name, table: tbl_name, definition: sql, comment: None }),
             _ => {}
         }
     }

@@ -84,7 +84,7 @@ pub(super) async fn read_triggers(
         let definition =
             format!("CREATE TRIGGER {} {timing} {event} ON {} FOR EACH ROW{follows} {body}", q(&name), q(&table));
         previous = Some((table.clone(), timing, event, name.clone()));
-        triggers.push(Trigger { name, table, definition });
+        triggers.push(Trigger { name, table, definition, comment: None });
     }
     Ok(triggers)
 }

@@ -6,6 +6,7 @@
 mod constraints;
 mod indexes;
 mod relations;
+mod routines;
 mod schemas;
 mod types;
 
@@ -63,6 +64,8 @@ async fn read(conn: &mut PgConnection, scope: Option<&[String]>, version: i32) -
     let enums = types::enums(conn, &names).await?;
     let domains = types::domains(conn, &names).await?;
     let extensions = schemas::extensions(conn, &names).await?;
+    let functions = routines::functions(conn, &names).await?;
+    let triggers = routines::triggers(conn, &names).await?;
 
     let at: HashMap<String, usize> = schemas.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
     distribute(&mut schemas, &at, rels.tables.into_values(), |s| &mut s.tables);
@@ -71,6 +74,8 @@ async fn read(conn: &mut PgConnection, scope: Option<&[String]>, version: i32) -
     distribute(&mut schemas, &at, enums, |s| &mut s.enums);
     distribute(&mut schemas, &at, domains, |s| &mut s.domains);
     distribute(&mut schemas, &at, extensions, |s| &mut s.extensions);
+    distribute(&mut schemas, &at, functions, |s| &mut s.functions);
+    distribute(&mut schemas, &at, triggers, |s| &mut s.triggers);
     let mut realm = Realm::new(Dialect::Postgres);
     realm.schemas = schemas;
     realm.normalize();
