@@ -6,4 +6,5 @@ mod harness;
 mod objects;
 mod online;
 mod routines;
+mod row_security;
 mod safety;

@@ -26,6 +26,8 @@ fn queries() -> Vec<(&'static str, String)> {
         ("domain", format!("SELECT t.oid::regtype::text, format_type(t.typbasetype, t.typtypmod), t.typnotnull, coalesce(t.typdefault, ''), coalesce(obj_description(t.oid, 'pg_type'), '') FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND {USER_SCHEMAS} AND {}", ne("t.oid"))),
         ("routine", format!("SELECT p.oid::regprocedure::text, p.prokind, p.proowner::regrole::text, CASE WHEN p.prokind IN ('f', 'p', 'w') THEN pg_get_functiondef(p.oid) ELSE '' END, coalesce(obj_description(p.oid, 'pg_proc'), '') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {USER_SCHEMAS} AND {}", ne("p.oid"))),
         ("trigger", format!("SELECT t.tgrelid::regclass::text, t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled, coalesce(obj_description(t.oid, 'pg_trigger'), '') FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {USER_SCHEMAS}")),
+        ("policy", format!("SELECT p.polrelid::regclass::text, p.polname, p.polcmd, p.polpermissive, (SELECT string_agg(r, ',' ORDER BY r) FROM (SELECT CASE WHEN o = 0 THEN 'PUBLIC' ELSE o::regrole::text END AS r FROM unnest(p.polroles) o) x), coalesce(pg_get_expr(p.polqual, p.polrelid), ''), coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''), coalesce(obj_description(p.oid, 'pg_policy'), '') FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_SCHEMAS}")),
+        ("row-security", format!("SELECT c.oid::regclass::text, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_SCHEMAS} AND c.relkind IN ('r', 'p') AND {}", ne("c.oid"))),
     ]
 }
 
@@ -42,7 +44,7 @@ pub fn snapshot(url: &str) -> String {
 }
 
 /// Facts the suites' first snapshot leaves out, for suites whose cases use more object kinds:
-/// row-level security and policies, privileges (as sets, a NULL ACL equal
+/// privileges (as sets, a NULL ACL equal
 /// to the owner's default one), owners, relation options, partitioning and inheritance,
 /// composite types, domain collations and extension versions.
 fn more_queries() -> Vec<(&'static str, String)> {
@@ -51,7 +53,6 @@ fn more_queries() -> Vec<(&'static str, String)> {
                    || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END || ' by ' || a.grantor::regrole::text";
     let user_types = "t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')";
     vec![
-        ("policy", format!("SELECT p.polrelid::regclass::text, p.polname, p.polcmd, p.polpermissive, (SELECT string_agg(r, ',' ORDER BY r) FROM (SELECT CASE WHEN o = 0 THEN 'PUBLIC' ELSE o::regrole::text END AS r FROM unnest(p.polroles) o) x), coalesce(pg_get_expr(p.polqual, p.polrelid), ''), coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''), coalesce(obj_description(p.oid, 'pg_policy'), '') FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_SCHEMAS}")),
         ("relation-detail", format!("SELECT c.oid::regclass::text, c.relowner::regrole::text, c.relpersistence, coalesce(array_to_string(c.reloptions, ','), ''), c.relrowsecurity, c.relforcerowsecurity, CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END, CASE WHEN c.relispartition THEN coalesce((SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid), '') || ' ' || coalesce(pg_get_expr(c.relpartbound, c.oid), '') ELSE '' END, coalesce((SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno) FROM pg_inherits i WHERE i.inhrelid = c.oid AND NOT c.relispartition), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_SCHEMAS} AND c.relkind IN ('r', 'v', 'm', 'S', 'p', 'f') AND {}", ne("c.oid"))),
         ("relation-acl", format!("SELECT c.oid::regclass::text, {grantee} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's'::\"char\" ELSE 'r'::\"char\" END, c.relowner))) a WHERE {USER_SCHEMAS} AND c.relkind IN ('r', 'v', 'm', 'S', 'p', 'f') AND {}", ne("c.oid"))),
         ("column-acl", format!("SELECT c.oid::regclass::text, at.attname, {grantee} FROM pg_attribute at JOIN pg_class c ON c.oid = at.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(at.attacl) a WHERE {USER_SCHEMAS} AND at.attacl IS NOT NULL AND at.attnum > 0 AND NOT at.attisdropped")),

@@ -1,8 +1,8 @@
 //! The closed set of changes between two models; the planner renders each into steps.
 
 use schema_model::{
-    Check, Column, Domain, EnumType, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Table, TableOptions,
-    Trigger, UniqueConstraint, View,
+    Check, Column, Domain, EnumType, Extension, ForeignKey, Function, Index, Policy, PrimaryKey, Sequence, Table,
+    TableOptions, Trigger, UniqueConstraint, View,
 };
 use serde::Serialize;
 
@@ -330,6 +330,23 @@ pub enum TableChange {
         from: Option<String>,
         /// As desired.
         to: Option<String>,
+    },
+    /// A new row-level security policy.
+    AddPolicy {
+        /// The policy.
+        policy: Policy,
+    },
+    /// A policy to drop.
+    DropPolicy {
+        /// The policy as it is now.
+        policy: Policy,
+    },
+    /// A policy whose definition or comment changes.
+    ModifyPolicy {
+        /// As it is now.
+        from: Policy,
+        /// As desired.
+        to: Policy,
     },
     /// The table's comment changes.
     SetComment {

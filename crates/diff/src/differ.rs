@@ -433,6 +433,19 @@ fn diff_table(
             changes.push(TableChange::DropIndex { index: i.clone() });
         }
     }
+    diff_named(
+        rules,
+        &f.policies,
+        &to.policies,
+        |p| p.name.clone(),
+        |a, b| a == b,
+        |c| match c {
+            Pair::Add(p) => TableChange::AddPolicy { policy: p.clone() },
+            Pair::Drop(p) => TableChange::DropPolicy { policy: p.clone() },
+            Pair::Modify(a, b) => TableChange::ModifyPolicy { from: a.clone(), to: b.clone() },
+        },
+        &mut changes,
+    );
     if f.comment != to.comment {
         changes.push(TableChange::SetComment { from: f.comment.clone(), to: to.comment.clone() });
     }

@@ -22,6 +22,9 @@ pub struct Table {
     /// Check constraints, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// Row-level security policies (PostgreSQL), sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
     /// Storage options.
     #[serde(default, skip_serializing_if = "TableOptions::is_default")]
     pub options: TableOptions,
@@ -45,7 +48,30 @@ impl Table {
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         self.foreign_keys.sort_by(|a, b| (&a.name, &a.columns, &a.ref_table).cmp(&(&b.name, &b.columns, &b.ref_table)));
         self.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+        self.policies.sort_by(|a, b| a.name.cmp(&b.name));
     }
+}
+
+/// A row-level security policy (PostgreSQL), its expressions in the server's rendering.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct Policy {
+    /// The policy's name (unique per table).
+    pub name: String,
+    /// The command it applies to: `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: String,
+    /// `AS PERMISSIVE` rather than `AS RESTRICTIVE`.
+    pub permissive: bool,
+    /// The roles it applies to, sorted; `PUBLIC` for everyone.
+    pub roles: Vec<String>,
+    /// The `USING` expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    /// The `WITH CHECK` expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    /// The policy's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// Storage options a table may carry, per dialect.
@@ -66,6 +92,12 @@ pub struct TableOptions {
     /// MySQL default collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
+    /// PostgreSQL `ENABLE ROW LEVEL SECURITY`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub row_security: bool,
+    /// PostgreSQL `FORCE ROW LEVEL SECURITY` (the owner is subject to the policies too).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force_row_security: bool,
     /// MySQL `ROW_FORMAT`, when declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_format: Option<String>,

@@ -5,6 +5,7 @@
 mod columns;
 mod functions;
 mod hooks;
+mod policies;
 mod render;
 mod tables;
 mod types;

@@ -93,6 +93,7 @@ impl<'a> Context<'a> {
         items.extend(t.checks.iter().filter(|c| !c.not_valid).map(|c| check(c, false)));
         let mut sql = vec![format!("CREATE TABLE {name} (\n  {}\n)", items.join(",\n  "))];
         sql.extend(comments(&name, t));
+        sql.extend(super::policies::row_security(&name, &Default::default(), &t.options));
         let step =
             Step::new(format!("create table {}", display(schema, &t.name)), sql, vec![format!("DROP TABLE {name}")]);
         let mut d = draft(step, Phase::CreateTable, schema, &t.name);
@@ -110,6 +111,7 @@ impl<'a> Context<'a> {
         }
         out.extend(t.indexes.iter().map(|i| index_draft(schema, &t.name, i, false, false, false)));
         out.extend(t.foreign_keys.iter().map(|fk| fk_draft(schema, &t.name, fk, false)));
+        out.extend(t.policies.iter().map(|p| super::policies::add_policy_draft(schema, &t.name, p)));
         out
     }
 
@@ -398,12 +400,11 @@ impl<'a> Context<'a> {
                     d.removes = vec![format!("fk:{schema}.{t}.{}", fk.name.as_deref().unwrap_or(""))];
                     out.push(d);
                 }
-                TableChange::SetOptions { .. } => {
-                    return Err(DiffError::Unsupported(format!(
-                        "table {schema}.{t}: storage options are not managed on PostgreSQL"
-                    )))
+                other => {
+                    if let Some(d) = super::policies::table_change(schema, t, other) {
+                        out.push(d?);
+                    }
                 }
-                _ => {}
             }
         }
         Ok(out)

@@ -5,6 +5,7 @@
 
 mod constraints;
 mod indexes;
+mod policies;
 mod relations;
 mod routines;
 mod schemas;
@@ -60,6 +61,7 @@ async fn read(conn: &mut PgConnection, scope: Option<&[String]>, version: i32) -
     let mut indexes = indexes::read(conn, &names, version).await?;
     constraints::read(conn, &names, version, &mut indexes, &mut rels).await?;
     indexes::attach(indexes, &mut rels);
+    policies::read(conn, &names, &mut rels).await?;
     let sequences = types::sequences(conn, &names).await?;
     let enums = types::enums(conn, &names).await?;
     let domains = types::domains(conn, &names).await?;

@@ -1,6 +1,6 @@
 //! Tables, views and materialized views, and the columns of tables.
 
-use schema_model::{Column, ColumnType, Generated, Identity, Table, View};
+use schema_model::{Column, ColumnType, Generated, Identity, Table, TableOptions, View};
 use sqlx::{PgConnection, Row};
 
 use super::Relations;
@@ -8,12 +8,13 @@ use crate::error::db_err;
 use crate::{Error, Result};
 
 /// Every table-like relation with what decides whether it is modelled: kind, partition and
-/// inheritance flags; views with their query as the server renders it.
+/// inheritance flags; views with their query as the server renders it; tables with their
+/// row-level security switches.
 const RELATIONS: &str = concat!(
     "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, c.relispartition, ",
     "EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid), ",
     "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, ",
-    "obj_description(c.oid, 'pg_class') ",
+    "obj_description(c.oid, 'pg_class'), c.relrowsecurity, c.relforcerowsecurity ",
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ",
     "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ",
     not_extension_member!("pg_class", "c.oid"),
@@ -43,7 +44,7 @@ const COLUMNS: &str = concat!(
     " ORDER BY a.attrelid, a.attnum"
 );
 
-type RelationRow = (i64, String, String, String, bool, bool, Option<String>, Option<String>);
+type RelationRow = (i64, String, String, String, bool, bool, Option<String>, Option<String>, bool, bool);
 
 /// Tables and views of the managed schemas; refuses the kinds the model does not hold.
 pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<Relations> {
@@ -53,7 +54,7 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<
         .await
         .map_err(db_err("reading tables and views"))?;
     let mut rels = Relations::default();
-    for (oid, schema, name, kind, partition, child, definition, comment) in rows {
+    for (oid, schema, name, kind, partition, child, definition, comment, row_security, force_row_security) in rows {
         let refuse = |what: &str| {
             Err(Error::Unsupported(format!(
                 "{what} \"{schema}\".\"{name}\" is not modelled yet; schema cannot manage this database safely"
@@ -66,7 +67,8 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<
             "f" => return refuse("foreign table"),
             "c" => return refuse("composite type"),
             "r" => {
-                let table = Table { name, comment, ..Default::default() };
+                let options = TableOptions { row_security, force_row_security, ..Default::default() };
+                let table = Table { name, comment, options, ..Default::default() };
                 rels.tables.insert(oid, (schema, table));
             }
             _ => {
