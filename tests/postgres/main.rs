@@ -2,6 +2,7 @@
 //! `schema`, compare with `after` loaded directly using the suite's own catalog queries, and
 //! re-plan to empty.
 
+mod constraints_more;
 mod harness;
 mod objects;
 mod online;

@@ -1,8 +1,8 @@
 //! The closed set of changes between two models; the planner renders each into steps.
 
 use schema_model::{
-    Check, Column, Domain, EnumType, Extension, ForeignKey, Function, Index, Policy, PrimaryKey, Sequence, Table,
-    TableOptions, Trigger, UniqueConstraint, View,
+    Check, Column, Domain, EnumType, Exclusion, Extension, ForeignKey, Function, Index, Policy, PrimaryKey, Sequence,
+    Table, TableOptions, Trigger, UniqueConstraint, View,
 };
 use serde::Serialize;
 
@@ -330,6 +330,16 @@ pub enum TableChange {
         from: Option<String>,
         /// As desired.
         to: Option<String>,
+    },
+    /// A new exclusion constraint.
+    AddExclusion {
+        /// The constraint.
+        exclusion: Exclusion,
+    },
+    /// An exclusion constraint to drop.
+    DropExclusion {
+        /// The constraint as it is now.
+        exclusion: Exclusion,
     },
     /// A new row-level security policy.
     AddPolicy {

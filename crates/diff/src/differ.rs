@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use schema_model::{Check, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View};
+use schema_model::{Check, Exclusion, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View};
 
 use crate::change::{Change, TableChange};
 use crate::rules::Rules;
@@ -398,6 +398,20 @@ fn diff_table(
         |check| TableChange::DropCheck { check },
         &mut changes,
     );
+    let exclusion_eq = |a: &Exclusion, b: &Exclusion| rules.name_eq(&a.name, &b.name) && a.definition == b.definition;
+    diff_set(
+        &f.exclusions,
+        &to.exclusions,
+        exclusion_eq,
+        |exclusion| TableChange::AddExclusion { exclusion },
+        |exclusion| TableChange::DropExclusion { exclusion },
+        &mut changes,
+    );
+    for b in &to.exclusions {
+        if let Some(a) = f.exclusions.iter().find(|a| exclusion_eq(a, b)) {
+            comment_change(&Some(b.name.clone()), &a.comment, &b.comment, &mut changes);
+        }
+    }
     for b in &to.uniques {
         if let Some(a) = f.uniques.iter().find(|a| unique_eq(a, b)) {
             comment_change(&b.name, &a.comment, &b.comment, &mut changes);

@@ -20,6 +20,6 @@ pub use objects::{Domain, EnumType, Extension, Function, Sequence, Trigger, View
 pub use quote::{qualified, quote_ident, quote_literal};
 pub use realm::{Realm, Schema};
 pub use table::{
-    Check, Column, ColumnType, Deferrable, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart, Policy,
-    PrimaryKey, RefAction, Table, TableOptions, UniqueConstraint,
+    Check, Column, ColumnType, Deferrable, Exclusion, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart,
+    Policy, PrimaryKey, RefAction, Table, TableOptions, UniqueConstraint,
 };

@@ -22,6 +22,9 @@ pub struct Table {
     /// Check constraints, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// Exclusion constraints (PostgreSQL), sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
     /// Row-level security policies (PostgreSQL), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
@@ -49,7 +52,21 @@ impl Table {
         self.foreign_keys.sort_by(|a, b| (&a.name, &a.columns, &a.ref_table).cmp(&(&b.name, &b.columns, &b.ref_table)));
         self.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
         self.policies.sort_by(|a, b| a.name.cmp(&b.name));
+        self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
     }
+}
+
+/// An exclusion constraint (PostgreSQL), kept as the server renders it, since its parts
+/// (method, elements with operators, predicate) only ever change together.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct Exclusion {
+    /// The constraint's name.
+    pub name: String,
+    /// `EXCLUDE USING ...` as `pg_get_constraintdef` renders it.
+    pub definition: String,
+    /// The constraint's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A row-level security policy (PostgreSQL), its expressions in the server's rendering.

@@ -3,6 +3,7 @@
 //! first and created again after; enum labels added in place or the type rebuilt.
 
 mod columns;
+mod exclusions;
 mod functions;
 mod hooks;
 mod policies;

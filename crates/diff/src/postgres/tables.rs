@@ -91,6 +91,7 @@ impl<'a> Context<'a> {
         items.extend(t.primary_key.iter().map(primary_key));
         items.extend(t.uniques.iter().map(unique));
         items.extend(t.checks.iter().filter(|c| !c.not_valid).map(|c| check(c, false)));
+        items.extend(t.exclusions.iter().map(super::exclusions::clause));
         let mut sql = vec![format!("CREATE TABLE {name} (\n  {}\n)", items.join(",\n  "))];
         sql.extend(comments(&name, t));
         sql.extend(super::policies::row_security(&name, &Default::default(), &t.options));
@@ -404,6 +405,7 @@ impl<'a> Context<'a> {
                     if let Some(d) = super::policies::table_change(schema, t, other) {
                         out.push(d?);
                     }
+                    out.extend(super::exclusions::table_change(schema, t, other, changes));
                 }
             }
         }
@@ -486,6 +488,9 @@ fn comments(name: &str, t: &Table) -> Vec<String> {
         if let (Some(n), Some(_)) = (n, c) {
             out.push(comment("CONSTRAINT", &format!("{} ON {name}", q(n)), c.as_deref()));
         }
+    }
+    for x in t.exclusions.iter().filter(|x| x.comment.is_some()) {
+        out.push(comment("CONSTRAINT", &format!("{} ON {name}", q(&x.name)), x.comment.as_deref()));
     }
     out
 }

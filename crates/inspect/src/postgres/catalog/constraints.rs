@@ -1,8 +1,8 @@
-//! Primary keys, unique constraints, checks and foreign keys of tables.
+//! Primary keys, unique constraints, checks, foreign keys and exclusion constraints of tables.
 
 use std::collections::HashMap;
 
-use schema_model::{Check, Deferrable, ForeignKey, PrimaryKey, RefAction, UniqueConstraint};
+use schema_model::{Check, Deferrable, Exclusion, ForeignKey, PrimaryKey, RefAction, UniqueConstraint};
 use sqlx::{PgConnection, Row};
 
 use super::indexes::RawIndex;
@@ -11,7 +11,8 @@ use crate::error::db_err;
 use crate::{Error, Result};
 
 /// Every table constraint (inherited copies of partitions aside) with its columns in key
-/// order, the referenced table and columns of a foreign key, and its backing index. `{setcols}`
+/// order, the referenced table and columns of a foreign key, its backing index, and the
+/// definition of an exclusion constraint. `{setcols}`
 /// tells (PostgreSQL 15 and later) whether `ON DELETE SET NULL/DEFAULT` names columns.
 const CONSTRAINTS: &str = concat!(
     "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, con.condeferred, ",
@@ -23,7 +24,8 @@ const CONSTRAINTS: &str = concat!(
     "ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) ",
     "JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i), ",
     "con.confdeltype::text, con.confupdtype::text, con.confmatchtype::text, con.conindid::int8, ",
-    "obj_description(con.oid, 'pg_constraint'), n.nspname::text, c.relname::text, {setcols} ",
+    "obj_description(con.oid, 'pg_constraint'), n.nspname::text, c.relname::text, {setcols}, ",
+    "CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END ",
     "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid ",
     "JOIN pg_namespace n ON n.oid = c.relnamespace ",
     "LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace ",
@@ -111,12 +113,11 @@ pub(super) async fn read(
                     comment,
                 })
             }
-            _ => {
-                return Err(Error::Unsupported(format!(
-                    "exclusion constraint {name} of table {qualified} is not modelled yet; \
-                     schema cannot manage this database safely"
-                )))
-            }
+            _ => table.exclusions.push(Exclusion {
+                name,
+                definition: r.get::<Option<String>, _>(20).unwrap_or_default(),
+                comment,
+            }),
         }
     }
     Ok(())

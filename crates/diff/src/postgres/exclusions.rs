@@ -1,0 +1,59 @@
+//! Exclusion constraints on PostgreSQL, kept in the server's rendering: added after the
+//! table's columns, dropped before (a changed one is dropped and added again).
+
+use schema_model::Exclusion;
+
+use super::render::{comment, q, qn};
+use super::{draft, key};
+use crate::change::TableChange;
+use crate::hazard::{Hazard, HazardCode};
+use crate::order::{Draft, Phase};
+use crate::plan::Step;
+
+/// The clause of `CREATE TABLE` and `ALTER TABLE ... ADD`.
+pub fn clause(x: &Exclusion) -> String {
+    format!("CONSTRAINT {} {}", q(&x.name), x.definition)
+}
+
+/// The steps of an exclusion change on `schema.table`; None for other changes. `changes` are
+/// the table's other changes, to tell a replaced constraint from a dropped one.
+pub fn table_change(schema: &str, table: &str, c: &TableChange, changes: &[TableChange]) -> Option<Draft> {
+    let tn = qn(schema, table);
+    let add = |x: &Exclusion| {
+        let mut sql = vec![format!("ALTER TABLE {tn} ADD {}", clause(x))];
+        if x.comment.is_some() {
+            sql.push(comment("CONSTRAINT", &format!("{} ON {tn}", q(&x.name)), x.comment.as_deref()));
+        }
+        sql
+    };
+    let drop = |x: &Exclusion| vec![format!("ALTER TABLE {tn} DROP CONSTRAINT {}", q(&x.name))];
+    Some(match c {
+        TableChange::AddExclusion { exclusion: x } => {
+            let mut s = Step::new(format!("add exclusion constraint {} on {tn}", q(&x.name)), add(x), drop(x));
+            s.hazards.push(Hazard::new(
+                HazardCode::MF101,
+                format!("exclusion constraint {} fails if {schema}.{table} holds conflicting rows", x.name),
+            ));
+            let mut d = draft(s, Phase::CreateIndex, schema, table);
+            d.reads.push(key(schema, table));
+            d
+        }
+        TableChange::DropExclusion { exclusion: x } => {
+            let mut s = Step::new(format!("drop exclusion constraint {} on {tn}", q(&x.name)), drop(x), add(x));
+            let replaced = changes
+                .iter()
+                .any(|o| matches!(o, TableChange::AddExclusion { exclusion } if exclusion.name == x.name));
+            if !replaced {
+                s.hazards.push(Hazard::new(
+                    HazardCode::DS104,
+                    format!("exclusion constraint {} on {schema}.{table} is dropped", x.name),
+                ));
+            }
+            let mut d = draft(s, Phase::DropIndex, schema, table);
+            d.removes = vec![format!("exclusion:{schema}.{table}.{}", x.name)];
+            d.reads.push(key(schema, table));
+            d
+        }
+        _ => return None,
+    })
+}
