@@ -26,3 +26,16 @@ fn a_changed_exclusion_constraint_is_dropped_and_added_again() {
     assert!(drop < add, "{}", a.stdout);
     assert!(!a.stdout.contains("DS104"), "a replaced constraint is not a loss:\n{}", a.stdout);
 }
+
+#[test]
+fn index_storage_parameters() {
+    both_ways(
+        "CREATE TABLE t (a int, b text, c jsonb); CREATE INDEX t_a ON t (a);",
+        r#"
+        CREATE TABLE t (a int, b text, c jsonb);
+        CREATE INDEX t_a ON t (a) WITH (fillfactor = 70, deduplicate_items = off);
+        CREATE INDEX t_c ON t USING gin (c) WITH (fastupdate = false) WHERE a > 0;
+        CREATE MATERIALIZED VIEW m AS SELECT a FROM t;
+        CREATE INDEX m_a ON m (a) WITH (fillfactor = 50);"#,
+    );
+}

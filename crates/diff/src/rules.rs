@@ -111,5 +111,6 @@ pub trait Rules {
             && a.method == b.method
             && self.names_eq(&a.include, &b.include)
             && a.nulls_not_distinct == b.nulls_not_distinct
+            && a.storage == b.storage
     }
 }

@@ -271,6 +271,9 @@ pub struct Index {
     /// A unique index's `NULLS NOT DISTINCT` (PostgreSQL 15).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nulls_not_distinct: bool,
+    /// Storage parameters (`fillfactor=70`), as the catalog keeps them (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<String>,
     /// The index's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

@@ -159,6 +159,9 @@ pub fn create_index(schema: &str, table: &str, i: &Index, concurrently: bool) ->
     if i.nulls_not_distinct {
         s.push_str(" NULLS NOT DISTINCT");
     }
+    if !i.storage.is_empty() {
+        s.push_str(&format!(" WITH ({})", i.storage.join(", ")));
+    }
     if let Some(p) = &i.predicate {
         s.push_str(&format!(" WHERE {p}"));
     }

@@ -10,13 +10,13 @@ use super::Relations;
 use crate::error::db_err;
 use crate::{Error, Result};
 
-/// One row per index. `{nnd}` is `indnullsnotdistinct` on PostgreSQL 15 and later.
+/// One row per index, with its storage parameters. `{nnd}` is `indnullsnotdistinct` on PostgreSQL 15 and later.
 const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8, i.indexrelid::int8, ic.relname::text, i.indisunique, am.amname::text, ",
     "CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END, {nnd}, ",
     "EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid ",
     "AND k.contype IN ('p', 'u', 'x')), obj_description(i.indexrelid, 'pg_class'), i.indisvalid, ",
-    "n.nspname::text ",
+    "n.nspname::text, coalesce(ic.reloptions, '{}')::text[] ",
     "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid ",
     "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam ",
     "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'm') AND ",
@@ -92,6 +92,7 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String], version: i
             method: (method != "btree").then_some(method),
             include: Vec::new(),
             nulls_not_distinct: r.get(6),
+            storage: r.get(11),
             comment: r.get(8),
         };
         let raw = RawIndex { relid: r.get(0), index, backs_constraint: r.get(7) };

@@ -156,6 +156,7 @@ pub(super) fn create_index(cat: &mut Catalog, ci: &CreateIndex) -> R<()> {
         method: hash.then(|| "hash".to_string()),
         include,
         nulls_not_distinct,
+        storage: Vec::new(),
         comment: None,
     });
     Ok(())
