@@ -6,6 +6,7 @@ mod constraints_more;
 mod harness;
 mod objects;
 mod online;
+mod partitions;
 mod routines;
 mod row_security;
 mod safety;

@@ -331,6 +331,8 @@ pub enum TableChange {
         /// As desired.
         to: Option<String>,
     },
+    /// How the table is partitioned, or which table it is a partition of, changes.
+    Repartition,
     /// A new exclusion constraint.
     AddExclusion {
         /// The constraint.

@@ -460,6 +460,9 @@ fn diff_table(
         },
         &mut changes,
     );
+    if f.partition_by != to.partition_by || f.partition_of != to.partition_of {
+        changes.push(TableChange::Repartition);
+    }
     if f.comment != to.comment {
         changes.push(TableChange::SetComment { from: f.comment.clone(), to: to.comment.clone() });
     }

@@ -178,6 +178,7 @@ fn describe_table_change(c: &TableChange) -> String {
         TableChange::AddCheck { check } => format!("check ({}) missing", check.expr),
         TableChange::DropCheck { check } => format!("check ({}) not desired", check.expr),
         TableChange::SetOptions { .. } => "table options differ".into(),
+        TableChange::Repartition => "partitioning differs".into(),
         TableChange::AddExclusion { exclusion } => format!("exclusion constraint {} missing", exclusion.name),
         TableChange::DropExclusion { exclusion } => format!("exclusion constraint {} not desired", exclusion.name),
         TableChange::AddPolicy { policy } => format!("policy {} missing", policy.name),

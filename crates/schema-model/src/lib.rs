@@ -21,5 +21,5 @@ pub use quote::{qualified, quote_ident, quote_literal};
 pub use realm::{Realm, Schema};
 pub use table::{
     Check, Column, ColumnType, Deferrable, Exclusion, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart,
-    Policy, PrimaryKey, RefAction, Table, TableOptions, UniqueConstraint,
+    PartitionOf, Policy, PrimaryKey, RefAction, Table, TableOptions, UniqueConstraint,
 };

@@ -28,6 +28,13 @@ pub struct Table {
     /// Row-level security policies (PostgreSQL), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
+    /// The partition key of a partitioned table (`RANGE (created_at)`, PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// The partitioned table this one is a partition of, and its bound (PostgreSQL); its
+    /// columns are the parent's and are not listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
     /// Storage options.
     #[serde(default, skip_serializing_if = "TableOptions::is_default")]
     pub options: TableOptions,
@@ -54,6 +61,17 @@ impl Table {
         self.policies.sort_by(|a, b| a.name.cmp(&b.name));
         self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
     }
+}
+
+/// Where a partition sits: its parent and the values it holds (PostgreSQL).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct PartitionOf {
+    /// The parent's schema.
+    pub schema: String,
+    /// The parent (partitioned) table.
+    pub table: String,
+    /// `FOR VALUES ...` or `DEFAULT`, as the server renders it.
+    pub bound: String,
 }
 
 /// An exclusion constraint (PostgreSQL), kept as the server renders it, since its parts

@@ -92,7 +92,22 @@ impl<'a> Context<'a> {
         items.extend(t.uniques.iter().map(unique));
         items.extend(t.checks.iter().filter(|c| !c.not_valid).map(|c| check(c, false)));
         items.extend(t.exclusions.iter().map(super::exclusions::clause));
-        let mut sql = vec![format!("CREATE TABLE {name} (\n  {}\n)", items.join(",\n  "))];
+        let mut sql = vec![match &t.partition_of {
+            Some(p) if items.is_empty() => {
+                format!("CREATE TABLE {name} PARTITION OF {} {}", qn(&p.schema, &p.table), p.bound)
+            }
+            Some(p) => format!(
+                "CREATE TABLE {name} PARTITION OF {} (\n  {}\n) {}",
+                qn(&p.schema, &p.table),
+                items.join(",\n  "),
+                p.bound
+            ),
+            None => format!(
+                "CREATE TABLE {name} (\n  {}\n){}",
+                items.join(",\n  "),
+                t.partition_by.as_ref().map(|k| format!(" PARTITION BY {k}")).unwrap_or_default()
+            ),
+        }];
         sql.extend(comments(&name, t));
         sql.extend(super::policies::row_security(&name, &Default::default(), &t.options));
         let step =
@@ -100,6 +115,7 @@ impl<'a> Context<'a> {
         let mut d = draft(step, Phase::CreateTable, schema, &t.name);
         d.provides = vec![key(schema, &t.name)];
         d.reads.extend(self.column_reads(t));
+        d.reads.extend(t.partition_of.iter().map(|p| key(&p.schema, &p.table)));
         let mut out = vec![d];
         for c in t.checks.iter().filter(|c| c.not_valid) {
             out.push(alter(
@@ -143,6 +159,8 @@ impl<'a> Context<'a> {
             .push(Hazard::new(HazardCode::DS102, format!("table {schema}.{} and all its rows are deleted", t.name)));
         let mut d = draft(step, Phase::DropTable, schema, &t.name);
         d.removes = vec![key(schema, &t.name)];
+        // A partition goes before its parent (which would take it along).
+        d.reads.extend(t.partition_of.iter().map(|p| key(&p.schema, &p.table)));
         d.soft_reads
             .extend(t.foreign_keys.iter().map(|fk| key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table)));
         out.push(d);
@@ -400,6 +418,12 @@ impl<'a> Context<'a> {
                     let mut d = draft(s, Phase::DropForeignKey, schema, t);
                     d.removes = vec![format!("fk:{schema}.{t}.{}", fk.name.as_deref().unwrap_or(""))];
                     out.push(d);
+                }
+                TableChange::Repartition => {
+                    return Err(DiffError::Unsupported(format!(
+                        "table {schema}.{t}: changing how it is partitioned (PARTITION BY, PARTITION OF or the \
+                         bound) is not supported; create a new table and move the rows"
+                    )))
                 }
                 other => {
                     if let Some(d) = super::policies::table_change(schema, t, other) {

@@ -29,8 +29,8 @@ const CONSTRAINTS: &str = concat!(
     "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid ",
     "JOIN pg_namespace n ON n.oid = c.relnamespace ",
     "LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace ",
-    "WHERE n.nspname = ANY($1) AND con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind = 'r' ",
-    "AND con.conparentid = 0 AND ",
+    "WHERE n.nspname = ANY($1) AND con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p') ",
+    "AND con.conparentid = 0 AND con.conislocal AND ",
     not_extension_member!("pg_class", "c.oid"),
     " ORDER BY con.conrelid, con.conname"
 );

@@ -10,7 +10,7 @@ use super::Relations;
 use crate::error::db_err;
 use crate::{Error, Result};
 
-/// One row per index, with its storage parameters. `{nnd}` is `indnullsnotdistinct` on PostgreSQL 15 and later.
+/// One row per index, with its storage parameters; not a partition's copy of its parent's index. `{nnd}` is `indnullsnotdistinct` on PostgreSQL 15 and later.
 const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8, i.indexrelid::int8, ic.relname::text, i.indisunique, am.amname::text, ",
     "CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END, {nnd}, ",
@@ -19,7 +19,8 @@ const INDEXES: &str = concat!(
     "n.nspname::text, coalesce(ic.reloptions, '{}')::text[] ",
     "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid ",
     "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam ",
-    "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'm') AND ",
+    "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'm', 'p') AND ",
+    "NOT EXISTS (SELECT 1 FROM pg_inherits x WHERE x.inhrelid = i.indexrelid) AND ",
     not_extension_member!("pg_class", "c.oid"),
     " ORDER BY i.indexrelid"
 );
@@ -50,7 +51,7 @@ const INDEX_PARTS: &str = concat!(
     "LEFT JOIN pg_type it ON it.oid = ia.atttypid ",
     "LEFT JOIN pg_opclass opc ON opc.oid = k.cls LEFT JOIN pg_namespace ocn ON ocn.oid = opc.opcnamespace ",
     "LEFT JOIN pg_collation co ON co.oid = k.coll LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace ",
-    "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'm') AND ",
+    "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'm', 'p') AND ",
     not_extension_member!("pg_class", "c.oid"),
     " ORDER BY i.indexrelid, k.i"
 );

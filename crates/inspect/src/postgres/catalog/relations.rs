@@ -1,6 +1,6 @@
 //! Tables, views and materialized views, and the columns of tables.
 
-use schema_model::{Column, ColumnType, Generated, Identity, Table, TableOptions, View};
+use schema_model::{Column, ColumnType, Generated, Identity, PartitionOf, Table, TableOptions, View};
 use sqlx::{PgConnection, Row};
 
 use super::Relations;
@@ -9,20 +9,27 @@ use crate::{Error, Result};
 
 /// Every table-like relation with what decides whether it is modelled: kind, partition and
 /// inheritance flags; views with their query as the server renders it; tables with their
-/// row-level security switches.
+/// row-level security switches, partition key, and parent and bound of a partition.
 const RELATIONS: &str = concat!(
-    "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, c.relispartition, ",
-    "EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid), ",
-    "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, ",
-    "obj_description(c.oid, 'pg_class'), c.relrowsecurity, c.relforcerowsecurity ",
+    "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind, ",
+    "c.relispartition AS partition, EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) AS child, ",
+    "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition, ",
+    "obj_description(c.oid, 'pg_class') AS comment, c.relrowsecurity AS row_security, ",
+    "c.relforcerowsecurity AS force_row_security, ",
+    "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, ",
+    "pn.nspname::text AS parent_schema, pc.relname::text AS parent, ",
+    "CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS bound ",
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ",
+    "LEFT JOIN pg_inherits ih ON ih.inhrelid = c.oid AND c.relispartition ",
+    "LEFT JOIN pg_class pc ON pc.oid = ih.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace ",
     "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ",
     not_extension_member!("pg_class", "c.oid"),
     " ORDER BY 2, 3"
 );
 
 /// Every column of every table, in declared order, with its default or generation
-/// expression, its identity's sequence options, and a collation that differs from its type's.
+/// expression, its identity's sequence options, and a collation that differs from its type's;
+/// not those of partitions, which are their parent's.
 const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, ",
     "pg_get_expr(ad.adbin, ad.adrelid), a.attgenerated::text, a.attidentity::text, ",
@@ -39,12 +46,29 @@ const COLUMNS: &str = concat!(
     "FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid ",
     "WHERE a.attidentity <> '' AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass ",
     "AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i' LIMIT 1) ids ON true ",
-    "WHERE n.nspname = ANY($1) AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND ",
+    "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND ",
     not_extension_member!("pg_class", "c.oid"),
     " ORDER BY a.attrelid, a.attnum"
 );
 
-type RelationRow = (i64, String, String, String, bool, bool, Option<String>, Option<String>, bool, bool);
+/// A row of [`RELATIONS`].
+#[derive(sqlx::FromRow)]
+struct RelationRow {
+    oid: i64,
+    schema: String,
+    name: String,
+    kind: String,
+    partition: bool,
+    child: bool,
+    definition: Option<String>,
+    comment: Option<String>,
+    row_security: bool,
+    force_row_security: bool,
+    partition_by: Option<String>,
+    parent_schema: Option<String>,
+    parent: Option<String>,
+    bound: Option<String>,
+}
 
 /// Tables and views of the managed schemas; refuses the kinds the model does not hold.
 pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<Relations> {
@@ -54,21 +78,35 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<
         .await
         .map_err(db_err("reading tables and views"))?;
     let mut rels = Relations::default();
-    for (oid, schema, name, kind, partition, child, definition, comment, row_security, force_row_security) in rows {
+    for row in rows {
+        let RelationRow { oid, schema, name, kind, partition, child, definition, comment, .. } = row;
         let refuse = |what: &str| {
             Err(Error::Unsupported(format!(
                 "{what} \"{schema}\".\"{name}\" is not modelled yet; schema cannot manage this database safely"
             )))
         };
         match kind.as_str() {
-            "p" => return refuse("partitioned table"),
-            "r" if partition => return refuse("table partition"),
-            "r" if child => return refuse("inheritance child table"),
+            "r" if child && !partition => return refuse("inheritance child table"),
             "f" => return refuse("foreign table"),
             "c" => return refuse("composite type"),
-            "r" => {
-                let options = TableOptions { row_security, force_row_security, ..Default::default() };
-                let table = Table { name, comment, options, ..Default::default() };
+            "r" | "p" => {
+                let options = TableOptions {
+                    row_security: row.row_security,
+                    force_row_security: row.force_row_security,
+                    ..Default::default()
+                };
+                let partition_of = match (row.parent_schema, row.parent, row.bound) {
+                    (Some(schema), Some(table), Some(bound)) => Some(PartitionOf { schema, table, bound }),
+                    _ => None,
+                };
+                let table = Table {
+                    name,
+                    comment,
+                    options,
+                    partition_by: row.partition_by,
+                    partition_of,
+                    ..Default::default()
+                };
                 rels.tables.insert(oid, (schema, table));
             }
             _ => {

@@ -21,11 +21,14 @@ const ROUTINES: &str = concat!(
     " ORDER BY 1, 2, 4"
 );
 
-/// User triggers on the tables and views of the managed schemas, as `CREATE TRIGGER`.
+/// User triggers on the tables and views of the managed schemas, as `CREATE TRIGGER`; not a
+/// partition's clone of its parent's trigger.
 const TRIGGERS: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, t.tgname::text, pg_get_triggerdef(t.oid, true), ",
     "obj_description(t.oid, 'pg_trigger') FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid ",
     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = ANY($1) AND ",
+    "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid ",
+    "AND d.deptype = 'P') AND ",
     not_extension_member!("pg_class", "c.oid"),
     " ORDER BY 1, 2, 3"
 );
