@@ -144,8 +144,8 @@ static CREATED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize:
 thread_local! {
     /// This worker's clean databases, ready for the next case.
     static POOL: RefCell<Vec<PgDb>> = const { RefCell::new(Vec::new()) };
-    /// This worker's empty dev database.
-    static DEV: RefCell<Option<PgDb>> = const { RefCell::new(None) };
+    /// This worker's empty dev databases: the superuser's, and the one `user` cases' role owns.
+    static DEV: RefCell<(Option<PgDb>, Option<PgDb>)> = const { RefCell::new((None, None)) };
 }
 
 /// The PostgreSQL dialect in one mode.
@@ -265,14 +265,25 @@ impl Postgres {
         }
     }
 
-    /// This worker's dev database (made on first use), as `db`'s role sees it.
+    /// This worker's dev database for `db`'s role (made on first use), as that role sees it.
+    /// A role's own dev database is owned by it: our tool replays desired SQL in a rolled-back
+    /// transaction there, which needs the rights a database's owner has in a new database.
     fn dev_url(&self, db: &Db) -> Result<String, String> {
         let url = DEV.with(|d| -> Result<String, String> {
             let mut d = d.borrow_mut();
-            if d.is_none() {
-                *d = Some(PgDb::try_create("conf_pg_dev")?);
+            let slot = match &db.user {
+                None => &mut d.0,
+                Some(_) => &mut d.1,
+            };
+            if slot.is_none() {
+                let dev = PgDb::try_create("conf_pg_dev")?;
+                if let Some(user) = &db.user {
+                    let owner = format!("ALTER DATABASE {} OWNER TO {}", quote(&dev.name), quote(user));
+                    pg::exec_sqlx(&dev.url(), &owner)?;
+                }
+                *slot = Some(dev);
             }
-            Ok(d.as_ref().map(PgDb::url).unwrap_or_default())
+            Ok(slot.as_ref().map(PgDb::url).unwrap_or_default())
         })?;
         Ok(match &db.user {
             Some(u) => scoped(&pg::with_user(&url, u), USER_SCHEMA),
@@ -380,7 +391,7 @@ impl Engine for Postgres {
     fn worker_done(&self) {
         // Dropping a PgDb drops its database.
         drop(POOL.with(|p| std::mem::take(&mut *p.borrow_mut())));
-        drop(DEV.with(|d| d.borrow_mut().take()));
+        drop(DEV.with(|d| std::mem::take(&mut *d.borrow_mut())));
     }
 
     fn server(&self) -> Result<Server, String> {
