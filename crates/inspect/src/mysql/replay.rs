@@ -124,12 +124,30 @@ async fn run_files(
     server: Server,
     files: &[SourceFile],
 ) -> Result<(Realm, Extras)> {
+    let mut pending = Vec::new();
     for file in files {
         for st in split_statements(Dialect::Mysql, file)? {
             refuse_escape(file, &st)?;
+            pending.push((file, st));
+        }
+    }
+    // A statement that fails is tried again after the others, until a round makes no
+    // progress, so files may name objects created further down; then the first statement
+    // that still fails is reported at its place.
+    loop {
+        let before = pending.len();
+        let mut failed = Vec::new();
+        let mut first_error = None;
+        for (file, st) in pending {
             if let Err(e) = sqlx::raw_sql(&st.text).execute(&mut *conn).await {
-                return Err(rejected(file, &st, &e, scratch, server));
+                first_error.get_or_insert_with(|| rejected(file, &st, &e, scratch, server));
+                failed.push((file, st));
             }
+        }
+        match first_error {
+            None => break,
+            Some(err) if failed.len() == before => return Err(err),
+            Some(_) => pending = failed,
         }
     }
     let (mut realm, extras) = catalog::inspect(conn, scratch, server).await?;
