@@ -8,12 +8,14 @@
 //! `psqldef_user`, a LOGIN role whose `search_path` is `foo, public`, with a schema `foo` of
 //! its own and all privileges on the case's databases. Our tool is told so the way its
 //! interface says: the role in the URL, and `?search_path=foo` (manage that one schema,
-//! unqualified names land there) on both `--url` and `--dev-url`. The role also has CREATEDB,
-//! which our dev-database replay needs and sqldef does not.
+//! unqualified names land there) on both `--url` and `--dev-url`; its dev database is its own.
+//! The role also has CREATEDB, which our replay's scratch-database fallback needs and sqldef
+//! does not.
 //!
 //! Speed: CREATE DATABASE costs about 80 ms of WAL on this server and does not get cheaper in
-//! parallel, and our tool creates a scratch database for every replay of desired SQL. So
-//! databases are reused: each worker keeps one empty dev database for all its cases, and A,
+//! parallel (on PostgreSQL 15 every DROP DATABASE forces a checkpoint). Our tool replays
+//! desired SQL in a rolled-back transaction on the dev database, so a plan creates none; and
+//! the runner reuses its own: each worker keeps empty dev databases for all its cases, and A,
 //! B and C go back to a per-worker pool after a cleanup that must leave nothing behind (a
 //! residue check decides; a database that is not pristine is dropped instead).
 
@@ -381,10 +383,8 @@ impl Engine for Postgres {
     }
 
     fn exhaustive(&self) -> bool {
-        // With a dev database every plan replays desired SQL in a scratch database that our
-        // tool creates and drops, and on PostgreSQL 15 every DROP DATABASE forces a
-        // checkpoint: about 0.3 s a plan here, whatever the parallelism. Offline plans are
-        // cheap. SCHEMA_CONFORMANCE_EXHAUSTIVE=1 makes every plan of every check anyway.
+        // The re-plans other checks imply are skipped with a dev database (see
+        // `Engine::exhaustive`); SCHEMA_CONFORMANCE_EXHAUSTIVE=1 makes every plan anyway.
         self.mode == Mode::Offline || std::env::var("SCHEMA_CONFORMANCE_EXHAUSTIVE").is_ok_and(|v| v == "1")
     }
 
