@@ -8,6 +8,7 @@ mod engine;
 mod guard;
 mod hints;
 mod known;
+mod mysql;
 mod postgres;
 mod report;
 mod runner;
@@ -114,9 +115,6 @@ static POSTGRES_SERVER: Mutex<()> = Mutex::new(());
 /// runs this test without one instead (the same as `postgres_offline_conformance`).
 #[test]
 fn postgres_conformance() {
-    if !postgres_opted_in() {
-        return;
-    }
     let mode = match std::env::var("SCHEMA_CONFORMANCE_MODE").as_deref() {
         Ok("offline") => postgres::Mode::Offline,
         Ok("dev") | Err(_) => postgres::Mode::Dev,
@@ -133,9 +131,6 @@ fn postgres_conformance() {
 /// long as `schema plan` answers that PostgreSQL SQL needs `--dev-url`.
 #[test]
 fn postgres_offline_conformance() {
-    if !postgres_opted_in() {
-        return;
-    }
     if std::env::var("SCHEMA_CONFORMANCE_MODE").is_ok_and(|m| m == "offline") {
         println!("skipping postgres-offline: postgres_conformance runs in offline mode already");
         return;
@@ -145,6 +140,17 @@ fn postgres_offline_conformance() {
     if let Some(why) = engine.offline_unsupported() {
         println!("skipping postgres-offline conformance: {why}");
         return;
+    }
+    conform(&engine);
+}
+
+/// MySQL/MariaDB with a dev database (`--dev-url`). MySQL SQL has no offline path: the run
+/// says so (from the tool's own answer) and runs with a dev database only.
+#[test]
+fn mysql_conformance() {
+    let Some(engine) = mysql::Mysql::connect() else { return };
+    if let Some(why) = engine.offline_unsupported() {
+        println!("mysql: no offline run: `schema plan` without --dev-url answers: {why}");
     }
     conform(&engine);
 }
@@ -163,15 +169,4 @@ fn error_cases_need_a_refusal() {
     assert!(broken.forward && broken.failure.is_none(), "{broken:?}");
     let class = fine.failure.as_ref().map(|f| f.class);
     assert_eq!(class, Some(runner::Class::NotRefused), "{fine:?}");
-}
-
-/// The PostgreSQL corpus runs only when asked (`SCHEMA_CONFORMANCE_POSTGRES=1`) until its run
-/// time is measured to fit CI's budget and its known-failure lists are re-checked against the
-/// fixes of the session that built it; CONFORMANCE.md holds the figures of its last full run.
-fn postgres_opted_in() -> bool {
-    let on = std::env::var("SCHEMA_CONFORMANCE_POSTGRES").is_ok_and(|v| v == "1");
-    if !on {
-        println!("skipping postgres conformance: set SCHEMA_CONFORMANCE_POSTGRES=1 to run it");
-    }
-    on
 }

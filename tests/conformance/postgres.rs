@@ -8,12 +8,14 @@
 //! `psqldef_user`, a LOGIN role whose `search_path` is `foo, public`, with a schema `foo` of
 //! its own and all privileges on the case's databases. Our tool is told so the way its
 //! interface says: the role in the URL, and `?search_path=foo` (manage that one schema,
-//! unqualified names land there) on both `--url` and `--dev-url`. The role also has CREATEDB,
-//! which our dev-database replay needs and sqldef does not.
+//! unqualified names land there) on both `--url` and `--dev-url`; its dev database is its own.
+//! The role also has CREATEDB, which our replay's scratch-database fallback needs and sqldef
+//! does not.
 //!
 //! Speed: CREATE DATABASE costs about 80 ms of WAL on this server and does not get cheaper in
-//! parallel, and our tool creates a scratch database for every replay of desired SQL. So
-//! databases are reused: each worker keeps one empty dev database for all its cases, and A,
+//! parallel (on PostgreSQL 15 every DROP DATABASE forces a checkpoint). Our tool replays
+//! desired SQL in a rolled-back transaction on the dev database, so a plan creates none; and
+//! the runner reuses its own: each worker keeps empty dev databases for all its cases, and A,
 //! B and C go back to a per-worker pool after a cleanup that must leave nothing behind (a
 //! residue check decides; a database that is not pristine is dropped instead).
 
@@ -144,8 +146,8 @@ static CREATED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize:
 thread_local! {
     /// This worker's clean databases, ready for the next case.
     static POOL: RefCell<Vec<PgDb>> = const { RefCell::new(Vec::new()) };
-    /// This worker's empty dev database.
-    static DEV: RefCell<Option<PgDb>> = const { RefCell::new(None) };
+    /// This worker's empty dev databases: the superuser's, and the one `user` cases' role owns.
+    static DEV: RefCell<(Option<PgDb>, Option<PgDb>)> = const { RefCell::new((None, None)) };
 }
 
 /// The PostgreSQL dialect in one mode.
@@ -265,14 +267,25 @@ impl Postgres {
         }
     }
 
-    /// This worker's dev database (made on first use), as `db`'s role sees it.
+    /// This worker's dev database for `db`'s role (made on first use), as that role sees it.
+    /// A role's own dev database is owned by it: our tool replays desired SQL in a rolled-back
+    /// transaction there, which needs the rights a database's owner has in a new database.
     fn dev_url(&self, db: &Db) -> Result<String, String> {
         let url = DEV.with(|d| -> Result<String, String> {
             let mut d = d.borrow_mut();
-            if d.is_none() {
-                *d = Some(PgDb::try_create("conf_pg_dev")?);
+            let slot = match &db.user {
+                None => &mut d.0,
+                Some(_) => &mut d.1,
+            };
+            if slot.is_none() {
+                let dev = PgDb::try_create("conf_pg_dev")?;
+                if let Some(user) = &db.user {
+                    let owner = format!("ALTER DATABASE {} OWNER TO {}", quote(&dev.name), quote(user));
+                    pg::exec_sqlx(&dev.url(), &owner)?;
+                }
+                *slot = Some(dev);
             }
-            Ok(d.as_ref().map(PgDb::url).unwrap_or_default())
+            Ok(slot.as_ref().map(PgDb::url).unwrap_or_default())
         })?;
         Ok(match &db.user {
             Some(u) => scoped(&pg::with_user(&url, u), USER_SCHEMA),
@@ -370,17 +383,15 @@ impl Engine for Postgres {
     }
 
     fn exhaustive(&self) -> bool {
-        // With a dev database every plan replays desired SQL in a scratch database that our
-        // tool creates and drops, and on PostgreSQL 15 every DROP DATABASE forces a
-        // checkpoint: about 0.3 s a plan here, whatever the parallelism. Offline plans are
-        // cheap. SCHEMA_CONFORMANCE_EXHAUSTIVE=1 makes every plan of every check anyway.
+        // The re-plans other checks imply are skipped with a dev database (see
+        // `Engine::exhaustive`); SCHEMA_CONFORMANCE_EXHAUSTIVE=1 makes every plan anyway.
         self.mode == Mode::Offline || std::env::var("SCHEMA_CONFORMANCE_EXHAUSTIVE").is_ok_and(|v| v == "1")
     }
 
     fn worker_done(&self) {
         // Dropping a PgDb drops its database.
         drop(POOL.with(|p| std::mem::take(&mut *p.borrow_mut())));
-        drop(DEV.with(|d| d.borrow_mut().take()));
+        drop(DEV.with(|d| std::mem::take(&mut *d.borrow_mut())));
     }
 
     fn server(&self) -> Result<Server, String> {

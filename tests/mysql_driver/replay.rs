@@ -144,3 +144,23 @@ fn without_a_dev_database_mysql_sql_is_not_read() {
         assert!(err.contains("--dev-url") && err.contains("offline parsing is not built yet"), "{err}");
     });
 }
+
+#[test]
+fn statements_may_name_objects_created_further_down() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_order") else { return };
+        let sql = "CREATE TABLE orders (\n  id int PRIMARY KEY,\n  user_id int,\n  \
+                   CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)\n);\n\
+                   CREATE VIEW v AS SELECT id FROM later;\n\
+                   CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE later (id int);\n";
+        let realm = load(&dev, &[SourceFile::new("order.sql", sql)]).await.unwrap();
+        let s = &realm.schemas[0];
+        let fk = &s.table("orders").unwrap().foreign_keys[0];
+        assert_eq!((fk.ref_table.as_str(), fk.name.as_deref()), ("users", Some("fk_user")));
+        assert!(s.views.iter().any(|v| v.name == "v"), "{:?}", s.views);
+        // A statement that can never run is still reported at its place.
+        let never = "CREATE TABLE a (x int);\nCREATE VIEW w AS SELECT nope FROM a;\n";
+        let err = load(&dev, &[SourceFile::new("never.sql", never)]).await.unwrap_err();
+        assert!(err.starts_with("never.sql:2:"), "{err}");
+    });
+}

@@ -129,3 +129,84 @@ fn without_a_dev_database_what_offline_mode_cannot_read_asks_for_one() {
         assert!(report.contains("--dev-url"), "{report}");
     });
 }
+
+/// A role that owns `dev` but may not create databases: a replay that needs a scratch
+/// database fails for it, one in a rolled-back transaction does not.
+fn owner_without_createdb(dev: &PgDb) -> String {
+    dev.exec("ALTER ROLE pgd_no_createdb LOGIN NOCREATEDB");
+    dev.exec(&format!("ALTER DATABASE \"{}\" OWNER TO pgd_no_createdb", dev.name));
+    schema_e2e::pg::with_user(&dev.url(), "pgd_no_createdb")
+}
+
+#[test]
+fn replay_runs_in_a_rolled_back_transaction_and_falls_back_to_a_scratch_database() {
+    let Some(dev) = PgDb::create("pgd_dev_tx") else { return };
+    // Roles are cluster-wide; this one is made once and kept, like the suites' other roles.
+    schema_e2e::pg::ensure_roles(&server_url(), &["pgd_no_createdb"]).unwrap();
+    serial(async {
+        let url = DbUrl::parse(&owner_without_createdb(&dev)).unwrap();
+        let files = [SourceFile::new(
+            "a.sql",
+            "CREATE TYPE mood AS ENUM ('sad');\nALTER TYPE mood ADD VALUE 'happy';\n\
+             CREATE TABLE a (x int PRIMARY KEY, m mood DEFAULT 'sad');\nCREATE INDEX a_m ON a (m);\n",
+        )];
+        // No CREATEDB, so this replay cannot have used a scratch database.
+        let realm = load_sql(Dialect::Postgres, &files, Some(&url)).await.unwrap();
+        let table = realm.schema("public").unwrap().table("a").unwrap();
+        assert_eq!(table.indexes.len(), 1, "{table:?}");
+        assert_eq!(leftover_scratch(), Vec::<String>::new());
+        assert_eq!(dev.exec("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"), ["0"]);
+        assert_eq!(dev.exec("SELECT count(*) FROM pg_type WHERE typname = 'mood'"), ["0"]);
+        // Statements a transaction cannot hold: CONCURRENTLY, an enum value used where it was
+        // added, COMMIT. Each asks for a scratch database, which this role may not create.
+        for sql in [
+            "CREATE TABLE b (x int);\nCREATE INDEX CONCURRENTLY b_x ON b (x);\n",
+            "CREATE TABLE c (m text);\nCOMMIT;\nCREATE TABLE d (m text);\n",
+        ] {
+            let err = load_sql(Dialect::Postgres, &[SourceFile::new("b.sql", sql)], Some(&url)).await.unwrap_err();
+            assert!(err.to_string().contains("creating the scratch database"), "{err}");
+            assert!(err.to_string().contains("CREATEDB"), "{err}");
+        }
+        assert_eq!(dev.exec("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"), ["0"]);
+        // With CREATEDB the same files replay in a scratch database, which is dropped.
+        let sql = "CREATE TABLE b (x int);\nCREATE INDEX CONCURRENTLY b_x ON b (x);\nBEGIN;\nCREATE TABLE c (y int);\nCOMMIT;\n";
+        let realm = load(&dev, &[SourceFile::new("b.sql", sql)]).await.unwrap();
+        assert_eq!(realm.schema("public").unwrap().table("b").unwrap().indexes.len(), 1);
+        assert!(realm.schema("public").unwrap().table("c").is_some());
+        assert_eq!(dev.exec("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"), ["0"]);
+    });
+}
+
+#[test]
+fn concurrent_replays_on_one_dev_database_take_turns() {
+    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(dev) = PgDb::create("pgd_dev_conc") else { return };
+    let url = DbUrl::parse(&dev.url()).unwrap();
+    // The same names in every run, with a different column each, so a run that saw another's
+    // objects (or collided with them) would fail or read the wrong column.
+    let runs: Vec<std::thread::JoinHandle<()>> = (0..4)
+        .map(|i| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                for round in 0..3 {
+                    let sql = format!(
+                        "CREATE TABLE t (c{i} int PRIMARY KEY);\nCREATE TABLE u (r{round} int REFERENCES t (c{i}));\n"
+                    );
+                    let realm = rt.block_on(load_sql(Dialect::Postgres, &[SourceFile::new("t.sql", sql)], Some(&url)));
+                    let realm = realm.unwrap_or_else(|e| panic!("run {i}, round {round}: {e}"));
+                    let t = realm.schema("public").unwrap().table("t").unwrap();
+                    assert_eq!(t.columns.len(), 1);
+                    assert_eq!(t.columns[0].name, format!("c{i}"));
+                    let u = realm.schema("public").unwrap().table("u").unwrap();
+                    assert_eq!(u.columns[0].name, format!("r{round}"));
+                }
+            })
+        })
+        .collect();
+    for run in runs {
+        run.join().expect("a replay thread");
+    }
+    assert_eq!(leftover_scratch(), Vec::<String>::new());
+    assert_eq!(dev.exec("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"), ["0"]);
+}

@@ -3,8 +3,10 @@
 //! so that a bug in the inspector cannot hide a wrong apply.
 
 pub mod converge;
+pub mod fixpoint;
 pub mod my;
 pub mod my_catalog;
+pub mod my_load;
 pub mod pg;
 pub mod pg_catalog;
 pub mod sqlite_catalog;

@@ -74,15 +74,22 @@ const CHECKS_MYSQL: &str =
 
 /// The snapshot as sorted lines, one fact each (`kind` then the row, tab-separated).
 pub fn snapshot(url: &str) -> String {
-    let mut lines = Vec::new();
-    for (kind, sql) in queries() {
-        let rows = mysql(url, &sql).unwrap_or_else(|e| panic!("catalog query failed: {e}\n{sql}"));
-        lines.extend(rows.into_iter().map(|r| format!("{kind}\t{r}")));
-    }
-    let checks = mysql(url, CHECKS_MARIADB)
-        .or_else(|_| mysql(url, CHECKS_MYSQL))
-        .unwrap_or_else(|e| panic!("catalog query failed: {e}\n{CHECKS_MYSQL}"));
-    lines.extend(checks.into_iter().map(|r| format!("check\t{r}")));
+    snapshot_with(url, &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`snapshot`] with more `(kind, query)` pairs, in one run of the client (each query is a
+/// plain `SELECT`); errors as text.
+pub fn snapshot_with(url: &str, extra: &[(&str, &str)]) -> Result<String, String> {
+    let script = |checks: &str| -> String {
+        let mut all: Vec<(&str, String)> = queries();
+        all.extend(extra.iter().map(|(k, q)| (*k, q.to_string())));
+        all.push(("check", checks.to_string()));
+        all.iter().map(|(kind, sql)| format!("SELECT '{kind}', {};\n", &sql["SELECT ".len()..])).collect()
+    };
+    let rows = mysql(url, &script(CHECKS_MARIADB))
+        .or_else(|_| mysql(url, &script(CHECKS_MYSQL)))
+        .map_err(|e| format!("catalog query failed: {e}"))?;
+    let mut lines = rows;
     lines.sort();
-    lines.join("\n")
+    Ok(lines.join("\n"))
 }

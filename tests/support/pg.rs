@@ -268,33 +268,14 @@ pub fn is_session_statement(statement: &str) -> bool {
 /// makes no progress. Returns how many statements ran, or, when some never did, each of them
 /// with PostgreSQL's last message. Never panics.
 pub fn load_ordered(url: &str, sql: &str) -> Result<usize, String> {
-    let mut pending: Vec<String> = split_statements(sql).into_iter().filter(|s| !is_session_statement(s)).collect();
-    let total = pending.len();
-    if total == 0 {
+    let pending: Vec<String> = split_statements(sql).into_iter().filter(|s| !is_session_statement(s)).collect();
+    if pending.is_empty() {
         return Ok(0);
     }
-    block_on(async {
-        let mut conn = connect(url).await?;
-        loop {
-            let tried = pending.len();
-            let mut failed = Vec::new();
-            for st in std::mem::take(&mut pending) {
-                if let Err(e) = sqlx::raw_sql(&st).execute(&mut conn).await {
-                    failed.push((st, message(&e)));
-                }
-            }
-            if failed.is_empty() {
-                return Ok(total);
-            }
-            if failed.len() == tried {
-                let shown: Vec<String> = failed
-                    .iter()
-                    .map(|(st, e)| format!("{e} (in: {})", st.split_whitespace().collect::<Vec<_>>().join(" ")))
-                    .collect();
-                return Err(shown.join("; "));
-            }
-            pending = failed.into_iter().map(|(st, _)| st).collect();
-        }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let mut conn = rt.block_on(connect(url))?;
+    crate::fixpoint::run_until_fixpoint(pending, |st| {
+        rt.block_on(sqlx::raw_sql(st).execute(&mut conn)).map(drop).map_err(|e| message(&e))
     })
 }
 

@@ -17,8 +17,15 @@ pub fn dialect_of(args: &[String]) -> Option<Dialect> {
     args.iter().find(|a| schema_inspect::is_url(a)).and_then(|a| DbUrl::parse(a).ok()).map(|u| u.dialect)
 }
 
-/// Loads a state given as SOURCE arguments, in `dialect`.
-pub async fn load(args: &[String], dialect: Dialect, dev_url: Option<&str>, scope: &Scope) -> CliResult<Realm> {
+/// Loads a state given as SOURCE arguments, in `dialect`; `home` is the database they describe,
+/// when there is one (the target of `plan`, `apply`, `inspect --to`).
+pub async fn load(
+    args: &[String],
+    dialect: Dialect,
+    dev_url: Option<&str>,
+    home: Option<&DbUrl>,
+    scope: &Scope,
+) -> CliResult<Realm> {
     let dev = dev_url.map(DbUrl::parse).transpose()?;
     let realm = match expand_sources(args)? {
         Source::Url(url) => {
@@ -30,7 +37,7 @@ pub async fn load(args: &[String], dialect: Dialect, dev_url: Option<&str>, scop
             }
             connect(&url, ConnectOptions::default()).await?.inspect().await?
         }
-        Source::Files(files) => schema_inspect::load_sql(dialect, &files, dev.as_ref()).await?,
+        Source::Files(files) => schema_inspect::load_sql_for(dialect, &files, dev.as_ref(), home).await?,
     };
     filter(realm, scope)
 }

@@ -71,6 +71,17 @@ pub async fn load_sql(
     files: &[schema_model::sql::SourceFile],
     dev_url: Option<&DbUrl>,
 ) -> Result<Realm> {
+    load_sql_for(dialect, files, dev_url, None).await
+}
+
+/// [`load_sql`] for the database at `home`, the one the files describe (a plan's target): on
+/// MySQL, names the files qualify with that database's name mean its own objects.
+pub async fn load_sql_for(
+    dialect: Dialect,
+    files: &[schema_model::sql::SourceFile],
+    dev_url: Option<&DbUrl>,
+    home: Option<&DbUrl>,
+) -> Result<Realm> {
     match dialect {
         Dialect::Sqlite => sqlite::replay(files).await,
         Dialect::Postgres => match dev_url {
@@ -78,7 +89,7 @@ pub async fn load_sql(
             None => postgres::offline(files),
         },
         Dialect::Mysql => match dev_url {
-            Some(dev) => mysql::replay(files, dev).await,
+            Some(dev) => mysql::replay(files, dev, home).await,
             None => Err(Error::Unsupported(
                 "reading MySQL SQL files needs --dev-url mysql://…/EMPTY_DB: the files are replayed on a \
                  scratch database on that server (offline parsing is not built yet)"

@@ -21,7 +21,7 @@ pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
     }
     let mut db = open(&args.url, true).await?;
     let live = db.inspect().await?;
-    let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
+    let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), Some(db.url()), &args.scope).await?;
     let policy = Policy::from_args(&args.policy)?;
     let run = Run {
         kind: "apply",

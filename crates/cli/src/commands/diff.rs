@@ -25,8 +25,8 @@ pub async fn run(args: DiffArgs, out: &mut dyn Write) -> CliResult<u8> {
         }
         (n, i) => n.or(i).unwrap_or(Dialect::Sqlite),
     };
-    let from = load(&args.from, dialect, args.dev_url.as_deref(), &args.scope).await?;
-    let to = load(&args.to, dialect, args.dev_url.as_deref(), &args.scope).await?;
+    let from = load(&args.from, dialect, args.dev_url.as_deref(), None, &args.scope).await?;
+    let to = load(&args.to, dialect, args.dev_url.as_deref(), None, &args.scope).await?;
     let p = plan(&from, &to)?;
     match args.format {
         DiffFormat::Sql => {

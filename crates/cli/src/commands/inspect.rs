@@ -14,7 +14,7 @@ pub async fn run(args: InspectArgs, out: &mut dyn Write) -> CliResult<u8> {
     let mut db = open(&args.url, false).await?;
     let realm = filter(db.inspect().await?, &args.scope)?;
     if !args.to.is_empty() {
-        let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
+        let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), Some(db.url()), &args.scope).await?;
         let drift = describe_differences(&realm, &desired)?;
         if drift.is_empty() {
             writeln!(out, "No drift: {} matches the desired state.", db.url())?;

@@ -14,7 +14,7 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
     let mut db = open(&args.url, false).await?;
     let live = db.inspect().await?;
     let current = filter(live.clone(), &args.scope)?;
-    let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), &args.scope).await?;
+    let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), Some(db.url()), &args.scope).await?;
     let p = plan_with(&current, &desired, &PlanOptions { online: args.online })?;
     match args.format {
         PlanFormat::Text => {

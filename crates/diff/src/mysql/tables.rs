@@ -123,9 +123,20 @@ fn placements(from: &Table, to: &Table, changes: &[TableChange]) -> HashMap<Stri
 /// The clauses of one `ALTER TABLE` that turns `from` into `to` (foreign keys apart).
 fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<String> {
     let place = placements(from, to, changes);
+    // MariaDB: redefining a column drops its column-level check (one named after it), so a
+    // redefinition carries the desired one along unless a clause of its own adds it.
+    let own_check = |c: &Column| -> String {
+        let named = |n: Option<&str>| n.is_some_and(|n| n.eq_ignore_ascii_case(&c.name));
+        let added =
+            changes.iter().any(|x| matches!(x, TableChange::AddCheck { check } if named(check.name.as_deref())));
+        match to.checks.iter().find(|k| named(k.name.as_deref())) {
+            Some(k) if !added => format!(" CHECK ({})", k.expr),
+            _ => String::new(),
+        }
+    };
     let with_place = |c: &Column| match place.get(&c.name.to_lowercase()) {
-        Some(p) => format!("{} {p}", column_def(c)),
-        None => column_def(c),
+        Some(p) => format!("{}{} {p}", column_def(c), own_check(c)),
+        None => format!("{}{}", column_def(c), own_check(c)),
     };
     let desired = |name: &str| to.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name));
     let mut out = Vec::new();
@@ -179,7 +190,19 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
         let modified = changes
             .iter()
             .any(|c| matches!(c, TableChange::ModifyColumn { to, .. } if to.name.eq_ignore_ascii_case(&col.name)));
-        if added {
+        let rebuilt = changes.iter().any(
+            |c| matches!(c, TableChange::ModifyColumn { from, to } if to.name.eq_ignore_ascii_case(&col.name) && regenerates(from, to)),
+        );
+        if rebuilt {
+            // MariaDB cannot MODIFY a column into or out of being generated, nor between
+            // VIRTUAL and STORED: the column is dropped and added again where it stands.
+            let at = match to.columns.iter().position(|c| c.name.eq_ignore_ascii_case(&col.name)) {
+                Some(0) | None => "FIRST".to_string(),
+                Some(i) => format!("AFTER {}", q(&to.columns[i - 1].name)),
+            };
+            out.push(format!("DROP COLUMN {}", q(&col.name)));
+            out.push(format!("ADD COLUMN {}{} {at}", column_def(col), own_check(col)));
+        } else if added {
             out.push(format!("ADD COLUMN {}", with_place(col)));
         } else if modified || place.contains_key(&k) || redefine.contains(&k) {
             out.push(format!("MODIFY COLUMN {}", with_place(col)));
@@ -201,6 +224,15 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
     out
 }
 
+/// True when a column change turns a column into or out of a generated one, or moves it
+/// between VIRTUAL and STORED: what MariaDB does only by dropping and adding the column.
+fn regenerates(from: &Column, to: &Column) -> bool {
+    match (&from.generated, &to.generated) {
+        (Some(a), Some(b)) => a.stored != b.stored,
+        (a, b) => a.is_some() != b.is_some(),
+    }
+}
+
 /// The hazards of a table's changes.
 fn hazards(t: &str, changes: &[TableChange]) -> Vec<Hazard> {
     let readded =
@@ -219,6 +251,9 @@ fn hazards(t: &str, changes: &[TableChange]) -> Vec<Hazard> {
                 out.push(Hazard::new(HazardCode::MF103, format!("NOT NULL column {t}.{} has no default: existing rows get the type's zero value or the change fails in strict mode", column.name)))
             }
             TableChange::ModifyColumn { from, to } => {
+                if from.generated.is_none() && to.generated.is_some() {
+                    out.push(Hazard::new(HazardCode::DS103, format!("column {t}.{} becomes generated: it is dropped and added again, and its stored values are replaced by computed ones", to.name)));
+                }
                 if from.nullable && !to.nullable {
                     out.push(Hazard::new(HazardCode::MF104, format!("column {t}.{} becomes NOT NULL: fails if it holds NULLs (strict mode)", to.name)));
                 }

@@ -31,12 +31,18 @@ const DEV_DEFAULTS: &str = "SELECT CAST(DEFAULT_CHARACTER_SET_NAME AS CHAR), CAS
 /// Replays `files` in order in a scratch database on the server of `dev_url` and returns its
 /// model. A statement the server rejects is reported at its place in its file. The scratch
 /// database is dropped whatever happens.
-pub async fn replay(files: &[SourceFile], dev_url: &DbUrl) -> Result<Realm> {
-    Ok(replay_with_extras(files, dev_url).await?.0)
+pub async fn replay(files: &[SourceFile], dev_url: &DbUrl, home: Option<&DbUrl>) -> Result<Realm> {
+    Ok(replay_with_extras(files, dev_url, home).await?.0)
 }
 
-/// [`replay`], with what the model has no field for yet.
-pub async fn replay_with_extras(files: &[SourceFile], dev_url: &DbUrl) -> Result<(Realm, Extras)> {
+/// [`replay`], with what the model has no field for yet. `home` is the database the files
+/// describe (the target of a plan or apply): names qualified with its name mean its own
+/// objects, so in the scratch database they are read unqualified.
+pub async fn replay_with_extras(
+    files: &[SourceFile],
+    dev_url: &DbUrl,
+    home: Option<&DbUrl>,
+) -> Result<(Realm, Extras)> {
     if dev_url.dialect != Dialect::Mysql {
         return Err(Error::BadUrl {
             url: dev_url.redacted().into(),
@@ -44,6 +50,7 @@ pub async fn replay_with_extras(files: &[SourceFile], dev_url: &DbUrl) -> Result
         });
     }
     let target = Target::parse(dev_url)?;
+    let home = home.map(Target::parse).transpose()?.map(|t| t.database);
     let mut admin = target.open(dev_url, None).await?;
     let server = Server::detect(&mut admin).await?;
     refuse_non_empty(&mut admin, &target.database, dev_url).await?;
@@ -59,7 +66,7 @@ pub async fn replay_with_extras(files: &[SourceFile], dev_url: &DbUrl) -> Result
         "creating the scratch database {scratch} on the dev server {dev_url} (the dev URL's user needs CREATE \
          and DROP on it)"
     )))?;
-    let result = replay_in(&target, dev_url, &scratch, server, files).await;
+    let result = replay_in(&target, dev_url, &scratch, server, files, home.as_deref()).await;
     let dropped = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {quoted}")).execute(&mut admin).await.map_err(
         db_err(format!("dropping the scratch database {scratch} on the dev server {dev_url}; drop it by hand")),
     );
@@ -111,9 +118,10 @@ async fn replay_in(
     scratch: &str,
     server: Server,
     files: &[SourceFile],
+    home: Option<&str>,
 ) -> Result<(Realm, Extras)> {
     let mut conn = target.open(dev_url, Some(scratch)).await?;
-    let result = run_files(&mut conn, scratch, server, files).await;
+    let result = run_files(&mut conn, scratch, server, files, home).await;
     let _ = conn.close().await;
     result
 }
@@ -123,13 +131,35 @@ async fn run_files(
     scratch: &str,
     server: Server,
     files: &[SourceFile],
+    home: Option<&str>,
 ) -> Result<(Realm, Extras)> {
+    let mut pending = Vec::new();
     for file in files {
-        for st in split_statements(Dialect::Mysql, file)? {
+        for mut st in split_statements(Dialect::Mysql, file)? {
             refuse_escape(file, &st)?;
-            if let Err(e) = sqlx::raw_sql(&st.text).execute(&mut *conn).await {
-                return Err(rejected(file, &st, &e, scratch, server));
+            if let Some(home) = home {
+                st.text = unqualify(&st.text, home);
             }
+            pending.push((file, st));
+        }
+    }
+    // A statement that fails is tried again after the others, until a round makes no
+    // progress, so files may name objects created further down; then the first statement
+    // that still fails is reported at its place.
+    loop {
+        let before = pending.len();
+        let mut failed = Vec::new();
+        let mut first_error = None;
+        for (file, st) in pending {
+            if let Err(e) = sqlx::raw_sql(&st.text).execute(&mut *conn).await {
+                first_error.get_or_insert_with(|| rejected(file, &st, &e, scratch, server));
+                failed.push((file, st));
+            }
+        }
+        match first_error {
+            None => break,
+            Some(err) if failed.len() == before => return Err(err),
+            Some(_) => pending = failed,
         }
     }
     let (mut realm, extras) = catalog::inspect(conn, scratch, server).await?;
@@ -138,6 +168,23 @@ async fn run_files(
         apply_renames(&mut realm, file, &directives)?;
     }
     Ok((realm, extras))
+}
+
+/// `text` with every `home.` qualifier (quoted or not) blanked out, so the name after it means
+/// the object of the database the statement runs in. Blanks keep every offset, so errors
+/// still point at the right place.
+fn unqualify(text: &str, home: &str) -> String {
+    let Ok(tokens) = significant_tokens(Dialect::Mysql, text) else { return text.to_string() };
+    let mut out = text.to_string();
+    for pair in tokens.windows(3) {
+        let is_home = matches!(&pair[0].token, Token::Word(w) if w.value == home);
+        let then_name = pair[1].token == Token::Period && matches!(pair[2].token, Token::Word(_));
+        if is_home && then_name {
+            let (from, to) = (pair[0].start, pair[1].end);
+            out.replace_range(from..to, &" ".repeat(to - from));
+        }
+    }
+    out
 }
 
 /// Refuses statements that would act outside the scratch database, and the client-only
@@ -284,6 +331,17 @@ mod tests {
         let (at, _) = quoted_name_at(text, "Unknown column 'x' in 'field list'").unwrap();
         assert_eq!(&text[at..at + 2], "x ");
         assert_eq!(quoted_name_at(text, "no quotes"), None);
+    }
+
+    #[test]
+    fn the_home_database_name_is_blanked_where_it_qualifies() {
+        let text = "CREATE VIEW v AS SELECT `app`.`u`.`id`, app.u.x, 'app.u' FROM app.u JOIN other.u";
+        let got = unqualify(text, "app");
+        assert_eq!(got.len(), text.len());
+        assert_eq!(
+            got.split_whitespace().collect::<Vec<_>>().join(" "),
+            "CREATE VIEW v AS SELECT .`u`.`id`, .u.x, 'app.u' FROM .u JOIN other.u".replace(" .", " ")
+        );
     }
 
     #[test]
