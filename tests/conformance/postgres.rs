@@ -367,8 +367,8 @@ impl Engine for Postgres {
 
     fn mode(&self) -> String {
         match self.mode {
-            Mode::Dev => "Mode: with a dev database (`--dev-url`): desired SQL is replayed on a scratch database \
-                          and inspected, the exact path. References are compared with `snapshot_full`, which also \
+            Mode::Dev => "Mode: with a dev database (`--dev-url`): desired SQL is replayed in a rolled-back \
+                          transaction on the dev database and inspected, the exact path. References are compared with `snapshot_full`, which also \
                           reads routines, triggers, policies, privileges and owners."
                 .into(),
             Mode::Offline => "Mode: offline (no `--dev-url`): desired SQL is parsed by our tool. References are \
