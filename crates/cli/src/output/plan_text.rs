@@ -71,7 +71,9 @@ pub fn plan_text(plan: &Plan, target: &str) -> String {
             if let Some(v) = &h.verdict {
                 let _ = writeln!(out, "       live check: {v}");
             }
-            let _ = writeln!(out, "       help: {}", h.help);
+            // Plan files written before hazards carried their help line have none.
+            let help = if h.help.is_empty() { h.code.help() } else { &h.help };
+            let _ = writeln!(out, "       help: {help}");
         }
         if let Some(why) = &s.irreversible {
             let _ = writeln!(out, "     undo: not fully possible: {why}");
