@@ -121,7 +121,10 @@ fn statements(plan: &Plan) -> Vec<String> {
 fn printed_statements(stdout: &str) -> Vec<String> {
     let sql: Vec<&str> = stdout
         .lines()
-        .filter(|l| l.starts_with("       ") && !l.trim_start().starts_with("help:"))
+        .filter(|l| {
+            let t = l.trim_start();
+            l.starts_with("       ") && !t.starts_with("help:") && !t.starts_with("live check:")
+        })
         .map(str::trim)
         .collect();
     head(&sql.join("\n"))

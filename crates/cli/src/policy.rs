@@ -32,8 +32,27 @@ impl Policy {
         (self.destructive && code.is_destructive()) || self.codes.contains(&code)
     }
 
-    /// Refuses the plan when a step carries a hazard that is not allowed, listing each one.
+    /// Refuses the plan when a step carries a hazard that is not allowed, listing each one,
+    /// or when a live check found that a step will fail, whether its code is allowed or not.
     pub fn check(&self, plan: &Plan) -> CliResult<()> {
+        let failing: Vec<String> = plan
+            .hazards()
+            .into_iter()
+            .filter(|(_, h)| h.will_fail())
+            .map(|(step, h)| {
+                format!(
+                    "  step {step}: {} {}",
+                    h.code.id(),
+                    h.verdict.as_ref().map(|v| v.to_string()).unwrap_or_default()
+                )
+            })
+            .collect();
+        if !failing.is_empty() {
+            return Err(CliError::Refused(format!(
+                "the live data makes the plan fail; nothing was run:\n{}\nFix the data first (see each hazard's help), then plan again.",
+                failing.join("\n")
+            )));
+        }
         let refused: Vec<String> = plan
             .hazards()
             .into_iter()

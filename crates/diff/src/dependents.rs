@@ -221,10 +221,11 @@ impl<'h> Dependents<'h> {
             let slot = (o.is_trigger(), h.key(o.schema(), o.name()));
             let mut step = Step::new(format!("drop {kind} {}", h.display(o.schema(), o.name())), sql, reverse);
             if !self.creates.contains_key(&slot) {
-                step.hazards.push(crate::Hazard::new(
-                    crate::HazardCode::DS104,
-                    format!("{kind} {}.{} is dropped; queries or writes that rely on it fail", o.schema(), o.name()),
-                ));
+                step.facts.push(crate::Fact::DropObject {
+                    kind: kind.into(),
+                    name: format!("{}.{}", o.schema(), o.name()),
+                    on: None,
+                });
             }
             let mut dr = Draft::new(step, if o.is_trigger() { Phase::DropTrigger } else { Phase::DropView }, slot.1);
             dr.removes = vec![h.key(o.schema(), o.name())];

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::hazards::{LiveCheck, Outcome, Verdict};
+
 /// A hazard code of the design's table.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HazardCode {
@@ -96,28 +98,9 @@ impl HazardCode {
         matches!(self, HazardCode::DS101 | HazardCode::DS102 | HazardCode::DS103 | HazardCode::DS104)
     }
 
-    /// What to do instead, shown under the hazard.
+    /// What to do instead, shown under the hazard (from the code's analyzer).
     pub fn help(self) -> &'static str {
-        match self {
-            HazardCode::DS101 | HazardCode::DS102 | HazardCode::DS103 => {
-                "if this is a rename, declare it with `-- schema:renamed-from OLD`; otherwise back the data up and pass --allow-destructive"
-            }
-            HazardCode::DS104 => "check that no query or integrity rule relies on it, then pass --allow-destructive",
-            HazardCode::MF101 => "remove duplicate values first, then allow MF101",
-            HazardCode::MF103 => "give the column a default, or add it nullable, backfill, then make it NOT NULL",
-            HazardCode::MF104 => "backfill NULLs first, then allow MF104",
-            HazardCode::MF105 => "check that every value fits the new type, then allow MF105",
-            HazardCode::BC101 | HazardCode::BC102 => {
-                "deploy application code that reads both names first (expand/contract), then allow the code"
-            }
-            HazardCode::LK101 => "plan with --online to build the index CONCURRENTLY",
-            HazardCode::LK102 => "add a new column, backfill it, and switch over instead of rewriting in place",
-            HazardCode::LK103 => "plan with --online to add it NOT VALID and VALIDATE separately",
-            HazardCode::LK104 => "add the column without the default, then set it for new rows",
-            HazardCode::LK105 => "plan with --online, or run it in a maintenance window",
-            HazardCode::LK106 => "the table is copied under an exclusive lock; allow LK106 when its size permits",
-            HazardCode::LK107 => "add values instead of removing or reordering them",
-        }
+        crate::hazards::help(self)
     }
 }
 
@@ -128,11 +111,31 @@ pub struct Hazard {
     pub code: HazardCode,
     /// What is at risk, naming the object.
     pub message: String,
+    /// What to do instead.
+    #[serde(default)]
+    pub help: String,
+    /// The question a live database answers before the step runs, for data-dependent codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<LiveCheck>,
+    /// The answer, when the plan was checked against live data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
 }
 
 impl Hazard {
-    /// A hazard with its message.
+    /// A hazard with its message and its code's help line.
     pub fn new(code: HazardCode, message: impl Into<String>) -> Self {
-        Hazard { code, message: message.into() }
+        Hazard { code, message: message.into(), help: code.help().into(), check: None, verdict: None }
+    }
+
+    /// The same hazard with a live-data check to run before the step.
+    pub fn with_check(mut self, check: LiveCheck) -> Self {
+        self.check = Some(check);
+        self
+    }
+
+    /// True when a live check found that the step will fail.
+    pub fn will_fail(&self) -> bool {
+        self.verdict.as_ref().is_some_and(|v| v.outcome == Outcome::WillFail)
     }
 }

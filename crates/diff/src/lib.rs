@@ -8,6 +8,7 @@ mod change;
 mod dependents;
 mod differ;
 mod hazard;
+pub mod hazards;
 pub mod mysql;
 mod order;
 mod plan;
@@ -21,6 +22,7 @@ use thiserror::Error;
 
 pub use change::{Change, TableChange};
 pub use hazard::{Hazard, HazardCode};
+pub use hazards::{check_live, DataCheck, DataProbe, Fact, Outcome, TableRef, Verdict};
 pub use order::{Draft, Phase};
 pub use plan::{Plan, Step};
 pub use rules::Rules;
@@ -103,7 +105,11 @@ pub fn plan_with(from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Plan
         dialect: from.dialect,
         from_hash: realm_hash(from),
         to_hash: realm_hash(to),
-        steps: order::order(drafts)?,
+        steps: {
+            let mut steps = order::order(drafts)?;
+            hazards::analyze(&mut steps);
+            steps
+        },
     })
 }
 

@@ -174,6 +174,7 @@ mod tests {
             irreversible: None,
             transactional: true,
             hazards: vec![],
+            facts: vec![],
         }
     }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::hazard::Hazard;
+use crate::hazards::Fact;
 
 /// One step of a plan.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -23,6 +24,9 @@ pub struct Step {
     /// The hazards it carries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hazards: Vec<Hazard>,
+    /// What the step does, for the analyzers; not kept in plan files (the hazards are).
+    #[serde(skip)]
+    pub facts: Vec<Fact>,
 }
 
 /// An ordered plan from one schema state to another.
@@ -41,7 +45,13 @@ pub struct Plan {
 impl Step {
     /// A transactional step without hazards.
     pub fn new(description: String, sql: Vec<String>, reverse: Vec<String>) -> Self {
-        Step { description, sql, reverse, irreversible: None, transactional: true, hazards: vec![] }
+        Step { description, sql, reverse, irreversible: None, transactional: true, hazards: vec![], facts: vec![] }
+    }
+
+    /// The same step with `fact` recorded for the analyzers.
+    pub fn with_fact(mut self, fact: Fact) -> Self {
+        self.facts.push(fact);
+        self
     }
 }
 

@@ -9,6 +9,7 @@ mod error;
 mod exec;
 pub mod mysql;
 pub mod postgres;
+mod probe;
 mod revision;
 mod source;
 pub mod sqlite;
@@ -45,6 +46,9 @@ pub trait Driver {
 
     /// The recorded revisions, oldest first (empty when none was ever recorded).
     async fn revisions(&mut self) -> Result<Vec<Revision>>;
+
+    /// The same connection as a live-data probe, for the hazards' checks.
+    fn data_probe(&mut self) -> &mut dyn schema_diff::DataProbe;
 }
 
 /// How to open a connection.

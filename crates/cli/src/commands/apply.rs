@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::{Duration, SystemTime};
 
-use schema_diff::{describe_differences, plan_with, Plan, PlanOptions};
+use schema_diff::{check_live, describe_differences, plan_with, Plan, PlanOptions};
 use schema_inspect::{ApplyRequest, Driver, Revision, StatementGroup};
 use schema_model::{realm_hash, Realm};
 
@@ -97,7 +97,7 @@ pub async fn execute(
 /// longer `live`), verifies the scoped result against `desired`, and records the revision.
 pub async fn execute_plan(
     db: &mut dyn Driver,
-    p: Plan,
+    mut p: Plan,
     live: &Realm,
     desired: &Realm,
     policy: &Policy,
@@ -105,6 +105,7 @@ pub async fn execute_plan(
     out: &mut dyn Write,
 ) -> CliResult<u8> {
     let target = db.url().redacted().to_string();
+    check_live(&mut p, db.data_probe()).await;
     write!(out, "{}", plan_text(&p, &target))?;
     if p.is_empty() {
         return Ok(0);

@@ -1,6 +1,6 @@
 //! `schema plan`: what apply would do, for a pull request.
 
-use schema_diff::{plan_with, PlanOptions};
+use schema_diff::{check_live, plan_with, PlanOptions};
 use std::io::Write;
 
 use crate::cli::{PlanArgs, PlanFormat};
@@ -15,7 +15,8 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
     let live = db.inspect().await?;
     let current = filter(live.clone(), &args.scope)?;
     let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), Some(db.url()), &args.scope).await?;
-    let p = plan_with(&current, &desired, &PlanOptions { online: args.online })?;
+    let mut p = plan_with(&current, &desired, &PlanOptions { online: args.online })?;
+    check_live(&mut p, db.data_probe()).await;
     match args.format {
         PlanFormat::Text => {
             write!(out, "{}", plan_text(&p, db.url().redacted()))?;

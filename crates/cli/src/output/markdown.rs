@@ -38,9 +38,18 @@ pub fn plan_markdown(plan: &Plan, target: &str) -> String {
         let _ = writeln!(out, "| {} | {n} |", cell(k));
     }
     if !hazards.is_empty() {
-        let _ = writeln!(out, "\n#### Hazards\n\n| step | code | what | what to do |\n|--:|---|---|---|");
+        let _ =
+            writeln!(out, "\n#### Hazards\n\n| step | code | what | live check | what to do |\n|--:|---|---|---|---|");
         for (step, h) in &hazards {
-            let _ = writeln!(out, "| {step} | `{}` | {} | {} |", h.code.id(), cell(&h.message), cell(h.code.help()));
+            let verdict = h.verdict.as_ref().map(|v| format!("**{v}**")).unwrap_or_else(|| "not checked".into());
+            let _ = writeln!(
+                out,
+                "| {step} | `{}` | {} | {} | {} |",
+                h.code.id(),
+                cell(&h.message),
+                cell(&verdict),
+                cell(&h.help)
+            );
         }
     }
     let irreversible: Vec<String> = plan

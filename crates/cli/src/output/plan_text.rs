@@ -68,7 +68,12 @@ pub fn plan_text(plan: &Plan, target: &str) -> String {
         }
         for h in &s.hazards {
             let _ = writeln!(out, "     ! {} {}", h.code.id(), h.message);
-            let _ = writeln!(out, "       help: {}", h.code.help());
+            if let Some(v) = &h.verdict {
+                let _ = writeln!(out, "       live check: {v}");
+            }
+            // Plan files written before hazards carried their help line have none.
+            let help = if h.help.is_empty() { h.code.help() } else { &h.help };
+            let _ = writeln!(out, "       help: {help}");
         }
         if let Some(why) = &s.irreversible {
             let _ = writeln!(out, "     undo: not fully possible: {why}");

@@ -12,6 +12,9 @@ pub fn plan_sql(plan: &Plan) -> String {
         let _ = writeln!(out, "-- {}. {}", i + 1, s.description);
         for h in &s.hazards {
             let _ = writeln!(out, "-- ! {} {}", h.code.id(), h.message);
+            if let Some(v) = &h.verdict {
+                let _ = writeln!(out, "--   live check: {v}");
+            }
         }
         for st in &s.sql {
             let _ = writeln!(out, "{st};");

@@ -3,6 +3,7 @@
 //! the changes they depend on. DDL commits itself here, so every step carries the statement
 //! that undoes it and the apply runs them backwards on failure.
 
+mod algorithm;
 mod hooks;
 mod render;
 mod tables;
@@ -49,7 +50,7 @@ impl Planner for MysqlPlanner {
         from: &Realm,
         to: &Realm,
         changes: &[Change],
-        _options: &PlanOptions,
+        options: &PlanOptions,
     ) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
         let dropped: Vec<String> = changes
@@ -64,7 +65,9 @@ impl Planner for MysqlPlanner {
                 Change::AddTable { table, .. } => out.extend(tables::add_table(table)),
                 Change::DropTable { table, .. } => out.extend(tables::drop_table(table, &dropped)),
                 Change::RenameTable { from, to, .. } => out.push(tables::rename_table(from, to)),
-                Change::ModifyTable { from, to, changes, .. } => out.extend(tables::modify_table(from, to, changes)?),
+                Change::ModifyTable { from, to, changes, .. } => {
+                    out.extend(tables::modify_table(from, to, changes, options.online)?)
+                }
                 Change::AddView { .. }
                 | Change::DropView { .. }
                 | Change::ModifyView { .. }

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 
 use schema_model::{Column, Table};
 
+use super::algorithm::{self, Algorithm};
 use super::key;
 use super::render::{check, column_def, create_table, foreign_key, index, primary_key, q, table_options};
 use super::MysqlRules;
 use crate::change::TableChange;
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::{Conversion, Fact, NewColumnRows, Storage, TableRef, TypeLimit};
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 use crate::DiffError;
@@ -20,11 +21,12 @@ pub fn add_table(t: &Table) -> Vec<Draft> {
         format!("create table {}", q(&t.name)),
         vec![create_table(t)],
         vec![format!("DROP TABLE {}", q(&t.name))],
-    );
+    )
+    .with_fact(Fact::CreateTable { table: TableRef::new("", &t.name) });
     let mut d = Draft::new(step, Phase::CreateTable, key(&t.name));
     d.provides = vec![key(&t.name)];
     let mut out = vec![d];
-    out.extend(t.foreign_keys.iter().map(|fk| fk_draft(&t.name, fk, false)));
+    out.extend(t.foreign_keys.iter().map(|fk| fk_draft(&t.name, fk)));
     out
 }
 
@@ -45,7 +47,7 @@ pub fn drop_table(t: &Table, dropped: &[String]) -> Vec<Draft> {
     reverse.extend(t.foreign_keys.iter().map(|fk| format!("ALTER TABLE {} ADD {}", q(&t.name), foreign_key(fk))));
     let mut s = Step::new(format!("drop table {}", q(&t.name)), vec![format!("DROP TABLE {}", q(&t.name))], reverse);
     s.irreversible = Some(format!("the rows of table {} cannot come back", t.name));
-    s.hazards.push(Hazard::new(HazardCode::DS102, format!("table {} and all its rows are deleted", t.name)));
+    s.facts.push(Fact::DropTable { table: TableRef::new("", &t.name) });
     let mut d = Draft::new(s, Phase::DropTable, key(&t.name));
     d.removes = vec![key(&t.name)];
     d.soft_reads = t.foreign_keys.iter().map(|fk| key(&fk.ref_table)).collect();
@@ -60,28 +62,23 @@ pub fn rename_table(from: &str, to: &str) -> Draft {
         vec![format!("RENAME TABLE {} TO {}", q(from), q(to))],
         vec![format!("RENAME TABLE {} TO {}", q(to), q(from))],
     );
-    s.hazards.push(Hazard::new(
-        HazardCode::BC101,
-        format!("table {from} is renamed to {to}; running code that uses the old name breaks"),
-    ));
+    s.facts.push(Fact::RenameTable { from: TableRef::new("", from), to: to.into() });
     let mut d = Draft::new(s, Phase::RenameTable, key(to));
     d.provides = vec![key(to)];
     d.removes = vec![key(from)];
     d
 }
 
-fn fk_draft(table: &str, fk: &schema_model::ForeignKey, existing: bool) -> Draft {
+/// Adds a foreign key; on a table created earlier in the plan the analyzers drop its copy fact.
+fn fk_draft(table: &str, fk: &schema_model::ForeignKey) -> Draft {
     let name = fk.name.as_deref().unwrap_or("");
     let mut s = Step::new(
         format!("add foreign key {} on {}", q(name), q(table)),
         vec![format!("ALTER TABLE {} ADD {}", q(table), foreign_key(fk))],
         vec![format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(table), q(name))],
     );
-    if existing {
-        s.hazards.push(Hazard::new(
-            HazardCode::LK105,
-            format!("foreign key {name} on {table} is checked against every row"),
-        ));
+    if let Algorithm::Copy(why) = algorithm::of_add_foreign_key(name) {
+        s.facts.push(Fact::TableCopy { table: TableRef::new("", table), why });
     }
     let mut d = Draft::new(s, Phase::AddForeignKey, key(table));
     d.reads = vec![key(table), key(&fk.ref_table)];
@@ -233,42 +230,85 @@ fn regenerates(from: &Column, to: &Column) -> bool {
     }
 }
 
-/// The hazards of a table's changes.
-fn hazards(t: &str, changes: &[TableChange]) -> Vec<Hazard> {
+/// What a table's changes do, for the analyzers; `copy` is the change that forces a table copy.
+fn facts(t: &str, changes: &[TableChange], copy: Option<String>) -> Vec<Fact> {
+    let table = TableRef::new("", t);
     let readded =
         |name: &str| changes.iter().any(|c| matches!(c, TableChange::AddIndex { index } if index.name == name));
-    let mut out = Vec::new();
+    let mut out: Vec<Fact> = copy.map(|why| Fact::TableCopy { table: table.clone(), why }).into_iter().collect();
     for c in changes {
         match c {
-            TableChange::DropColumn { column } => out.push(Hazard::new(HazardCode::DS103, format!("column {t}.{} and its data are deleted", column.name))),
-            TableChange::RenameColumn { from, to } => out.push(Hazard::new(HazardCode::BC102, format!("column {t}.{from} is renamed to {to}; running code that uses the old name breaks"))),
-            TableChange::DropIndex { index } if !readded(&index.name) => out.push(Hazard::new(HazardCode::DS104, format!("index {} on {t} is dropped", index.name))),
-            TableChange::DropCheck { check } => out.push(Hazard::new(HazardCode::DS104, format!("check {} on {t} is dropped", check.name.as_deref().unwrap_or("")))),
+            TableChange::DropColumn { column } => {
+                out.push(Fact::DropColumn { table: table.clone(), column: column.name.clone() })
+            }
+            TableChange::RenameColumn { from, to } => {
+                out.push(Fact::RenameColumn { table: table.clone(), from: from.clone(), to: to.clone() })
+            }
+            TableChange::DropIndex { index } if !readded(&index.name) => {
+                out.push(Fact::DropObject { kind: "index".into(), name: index.name.clone(), on: Some(table.clone()) })
+            }
+            TableChange::DropCheck { check } => out.push(Fact::DropObject {
+                kind: "check".into(),
+                name: check.name.clone().unwrap_or_default(),
+                on: Some(table.clone()),
+            }),
             TableChange::AddIndex { index } | TableChange::ModifyIndex { to: index, .. } if index.unique => {
-                out.push(Hazard::new(HazardCode::MF101, format!("unique index {} on {t} fails if it holds duplicate keys", index.name)))
+                out.push(Fact::unique_index(table.clone(), index))
             }
-            TableChange::AddColumn { column } if !column.nullable && column.default.is_none() && !column.auto_increment && column.generated.is_none() => {
-                out.push(Hazard::new(HazardCode::MF103, format!("NOT NULL column {t}.{} has no default: existing rows get the type's zero value or the change fails in strict mode", column.name)))
-            }
+            TableChange::AddColumn { column } => out.push(Fact::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+                rows: NewColumnRows::ZeroValue,
+                per_row_value: false,
+            }),
             TableChange::ModifyColumn { from, to } => {
                 if from.generated.is_none() && to.generated.is_some() {
-                    out.push(Hazard::new(HazardCode::DS103, format!("column {t}.{} becomes generated: it is dropped and added again, and its stored values are replaced by computed ones", to.name)));
+                    // Dropped and added again: its stored values give way to computed ones.
+                    out.push(Fact::DropColumn { table: table.clone(), column: to.name.clone() });
                 }
                 if from.nullable && !to.nullable {
-                    out.push(Hazard::new(HazardCode::MF104, format!("column {t}.{} becomes NOT NULL: fails if it holds NULLs (strict mode)", to.name)));
+                    out.push(Fact::SetNotNull { table: table.clone(), column: to.name.clone(), fill: None });
                 }
-                if from.ty.canonical != to.ty.canonical {
-                    out.push(Hazard::new(HazardCode::LK105, format!("column {t}.{} changes type from {} to {}: the table is copied", to.name, from.ty.canonical, to.ty.canonical)));
-                    if !widens(&from.ty.canonical, &to.ty.canonical) {
-                        out.push(Hazard::new(HazardCode::MF105, format!("column {t}.{} changes from {} to {}: values that do not fit fail or are truncated", to.name, from.ty.canonical, to.ty.canonical)));
-                    }
+                if from.ty.canonical != to.ty.canonical && !widens(&from.ty.canonical, &to.ty.canonical) {
+                    out.push(Fact::ChangeType {
+                        table: table.clone(),
+                        column: to.name.clone(),
+                        from: from.ty.canonical.clone(),
+                        to: to.ty.canonical.clone(),
+                        conversion: Conversion::FailsOnMisfit { limit: limit(&from.ty.canonical, &to.ty.canonical) },
+                        storage: Storage::Copy,
+                    });
                 }
             }
-            TableChange::SetPrimaryKey { .. } => out.push(Hazard::new(HazardCode::LK105, format!("the primary key of {t} changes: the table is copied"))),
             _ => {}
         }
     }
     out
+}
+
+/// What the new type holds when the old one is of the same family, for the live check.
+fn limit(from: &str, to: &str) -> Option<TypeLimit> {
+    let base = |t: &str| t.split('(').next().unwrap_or(t).trim().to_string();
+    let len = |t: &str| t.split_once('(').and_then(|(_, r)| r.split(')').next()?.trim().parse::<u64>().ok());
+    let (fb, tb) = (base(from), base(to));
+    let stringy = |b: &str| matches!(b, "varchar" | "char" | "text" | "tinytext" | "mediumtext" | "longtext");
+    if stringy(&fb) && matches!(tb.as_str(), "varchar" | "char") {
+        return len(to).map(|max| TypeLimit::MaxChars { max });
+    }
+    let bits = |b: &str| match b {
+        "tinyint" => Some(8u32),
+        "smallint" => Some(16),
+        "mediumint" => Some(24),
+        "int" => Some(32),
+        "bigint" => Some(64),
+        _ => None,
+    };
+    let (Some(_), Some(n)) = (bits(&fb).or((fb == "decimal").then_some(0)), bits(&tb)) else { return None };
+    Some(if to.contains("unsigned") {
+        TypeLimit::IntRange { min: 0, max: (1i128 << n) - 1 }
+    } else {
+        TypeLimit::IntRange { min: -(1i128 << (n - 1)), max: (1i128 << (n - 1)) - 1 }
+    })
 }
 
 /// True for a type change every existing value survives.
@@ -299,24 +339,34 @@ fn with_reverse_renames(from: &Table, changes: &[TableChange]) -> Table {
 }
 
 /// The steps of a table's inner changes, each with the statement that undoes it.
-pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Result<Vec<Draft>, DiffError> {
+/// With `online`, each ALTER asks for the cheapest algorithm the server allows for it.
+pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange], online: bool) -> Result<Vec<Draft>, DiffError> {
     let t = q(&to.name);
     let mut out = Vec::new();
     for c in changes {
         if let TableChange::DropForeignKey { fk } = c {
             let name = fk.name.as_deref().unwrap_or("");
+            let online_clause = if online { ", ALGORITHM=INPLACE, LOCK=NONE" } else { "" };
             let mut s = Step::new(
                 format!("drop foreign key {} on {t}", q(name)),
-                vec![format!("ALTER TABLE {t} DROP FOREIGN KEY {}", q(name))],
+                vec![format!("ALTER TABLE {t} DROP FOREIGN KEY {}{online_clause}", q(name))],
                 vec![format!("ALTER TABLE {t} ADD {}", foreign_key(fk))],
             );
             if !changes.iter().any(|c| matches!(c, TableChange::AddForeignKey { fk: f } if f.name == fk.name)) {
-                s.hazards.push(Hazard::new(HazardCode::DS104, format!("foreign key {name} on {} is dropped", to.name)));
+                s.facts.push(Fact::DropObject {
+                    kind: "foreign key".into(),
+                    name: name.into(),
+                    on: Some(TableRef::new("", &to.name)),
+                });
             }
             out.push(Draft::new(s, Phase::DropForeignKey, key(&to.name)));
         }
     }
-    let clauses = alter_clauses(from, to, changes);
+    let mut clauses = alter_clauses(from, to, changes);
+    let alg = algorithm::of_alter(from, changes);
+    if let (true, false, Some(clause)) = (online, clauses.is_empty(), alg.clause()) {
+        clauses.push(clause.into());
+    }
     if !clauses.is_empty() {
         let back_to = with_reverse_renames(from, changes);
         let back = crate::differ::table_changes(&MysqlRules, to, &back_to)?;
@@ -326,7 +376,11 @@ pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Result
             vec![format!("ALTER TABLE {t}\n  {}", clauses.join(",\n  "))],
             if reverse.is_empty() { vec![] } else { vec![format!("ALTER TABLE {t}\n  {}", reverse.join(",\n  "))] },
         );
-        s.hazards = hazards(&to.name, changes);
+        let copy = match alg {
+            Algorithm::Copy(why) => Some(why),
+            _ => None,
+        };
+        s.facts = facts(&to.name, changes, copy);
         let dropped: Vec<&str> = changes
             .iter()
             .filter_map(|c| match c {
@@ -344,7 +398,7 @@ pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Result
     }
     for c in changes {
         if let TableChange::AddForeignKey { fk } = c {
-            out.push(fk_draft(&to.name, fk, true));
+            out.push(fk_draft(&to.name, fk));
         }
     }
     Ok(out)

@@ -4,7 +4,7 @@
 use schema_model::Column;
 
 use super::render::{collation, column_def, comment, identity, q, qn};
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::{Conversion, Fact, Storage, TableRef, TypeLimit};
 
 /// How a type change behaves on existing rows.
 #[derive(Debug, PartialEq, Eq)]
@@ -53,57 +53,39 @@ fn classify(from: &str, to: &str) -> TypeChange {
     }
 }
 
-/// The hazards of adding `c` to an existing table.
-pub fn add_column_hazards(schema: &str, table: &str, c: &Column) -> Vec<Hazard> {
-    let mut out = Vec::new();
-    if !c.nullable && c.default.is_none() && c.identity.is_none() && c.generated.is_none() {
-        out.push(Hazard::new(
-            HazardCode::MF103,
-            format!("NOT NULL column {schema}.{table}.{} has no default: fails if the table has rows", c.name),
-        ));
-    }
+/// Whether a new column gets a value computed per row (volatile default, identity,
+/// generated), which rewrites the table.
+pub fn per_row_value(c: &Column) -> bool {
     let volatile = ["random(", "clock_timestamp(", "timeofday(", "gen_random_uuid(", "uuid_generate_v", "nextval("];
-    let rewrites = c.default.as_deref().is_some_and(|d| volatile.iter().any(|v| d.to_lowercase().contains(v)))
+    c.default.as_deref().is_some_and(|d| volatile.iter().any(|v| d.to_lowercase().contains(v)))
         || c.generated.is_some()
-        || c.identity.is_some();
-    if rewrites {
-        out.push(Hazard::new(
-            HazardCode::LK104,
-            format!(
-                "column {schema}.{table}.{} gets a value per row: the table is rewritten under an exclusive lock",
-                c.name
-            ),
-        ));
-    }
-    out
+        || c.identity.is_some()
 }
 
-/// The statements (and hazards) that turn column `a` into `b` on `schema.table`.
+/// The statements that turn column `a` into `b` on `schema.table`, and what they do for the
+/// analyzers.
 pub fn alter_column(
     schema: &str,
     table: &str,
     a: &Column,
     b: &Column,
     is_enum: &dyn Fn(&str) -> bool,
-) -> (Vec<String>, Vec<Hazard>) {
+) -> (Vec<String>, Vec<Fact>) {
     let tn = qn(schema, table);
     let col = q(&b.name);
     let at = |action: String| format!("ALTER TABLE {tn} ALTER COLUMN {col} {action}");
     let mut sql = Vec::new();
-    let mut hazards = Vec::new();
-    let what = format!("{schema}.{table}.{}", b.name);
+    let mut facts = Vec::new();
+    let tref = TableRef::new(schema, table);
     if a.generated != b.generated && !(a.generated.is_some() && b.generated.is_none()) {
         // PostgreSQL 15 cannot change a generation expression: drop and add the column.
         sql.push(format!("ALTER TABLE {tn} DROP COLUMN {col}"));
         sql.push(format!("ALTER TABLE {tn} ADD COLUMN {}", column_def(b)));
-        hazards.push(Hazard::new(
-            HazardCode::LK102,
-            format!("column {what} is dropped and added again: the table is rewritten"),
-        ));
+        facts.push(Fact::RecreateColumn { table: tref, column: b.name.clone() });
         if b.comment.is_some() {
             sql.push(comment("COLUMN", &format!("{tn}.{col}"), b.comment.as_deref()));
         }
-        return (sql, hazards);
+        return (sql, facts);
     }
     if a.generated.is_some() && b.generated.is_none() {
         sql.push(at("DROP EXPRESSION".into()));
@@ -137,28 +119,22 @@ pub fn alter_column(
             action.push_str(&format!(" USING {col}{cast}::{}", b.ty.canonical));
         }
         sql.push(at(action));
-        match change {
-            TypeChange::Free => {}
-            TypeChange::Widening => hazards.push(Hazard::new(
-                HazardCode::LK102,
-                format!("column {what} changes from {} to {}: the table is rewritten", a.ty.canonical, b.ty.canonical),
-            )),
+        let (conversion, storage) = match change {
+            TypeChange::Free => (Conversion::Lossless, Storage::InPlace),
+            TypeChange::Widening => (Conversion::Lossless, Storage::Rewrite),
             TypeChange::Risky => {
-                hazards.push(Hazard::new(
-                    HazardCode::LK102,
-                    format!(
-                        "column {what} changes from {} to {}: the table is rewritten",
-                        a.ty.canonical, b.ty.canonical
-                    ),
-                ));
-                hazards.push(Hazard::new(
-                    HazardCode::MF105,
-                    format!(
-                        "column {what} changes from {} to {}: values that do not convert make it fail",
-                        a.ty.canonical, b.ty.canonical
-                    ),
-                ));
+                (Conversion::FailsOnMisfit { limit: limit(&a.ty.canonical, &b.ty.canonical) }, Storage::Rewrite)
             }
+        };
+        if change != TypeChange::Free {
+            facts.push(Fact::ChangeType {
+                table: tref.clone(),
+                column: b.name.clone(),
+                from: a.ty.canonical.clone(),
+                to: b.ty.canonical.clone(),
+                conversion,
+                storage,
+            });
         }
     }
     if let Some(d) = &b.default {
@@ -169,12 +145,7 @@ pub fn alter_column(
     // Identity needs NOT NULL first; NOT NULL goes last, after identity is dropped.
     if !b.nullable && a.nullable {
         sql.push(at("SET NOT NULL".into()));
-        hazards.push(Hazard::new(
-            HazardCode::MF104,
-            format!(
-                "column {what} becomes NOT NULL: fails if it holds NULLs, and scans the table under an exclusive lock"
-            ),
-        ));
+        facts.push(Fact::SetNotNull { table: tref, column: b.name.clone(), fill: None });
     }
     match (&a.identity, &b.identity) {
         (None, Some(i)) => sql.push(at(format!("ADD {}", identity(i)))),
@@ -200,7 +171,27 @@ pub fn alter_column(
     if a.comment != b.comment {
         sql.push(comment("COLUMN", &format!("{tn}.{col}"), b.comment.as_deref()));
     }
-    (sql, hazards)
+    (sql, facts)
+}
+
+/// What the new type holds, when the old one is of the same family (strings to a shorter
+/// string, whole numbers to a smaller whole number), for the live check.
+fn limit(from: &str, to: &str) -> Option<TypeLimit> {
+    let ((fb, _), (tb, ta)) = (split_type(from), split_type(to));
+    let stringy = |b: &str| matches!(b, "character varying" | "character" | "text");
+    let int_range = |b: &str| match b {
+        "smallint" => Some((i16::MIN as i128, i16::MAX as i128)),
+        "integer" => Some((i32::MIN as i128, i32::MAX as i128)),
+        "bigint" => Some((i64::MIN as i128, i64::MAX as i128)),
+        _ => None,
+    };
+    if stringy(fb) && matches!(tb, "character varying" | "character") {
+        return ta.first().map(|&n| TypeLimit::MaxChars { max: n as u64 });
+    }
+    if int_range(fb).is_some() || fb == "numeric" {
+        return int_range(tb).map(|(min, max)| TypeLimit::IntRange { min, max });
+    }
+    None
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use schema_model::Exclusion;
 use super::render::{comment, q, qn};
 use super::{draft, key};
 use crate::change::TableChange;
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::{Fact, TableRef};
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 
@@ -30,10 +30,7 @@ pub fn table_change(schema: &str, table: &str, c: &TableChange, changes: &[Table
     Some(match c {
         TableChange::AddExclusion { exclusion: x } => {
             let mut s = Step::new(format!("add exclusion constraint {} on {tn}", q(&x.name)), add(x), drop(x));
-            s.hazards.push(Hazard::new(
-                HazardCode::MF101,
-                format!("exclusion constraint {} fails if {schema}.{table} holds conflicting rows", x.name),
-            ));
+            s.facts.push(Fact::AddExclusion { table: TableRef::new(schema, table), name: x.name.clone() });
             let mut d = draft(s, Phase::CreateIndex, schema, table);
             d.reads.push(key(schema, table));
             d
@@ -44,10 +41,11 @@ pub fn table_change(schema: &str, table: &str, c: &TableChange, changes: &[Table
                 .iter()
                 .any(|o| matches!(o, TableChange::AddExclusion { exclusion } if exclusion.name == x.name));
             if !replaced {
-                s.hazards.push(Hazard::new(
-                    HazardCode::DS104,
-                    format!("exclusion constraint {} on {schema}.{table} is dropped", x.name),
-                ));
+                s.facts.push(Fact::DropObject {
+                    kind: "exclusion constraint".into(),
+                    name: x.name.clone(),
+                    on: Some(TableRef::new(schema, table)),
+                });
             }
             let mut d = draft(s, Phase::DropIndex, schema, table);
             d.removes = vec![format!("exclusion:{schema}.{table}.{}", x.name)];

@@ -7,7 +7,7 @@ use schema_model::{Function, Realm};
 use super::render::{comment, q};
 use super::types::type_key;
 use crate::change::Change;
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::Fact;
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 
@@ -78,10 +78,11 @@ pub fn routine(change: &Change) -> Vec<Draft> {
                 vec![drop_sql(schema, f)],
                 create_sql(schema, f),
             );
-            s.hazards.push(Hazard::new(
-                HazardCode::DS104,
-                format!("{} {schema}.{} is dropped; callers fail", kind(f).to_lowercase(), f.signature()),
-            ));
+            s.facts.push(Fact::DropObject {
+                kind: kind(f).to_lowercase(),
+                name: format!("{schema}.{}", f.signature()),
+                on: None,
+            });
             let mut d = routine_draft(s, Phase::DropType, schema, f);
             d.removes = vec![fn_key(schema, &f.name)];
             vec![d]

@@ -87,7 +87,7 @@ impl Planner for PostgresPlanner {
                         vec![format!("DROP SCHEMA {}", q(name))],
                         vec![format!("CREATE SCHEMA {}", q(name))],
                     );
-                    s.hazards.push(crate::Hazard::new(crate::HazardCode::DS101, format!("schema {name} is dropped")));
+                    s.facts.push(crate::Fact::DropSchema { schema: name.clone() });
                     let mut d = Draft::new(s, Phase::DropSchema, schema_key(name));
                     d.removes = vec![schema_key(name)];
                     out.push(d);

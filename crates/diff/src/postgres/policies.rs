@@ -6,7 +6,7 @@ use schema_model::{Policy, TableOptions};
 use super::render::{comment, q, qn};
 use super::{draft, key};
 use crate::change::TableChange;
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::{Fact, TableRef};
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 use crate::DiffError;
@@ -82,10 +82,11 @@ pub fn table_change(schema: &str, table: &str, c: &TableChange) -> Option<Result
                 vec![drop_policy(schema, table, p)],
                 create_policy(schema, table, p),
             );
-            s.hazards.push(Hazard::new(
-                HazardCode::DS104,
-                format!("policy {} on {schema}.{table} is dropped; the rows it guarded are exposed or hidden", p.name),
-            ));
+            s.facts.push(Fact::DropObject {
+                kind: "policy".into(),
+                name: p.name.clone(),
+                on: Some(TableRef::new(schema, table)),
+            });
             let mut d = draft(s, Phase::DropTrigger, schema, table);
             d.removes = vec![format!("policy:{schema}.{table}.{}", p.name)];
             d.reads.push(key(schema, table));

@@ -9,7 +9,7 @@ use super::render::{check, column_def, comment, create_index, foreign_key, prima
 use super::types::{sequences_in, type_key};
 use super::{display, draft, key};
 use crate::change::{Change, TableChange};
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::{Fact, NewColumnRows, TableRef};
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 use crate::DiffError;
@@ -111,7 +111,8 @@ impl<'a> Context<'a> {
         sql.extend(comments(&name, t));
         sql.extend(super::policies::row_security(&name, &Default::default(), &t.options));
         let step =
-            Step::new(format!("create table {}", display(schema, &t.name)), sql, vec![format!("DROP TABLE {name}")]);
+            Step::new(format!("create table {}", display(schema, &t.name)), sql, vec![format!("DROP TABLE {name}")])
+                .with_fact(Fact::CreateTable { table: TableRef::new(schema, &t.name) });
         let mut d = draft(step, Phase::CreateTable, schema, &t.name);
         d.provides = vec![key(schema, &t.name)];
         d.reads.extend(self.column_reads(t));
@@ -127,7 +128,7 @@ impl<'a> Context<'a> {
             ));
         }
         out.extend(t.indexes.iter().map(|i| index_draft(schema, &t.name, i, false, false, false)));
-        out.extend(t.foreign_keys.iter().map(|fk| fk_draft(schema, &t.name, fk, false)));
+        out.extend(t.foreign_keys.iter().map(|fk| fk_draft(schema, &t.name, fk)));
         out.extend(t.policies.iter().map(|p| super::policies::add_policy_draft(schema, &t.name, p)));
         out
     }
@@ -155,8 +156,7 @@ impl<'a> Context<'a> {
         let mut step =
             Step::new(format!("drop table {}", display(schema, &t.name)), vec![format!("DROP TABLE {name}")], reverse);
         step.irreversible = Some(format!("the rows of table {schema}.{} cannot come back", t.name));
-        step.hazards
-            .push(Hazard::new(HazardCode::DS102, format!("table {schema}.{} and all its rows are deleted", t.name)));
+        step.facts.push(Fact::DropTable { table: TableRef::new(schema, &t.name) });
         let mut d = draft(step, Phase::DropTable, schema, &t.name);
         d.removes = vec![key(schema, &t.name)];
         // A partition goes before its parent (which would take it along).
@@ -171,6 +171,7 @@ impl<'a> Context<'a> {
     pub fn modify_table(&self, schema: &str, to: &Table, changes: &[TableChange]) -> Result<Vec<Draft>, DiffError> {
         let t = &to.name;
         let tn = qn(schema, t);
+        let table = TableRef::new(schema, t);
         let mut out = Vec::new();
         let readd = |name: &Option<String>| {
             changes.iter().any(|c| match c {
@@ -190,10 +191,7 @@ impl<'a> Context<'a> {
                     format!("RENAME COLUMN {} TO {}", q(a), q(b)),
                     format!("RENAME COLUMN {} TO {}", q(b), q(a)),
                 );
-                d.step.hazards.push(Hazard::new(
-                    HazardCode::BC102,
-                    format!("column {schema}.{t}.{a} is renamed to {b}; running code that uses the old name breaks"),
-                ));
+                d.step.facts.push(Fact::RenameColumn { table: table.clone(), from: a.clone(), to: b.clone() });
                 out.push(d);
             }
         }
@@ -212,10 +210,11 @@ impl<'a> Context<'a> {
                 format!("ADD {add_back}"),
             );
             if !readd(name) {
-                d.step.hazards.push(Hazard::new(
-                    HazardCode::DS104,
-                    format!("{what} {} on {schema}.{t} is dropped", name.as_deref().unwrap_or("")),
-                ));
+                d.step.facts.push(Fact::DropObject {
+                    kind: what.into(),
+                    name: name.clone().unwrap_or_default(),
+                    on: Some(table.clone()),
+                });
             }
             out.push(d);
         }
@@ -229,10 +228,7 @@ impl<'a> Context<'a> {
                     format!("ADD COLUMN {}", column_def(column)),
                 );
                 d.step.irreversible = Some(format!("the data of column {schema}.{t}.{} cannot come back", column.name));
-                d.step.hazards.push(Hazard::new(
-                    HazardCode::DS103,
-                    format!("column {schema}.{t}.{} and its data are deleted", column.name),
-                ));
+                d.step.facts.push(Fact::DropColumn { table: table.clone(), column: column.name.clone() });
                 out.push(d);
             }
         }
@@ -245,7 +241,12 @@ impl<'a> Context<'a> {
                     format!("ADD COLUMN {}", column_def(column)),
                     format!("DROP COLUMN {}", q(&column.name)),
                 );
-                d.step.hazards.extend(super::columns::add_column_hazards(schema, t, column));
+                d.step.facts.push(Fact::AddColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                    rows: NewColumnRows::Fail,
+                    per_row_value: super::columns::per_row_value(column),
+                });
                 d.reads.extend(self.column_reads(&Table { columns: vec![column.clone()], ..Default::default() }));
                 if let Some(cm) = &column.comment {
                     d.step.sql.push(comment("COLUMN", &format!("{tn}.{}", q(&column.name)), Some(cm)));
@@ -268,10 +269,10 @@ impl<'a> Context<'a> {
                     out.push(validate_draft(schema, t, &temp));
                 }
                 let is_enum = |ty: &str| self.enum_keys.contains(&type_key(ty));
-                let (sql, hazards) = alter_column(schema, t, a, b, &is_enum);
+                let (sql, facts) = alter_column(schema, t, a, b, &is_enum);
                 let (reverse, _) = alter_column(schema, t, b, a, &is_enum);
                 let mut step = Step::new(format!("alter column {tn}.{}", q(&b.name)), sql, reverse);
-                step.hazards = hazards;
+                step.facts = facts;
                 if b.generated.is_some() && a.generated != b.generated && a.generated.is_none() {
                     step.irreversible =
                         Some(format!("the values of {schema}.{t}.{} are replaced by computed ones", b.name));
@@ -312,7 +313,7 @@ impl<'a> Context<'a> {
                     _ => {}
                 }
             }
-            let (sql, reverse, what, hazard) = match c {
+            let (sql, reverse, what, fact) = match c {
                 TableChange::SetPrimaryKey { to: Some(pk), .. } => {
                     (format!("ADD {}", primary_key(pk)), drop_constraint_sql(pk.name.as_deref()), "primary key", None)
                 }
@@ -320,23 +321,16 @@ impl<'a> Context<'a> {
                     format!("ADD {}", unique(u)),
                     drop_constraint_sql(u.name.as_deref()),
                     "unique constraint",
-                    Some(Hazard::new(
-                        HazardCode::MF101,
-                        format!("unique ({}) on {schema}.{t} fails if it holds duplicates", u.columns.join(", ")),
-                    )),
+                    Some(Fact::unique_constraint(table.clone(), u)),
                 ),
                 TableChange::AddCheck { check: k } => (
                     format!("ADD {}", check(k, true)),
                     drop_constraint_sql(k.name.as_deref()),
                     "check",
-                    (!k.not_valid).then(|| {
-                        Hazard::new(
-                            HazardCode::LK103,
-                            format!(
-                                "check {} scans {schema}.{t} under an exclusive lock",
-                                k.name.as_deref().unwrap_or("")
-                            ),
-                        )
+                    (!k.not_valid).then(|| Fact::ValidatingConstraint {
+                        table: table.clone(),
+                        kind: "check".into(),
+                        name: k.name.clone().unwrap_or_default(),
                     }),
                 ),
                 _ => continue,
@@ -348,7 +342,7 @@ impl<'a> Context<'a> {
                 _ => None,
             };
             let mut d = alter(schema, t, format!("add {what} {}", q(name.as_deref().unwrap_or(""))), sql, reverse);
-            d.step.hazards.extend(hazard);
+            d.step.facts.extend(fact);
             out.push(d);
         }
         for c in changes {
@@ -393,12 +387,12 @@ impl<'a> Context<'a> {
                 }
                 TableChange::AddForeignKey { fk } if self.online && !fk.not_valid => {
                     let not_valid = schema_model::ForeignKey { not_valid: true, ..fk.clone() };
-                    out.push(fk_draft(schema, t, &not_valid, true));
+                    out.push(fk_draft(schema, t, &not_valid));
                     let mut v = validate_draft(schema, t, fk.name.as_deref().unwrap_or(""));
                     v.phase = Phase::AddForeignKey;
                     out.push(v);
                 }
-                TableChange::AddForeignKey { fk } => out.push(fk_draft(schema, t, fk, true)),
+                TableChange::AddForeignKey { fk } => out.push(fk_draft(schema, t, fk)),
                 TableChange::DropForeignKey { fk } => {
                     let mut s = Step::new(
                         format!("drop foreign key {}", q(fk.name.as_deref().unwrap_or(""))),
@@ -410,10 +404,11 @@ impl<'a> Context<'a> {
                             .dropped_tables
                             .contains(&key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table))
                     {
-                        s.hazards.push(Hazard::new(
-                            HazardCode::DS104,
-                            format!("foreign key {} on {schema}.{t} is dropped", fk.name.as_deref().unwrap_or("")),
-                        ));
+                        s.facts.push(Fact::DropObject {
+                            kind: "foreign key".into(),
+                            name: fk.name.clone().unwrap_or_default(),
+                            on: Some(table.clone()),
+                        });
                     }
                     let mut d = draft(s, Phase::DropForeignKey, schema, t);
                     d.removes = vec![format!("fk:{schema}.{t}.{}", fk.name.as_deref().unwrap_or(""))];
@@ -444,10 +439,7 @@ pub fn rename_table(schema: &str, from: &str, to: &str) -> Draft {
         vec![format!("ALTER TABLE {} RENAME TO {}", qn(schema, from), q(to))],
         vec![format!("ALTER TABLE {} RENAME TO {}", qn(schema, to), q(from))],
     );
-    s.hazards.push(Hazard::new(
-        HazardCode::BC101,
-        format!("table {schema}.{from} is renamed to {to}; running code that uses the old name breaks"),
-    ));
+    s.facts.push(Fact::RenameTable { from: TableRef::new(schema, from), to: to.into() });
     let mut d = draft(s, Phase::RenameTable, schema, to);
     d.provides = vec![key(schema, to)];
     d.removes = vec![key(schema, from)];
@@ -534,19 +526,14 @@ fn index_draft(
     }
     let drop = format!("DROP INDEX {}{}", if concurrently { "CONCURRENTLY " } else { "" }, qn(schema, &i.name));
     let mut s = Step::new(format!("create index {} on {}", q(&i.name), display(schema, table)), sql, vec![drop]);
+    // On a table created earlier in the plan the analyzers drop these facts.
     if concurrently {
         s.transactional = false;
-    } else if existing {
-        s.hazards.push(Hazard::new(
-            HazardCode::LK101,
-            format!("index {} is built without CONCURRENTLY: writes to {schema}.{table} wait until it is done", i.name),
-        ));
+    } else {
+        s.facts.push(Fact::BlockingIndex { table: TableRef::new(schema, table), index: i.name.clone(), drop: false });
     }
-    if existing && i.unique && !was_unique {
-        s.hazards.push(Hazard::new(
-            HazardCode::MF101,
-            format!("unique index {} fails if {schema}.{table} holds duplicate keys", i.name),
-        ));
+    if i.unique && !was_unique {
+        s.facts.push(Fact::unique_index(TableRef::new(schema, table), i));
     }
     let mut d = draft(s, Phase::CreateIndex, schema, &i.name);
     d.reads.push(key(schema, table));
@@ -563,16 +550,14 @@ fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced
     if online {
         s.transactional = false;
     } else {
-        s.hazards.push(Hazard::new(
-            HazardCode::LK101,
-            format!("index {} is dropped without CONCURRENTLY: queries on {schema}.{table} wait", i.name),
-        ));
+        s.facts.push(Fact::BlockingIndex { table: TableRef::new(schema, table), index: i.name.clone(), drop: true });
     }
     if !replaced {
-        s.hazards.push(Hazard::new(
-            HazardCode::DS104,
-            format!("index {} on {schema}.{table} is dropped; queries that use it slow down", i.name),
-        ));
+        s.facts.push(Fact::DropObject {
+            kind: "index".into(),
+            name: i.name.clone(),
+            on: Some(TableRef::new(schema, table)),
+        });
     }
     let mut d = draft(s, Phase::DropIndex, schema, &i.name);
     d.removes = vec![format!("index:{schema}.{}", i.name)];
@@ -598,10 +583,7 @@ fn replace_index_draft(schema: &str, table: &str, old: &schema_model::Index, new
     let mut s = Step::new(format!("replace index {}", qn(schema, &new.name)), sql, swap(new, old));
     s.transactional = false;
     if new.unique && !old.unique {
-        s.hazards.push(Hazard::new(
-            HazardCode::MF101,
-            format!("unique index {} fails if {schema}.{table} holds duplicate keys", new.name),
-        ));
+        s.facts.push(Fact::unique_index(TableRef::new(schema, table), new));
     }
     let mut d = draft(s, Phase::CreateIndex, schema, &new.name);
     d.reads.push(key(schema, table));
@@ -638,10 +620,7 @@ fn unique_online(schema: &str, table: &str, u: &schema_model::UniqueConstraint) 
         vec![format!("DROP INDEX CONCURRENTLY {}", qn(schema, &name))],
     );
     build.transactional = false;
-    build.hazards.push(Hazard::new(
-        HazardCode::MF101,
-        format!("unique ({}) on {schema}.{table} fails if it holds duplicates", u.columns.join(", ")),
-    ));
+    build.facts.push(Fact::unique_constraint(TableRef::new(schema, table), u));
     let mut first = draft(build, Phase::AlterTable, schema, table);
     first.provides = vec![key(schema, table)];
     let deferrable = match u.deferrable {
@@ -677,7 +656,7 @@ fn validate_draft(schema: &str, table: &str, name: &str) -> Draft {
     draft(s, Phase::AlterTable, schema, table)
 }
 
-fn fk_draft(schema: &str, table: &str, fk: &schema_model::ForeignKey, existing: bool) -> Draft {
+fn fk_draft(schema: &str, table: &str, fk: &schema_model::ForeignKey) -> Draft {
     let tn = qn(schema, table);
     let name = fk.name.as_deref().unwrap_or("");
     let mut sql = vec![format!("ALTER TABLE {tn} ADD {}", foreign_key(schema, fk))];
@@ -689,11 +668,12 @@ fn fk_draft(schema: &str, table: &str, fk: &schema_model::ForeignKey, existing: 
         sql,
         vec![format!("ALTER TABLE {tn} {}", drop_constraint_sql(fk.name.as_deref()))],
     );
-    if existing && !fk.not_valid {
-        s.hazards.push(Hazard::new(
-            HazardCode::LK103,
-            format!("foreign key {name} scans {schema}.{table} while holding a lock that blocks writes"),
-        ));
+    if !fk.not_valid {
+        s.facts.push(Fact::ValidatingConstraint {
+            table: TableRef::new(schema, table),
+            kind: "foreign key".into(),
+            name: name.into(),
+        });
     }
     let ref_schema = fk.ref_schema.as_deref().unwrap_or(schema);
     let mut d = draft(s, Phase::AddForeignKey, schema, table);

@@ -6,7 +6,7 @@ use super::render::{comment, create_domain, create_sequence, q, qn, sequence_opt
 use super::tables::Context;
 use super::{display, draft, key};
 use crate::change::Change;
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::Fact;
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 use crate::DiffError;
@@ -66,10 +66,11 @@ pub fn extension(change: &Change) -> Vec<Draft> {
                 vec![format!("DROP EXTENSION {}", q(&extension.name))],
                 vec![format!("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}", q(&extension.name), q(schema))],
             );
-            s.hazards.push(Hazard::new(
-                HazardCode::DS104,
-                format!("extension {} and the objects it owns are dropped", extension.name),
-            ));
+            s.facts.push(Fact::DropObject {
+                kind: "extension (with the objects it owns)".into(),
+                name: extension.name.clone(),
+                on: None,
+            });
             vec![draft(s, Phase::DropExtension, schema, &extension.name)]
         }
         _ => vec![],
@@ -156,7 +157,7 @@ pub fn enum_type(ctx: &Context<'_>, change: &Change) -> Result<Vec<Draft>, DiffE
                 vec![format!("DROP TYPE {}", qn(schema, &e.name))],
                 create_enum(schema, e),
             );
-            s.hazards.push(Hazard::new(HazardCode::DS104, format!("type {schema}.{} is dropped", e.name)));
+            s.facts.push(Fact::DropObject { kind: "type".into(), name: format!("{schema}.{}", e.name), on: None });
             let mut d = draft(s, Phase::DropType, schema, &e.name);
             d.removes = vec![key(schema, &e.name)];
             vec![d]
@@ -170,7 +171,7 @@ pub fn enum_type(ctx: &Context<'_>, change: &Change) -> Result<Vec<Draft>, DiffE
                         rebuild_enum(ctx, schema, from, to),
                         rebuild_enum(ctx, schema, to, from),
                     );
-                    s.hazards.push(Hazard::new(HazardCode::LK107, format!("enum {schema}.{} loses or reorders labels: the type is rebuilt and every column using it is rewritten; rows holding a removed label make it fail", to.name)));
+                    s.facts.push(Fact::EnumRebuild { name: format!("{schema}.{}", to.name) });
                     s
                 } else {
                     let mut s = Step::new(
@@ -225,7 +226,7 @@ pub fn domain(change: &Change) -> Result<Vec<Draft>, DiffError> {
                 vec![format!("DROP DOMAIN {}", qn(schema, &d.name))],
                 vec![create_domain(schema, d)],
             );
-            s.hazards.push(Hazard::new(HazardCode::DS104, format!("domain {schema}.{} is dropped", d.name)));
+            s.facts.push(Fact::DropObject { kind: "domain".into(), name: format!("{schema}.{}", d.name), on: None });
             let mut dr = draft(s, Phase::DropType, schema, &d.name);
             dr.removes = vec![key(schema, &d.name)];
             // A domain over another domain or type is dropped before what it is built on.
@@ -270,13 +271,7 @@ pub fn domain(change: &Change) -> Result<Vec<Draft>, DiffError> {
             }
             let mut s = Step::new(format!("alter domain {n}"), sql, reverse);
             if !to.nullable && from.nullable || to.checks.iter().any(|c| !from.checks.contains(c)) {
-                s.hazards.push(Hazard::new(
-                    HazardCode::MF104,
-                    format!(
-                        "domain {schema}.{} gets a new rule: fails if a column of it holds values that break it",
-                        to.name
-                    ),
-                ));
+                s.facts.push(Fact::TightenDomain { name: format!("{schema}.{}", to.name) });
             }
             vec![draft(s, Phase::AlterType, schema, &to.name)]
         }

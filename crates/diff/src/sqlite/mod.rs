@@ -8,7 +8,7 @@ mod render;
 use schema_model::{Column, Dialect, Realm, Table};
 
 use crate::change::{Change, TableChange};
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::{Fact, NewColumnRows, TableRef};
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 use crate::rules::Rules;
@@ -34,7 +34,7 @@ pub(crate) fn key(name: &str) -> String {
 }
 
 fn step(description: String, sql: Vec<String>, reverse: Vec<String>) -> Step {
-    Step { description, sql, reverse, irreversible: None, transactional: true, hazards: vec![] }
+    Step::new(description, sql, reverse)
 }
 
 impl Planner for SqlitePlanner {
@@ -63,15 +63,12 @@ impl Planner for SqlitePlanner {
                 Change::AddTable { table, .. } => out.extend(add_table(table)),
                 Change::DropTable { table, .. } => out.push(drop_table(table)),
                 Change::RenameTable { from, to, .. } => {
-                    let mut s = step(
+                    let s = step(
                         format!("rename table {} to {}", q(from), q(to)),
                         vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))],
                         vec![format!("ALTER TABLE {} RENAME TO {}", q(to), q(from))],
-                    );
-                    s.hazards.push(Hazard::new(
-                        HazardCode::BC101,
-                        format!("table {from} is renamed to {to}; running code that uses the old name breaks"),
-                    ));
+                    )
+                    .with_fact(Fact::RenameTable { from: table_ref(from), to: to.clone() });
                     let mut d = Draft::new(s, Phase::RenameTable, key(to));
                     d.provides = vec![key(to)];
                     d.removes = vec![key(from)];
@@ -101,28 +98,32 @@ fn add_table(t: &Table) -> Vec<Draft> {
         format!("create table {}", q(&t.name)),
         vec![create_table(t, &t.name)],
         vec![format!("DROP TABLE {}", q(&t.name))],
-    );
+    )
+    .with_fact(Fact::CreateTable { table: table_ref(&t.name) });
     let mut d = Draft::new(s, Phase::CreateTable, key(&t.name));
     d.provides = vec![key(&t.name)];
     d.soft_reads = t.foreign_keys.iter().map(|f| key(&f.ref_table)).collect();
     let mut out = vec![d];
     for i in &t.indexes {
-        out.push(index_draft(&t.name, i, false));
+        out.push(index_draft(&t.name, i, true));
     }
     out
 }
 
-fn index_draft(table: &str, i: &schema_model::Index, existing_table: bool) -> Draft {
+/// The SQLite tables a fact names: the connection's `main` schema.
+pub(crate) fn table_ref(name: &str) -> TableRef {
+    TableRef::new("", name)
+}
+
+/// Creates an index; `new_unique` says it brings a uniqueness the data did not have to meet.
+fn index_draft(table: &str, i: &schema_model::Index, new_unique: bool) -> Draft {
     let mut s = step(
         format!("create index {} on {}", q(&i.name), q(table)),
         vec![create_index(table, i)],
         vec![format!("DROP INDEX {}", q(&i.name))],
     );
-    if i.unique && existing_table {
-        s.hazards.push(Hazard::new(
-            HazardCode::MF101,
-            format!("unique index {} fails if {table} holds duplicate keys", i.name),
-        ));
+    if i.unique && new_unique {
+        s.facts.push(Fact::unique_index(table_ref(table), i));
     }
     let mut d = Draft::new(s, Phase::CreateIndex, key(&i.name));
     d.reads = vec![key(table)];
@@ -136,10 +137,7 @@ fn drop_index_draft(table: &str, i: &schema_model::Index, replaced: bool) -> Dra
         vec![create_index(table, i)],
     );
     if !replaced {
-        s.hazards.push(Hazard::new(
-            HazardCode::DS104,
-            format!("index {} on {table} is dropped; queries that use it slow down", i.name),
-        ));
+        s.facts.push(Fact::DropObject { kind: "index".into(), name: i.name.clone(), on: Some(table_ref(table)) });
     }
     let mut d = Draft::new(s, Phase::DropIndex, key(&i.name));
     d.removes = vec![key(&i.name)];
@@ -151,7 +149,7 @@ fn drop_table(t: &Table) -> Draft {
     reverse.extend(t.indexes.iter().map(|i| create_index(&t.name, i)));
     let mut s = step(format!("drop table {}", q(&t.name)), vec![format!("DROP TABLE {}", q(&t.name))], reverse);
     s.irreversible = Some(format!("the rows of table {} cannot come back", t.name));
-    s.hazards.push(Hazard::new(HazardCode::DS102, format!("table {} and all its rows are deleted", t.name)));
+    s.facts.push(Fact::DropTable { table: table_ref(&t.name) });
     let mut d = Draft::new(s, Phase::DropTable, key(&t.name));
     d.removes = vec![key(&t.name)];
     d.soft_reads = t.foreign_keys.iter().map(|f| key(&f.ref_table)).collect();
@@ -201,15 +199,12 @@ fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Draft>
     };
     for c in changes {
         if let TableChange::RenameColumn { from: a, to: b } = c {
-            let mut s = step(
+            let s = step(
                 format!("rename column {}.{} to {}", q(t), q(a), q(b)),
                 vec![format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(t), q(a), q(b))],
                 vec![format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(t), q(b), q(a))],
-            );
-            s.hazards.push(Hazard::new(
-                HazardCode::BC102,
-                format!("column {t}.{a} is renamed to {b}; running code that uses the old name breaks"),
-            ));
+            )
+            .with_fact(Fact::RenameColumn { table: table_ref(t), from: a.clone(), to: b.clone() });
             alter(s);
         }
     }
@@ -221,18 +216,25 @@ fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Draft>
                 vec![format!("ALTER TABLE {} ADD COLUMN {}", q(t), column_def(column, false))],
             );
             s.irreversible = Some(format!("the data of column {t}.{} cannot come back", column.name));
-            s.hazards
-                .push(Hazard::new(HazardCode::DS103, format!("column {t}.{} and its data are deleted", column.name)));
+            s.facts.push(Fact::DropColumn { table: table_ref(t), column: column.name.clone() });
             alter(s);
         }
     }
     for c in changes {
         if let TableChange::AddColumn { column } = c {
-            alter(step(
-                format!("add column {}.{}", q(t), q(&column.name)),
-                vec![format!("ALTER TABLE {} ADD COLUMN {}", q(t), column_def(column, false))],
-                vec![format!("ALTER TABLE {} DROP COLUMN {}", q(t), q(&column.name))],
-            ));
+            alter(
+                step(
+                    format!("add column {}.{}", q(t), q(&column.name)),
+                    vec![format!("ALTER TABLE {} ADD COLUMN {}", q(t), column_def(column, false))],
+                    vec![format!("ALTER TABLE {} DROP COLUMN {}", q(t), q(&column.name))],
+                )
+                .with_fact(Fact::AddColumn {
+                    table: table_ref(t),
+                    column: column.clone(),
+                    rows: NewColumnRows::Fail,
+                    per_row_value: false,
+                }),
+            );
         }
     }
     for c in changes {

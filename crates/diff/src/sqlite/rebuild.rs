@@ -5,9 +5,9 @@
 use schema_model::{Column, Table};
 
 use super::render::{create_index, q};
-use super::{key, step};
+use super::{key, step, table_ref};
 use crate::change::TableChange;
-use crate::hazard::{Hazard, HazardCode};
+use crate::hazards::{Conversion, Fact, NewColumnRows, Storage};
 use crate::order::{Draft, Phase};
 
 /// The temporary name a rebuilt table is created under.
@@ -104,18 +104,13 @@ pub fn rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> Draft {
     let mut s =
         step(format!("rebuild table {}", q(&to.name)), statements(from, to, &renames), statements(to, from, &back));
     let t = &to.name;
-    s.hazards
-        .push(Hazard::new(HazardCode::LK106, format!("table {t} is rebuilt: every row is copied into a new table")));
+    s.facts.push(Fact::Rebuild { table: table_ref(t) });
     let mut dropped = Vec::new();
     for c in changes {
         if let TableChange::DropColumn { column } = c {
             dropped.push(column.name.clone());
         }
-        for h in change_hazards(t, to.options.strict, c) {
-            if !s.hazards.contains(&h) {
-                s.hazards.push(h);
-            }
-        }
+        s.facts.extend(change_facts(t, to.options.strict, c));
     }
     if !dropped.is_empty() {
         s.irreversible = Some(format!("the data of column(s) {} of {t} cannot come back", dropped.join(", ")));
@@ -125,76 +120,53 @@ pub fn rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> Draft {
     d
 }
 
-/// The hazards one table change carries inside a rebuild.
-fn change_hazards(t: &str, strict: bool, c: &TableChange) -> Vec<Hazard> {
-    let mut out = Vec::new();
+/// What one table change does to the data inside a rebuild.
+fn change_facts(t: &str, strict: bool, c: &TableChange) -> Vec<Fact> {
+    let table = table_ref(t);
     match c {
-        TableChange::DropColumn { column } => {
-            out.push(Hazard::new(HazardCode::DS103, format!("column {t}.{} and its data are deleted", column.name)))
+        TableChange::DropColumn { column } => vec![Fact::DropColumn { table, column: column.name.clone() }],
+        TableChange::RenameColumn { from, to } => {
+            vec![Fact::RenameColumn { table, from: from.clone(), to: to.clone() }]
         }
-        TableChange::RenameColumn { from: a, to: b } => out.push(Hazard::new(
-            HazardCode::BC102,
-            format!("column {t}.{a} is renamed to {b}; running code that uses the old name breaks"),
-        )),
-        TableChange::AddColumn { column }
-            if !column.nullable
-                && super::render::is_null_default(column.default.as_deref())
-                && column.generated.is_none() =>
-        {
-            out.push(Hazard::new(
-                HazardCode::MF103,
-                format!("NOT NULL column {t}.{} has no default: the copy fails if {t} has rows", column.name),
-            ))
+        TableChange::AddColumn { column } => {
+            vec![Fact::AddColumn { table, column: column.clone(), rows: NewColumnRows::Fail, per_row_value: false }]
         }
         TableChange::ModifyColumn { from: a, to: b } => {
+            let mut out = Vec::new();
             if a.nullable && !b.nullable {
-                out.push(match &b.default {
-                    Some(d) if !d.trim().eq_ignore_ascii_case("null") => Hazard::new(
-                        HazardCode::MF104,
-                        format!("column {t}.{} becomes NOT NULL: NULLs in it are replaced by its default {d}", b.name),
-                    ),
-                    _ => Hazard::new(
-                        HazardCode::MF104,
-                        format!("column {t}.{} becomes NOT NULL: the copy fails if it holds NULLs", b.name),
-                    ),
-                });
+                let fill = b.default.clone().filter(|d| !d.trim().eq_ignore_ascii_case("null"));
+                out.push(Fact::SetNotNull { table: table.clone(), column: b.name.clone(), fill });
             }
             if affinity(&a.ty.raw) != affinity(&b.ty.raw) {
-                out.push(Hazard::new(
-                    HazardCode::MF105,
-                    format!(
-                        "column {t}.{} changes from {} to {} affinity: values are converted{}",
-                        b.name,
-                        affinity(&a.ty.raw),
-                        affinity(&b.ty.raw),
-                        if strict { ", and the copy fails on values that do not fit" } else { " where they can" }
-                    ),
-                ));
+                out.push(Fact::ChangeType {
+                    table,
+                    column: b.name.clone(),
+                    from: format!("{} affinity", affinity(&a.ty.raw)),
+                    to: format!("{} affinity", affinity(&b.ty.raw)),
+                    conversion: if strict { Conversion::FailsOnMisfit { limit: None } } else { Conversion::Converts },
+                    storage: Storage::Copy,
+                });
             }
+            out
         }
-        TableChange::AddUnique { unique } => out.push(Hazard::new(
-            HazardCode::MF101,
-            format!("unique ({}) on {t} fails if it holds duplicates", unique.columns.join(", ")),
-        )),
-        TableChange::AddIndex { index } if index.unique => out.push(Hazard::new(
-            HazardCode::MF101,
-            format!("unique index {} on {t} fails if it holds duplicate keys", index.name),
-        )),
-        TableChange::DropUnique { unique } => out.push(Hazard::new(
-            HazardCode::DS104,
-            format!("unique ({}) on {t} is dropped: duplicates become possible", unique.columns.join(", ")),
-        )),
+        TableChange::AddUnique { unique } => vec![Fact::unique_constraint(table, unique)],
+        TableChange::AddIndex { index } if index.unique => vec![Fact::unique_index(table, index)],
+        TableChange::DropUnique { unique } => vec![Fact::DropObject {
+            kind: "unique constraint".into(),
+            name: format!("({})", unique.columns.join(", ")),
+            on: Some(table),
+        }],
         TableChange::DropCheck { check } => {
-            out.push(Hazard::new(HazardCode::DS104, format!("check ({}) on {t} is dropped", check.expr)))
+            vec![Fact::DropObject { kind: "check".into(), name: format!("({})", check.expr), on: Some(table) }]
         }
-        TableChange::DropForeignKey { fk } => out.push(Hazard::new(
-            HazardCode::DS104,
-            format!("foreign key ({}) → {} on {t} is dropped", fk.columns.join(", "), fk.ref_table),
-        )),
+        TableChange::DropForeignKey { fk } => vec![Fact::DropObject {
+            kind: "foreign key".into(),
+            name: format!("({}) → {}", fk.columns.join(", "), fk.ref_table),
+            on: Some(table),
+        }],
         TableChange::DropIndex { index } => {
-            out.push(Hazard::new(HazardCode::DS104, format!("index {} on {t} is dropped", index.name)))
+            vec![Fact::DropObject { kind: "index".into(), name: index.name.clone(), on: Some(table) }]
         }
-        _ => {}
+        _ => vec![],
     }
-    out
 }

@@ -34,6 +34,11 @@ pub struct MysqlDriver {
 }
 
 impl MysqlDriver {
+    /// The open connection, for the live-data checks.
+    pub(crate) fn connection(&mut self) -> &mut sqlx::MySqlConnection {
+        &mut self.conn
+    }
+
     /// Connects to the database a `mysql://` or `mariadb://` URL names.
     pub async fn connect(url: &DbUrl) -> Result<Self> {
         let target = Target::parse(url)?;
@@ -78,6 +83,10 @@ impl Driver for MysqlDriver {
 
     async fn revisions(&mut self) -> Result<Vec<Revision>> {
         revisions::list(&mut self.conn, &self.database).await
+    }
+
+    fn data_probe(&mut self) -> &mut dyn schema_diff::DataProbe {
+        self
     }
 }
 

@@ -59,6 +59,11 @@ pub struct PostgresDriver {
 }
 
 impl PostgresDriver {
+    /// The open connection, for the live-data checks.
+    pub(crate) fn connection(&mut self) -> &mut sqlx::PgConnection {
+        &mut self.conn
+    }
+
     /// Connects to the database a `postgres://` URL names.
     pub async fn connect(url: &DbUrl) -> Result<Self> {
         let target = Target::parse(url)?;
@@ -95,6 +100,10 @@ impl Driver for PostgresDriver {
 
     async fn revisions(&mut self) -> Result<Vec<Revision>> {
         revisions::list(&mut self.conn).await
+    }
+
+    fn data_probe(&mut self) -> &mut dyn schema_diff::DataProbe {
+        self
     }
 }
 

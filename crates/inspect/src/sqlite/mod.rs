@@ -27,6 +27,11 @@ pub struct SqliteDriver {
 }
 
 impl SqliteDriver {
+    /// The open connection, for the live-data checks.
+    pub(crate) fn connection(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.conn
+    }
+
     /// Opens the file a `sqlite:` URL names (or an in-memory database).
     pub async fn connect(url: &DbUrl, options: ConnectOptions) -> Result<Self> {
         let path = url.sqlite_path();
@@ -76,5 +81,9 @@ impl Driver for SqliteDriver {
 
     async fn revisions(&mut self) -> Result<Vec<Revision>> {
         revisions::list(&mut self.conn).await
+    }
+
+    fn data_probe(&mut self) -> &mut dyn schema_diff::DataProbe {
+        self
     }
 }
