@@ -5,4 +5,5 @@
 mod harness;
 mod objects;
 mod online;
+mod rollback;
 mod safety;

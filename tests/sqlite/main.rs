@@ -7,3 +7,4 @@ mod harness;
 mod names;
 mod pairs;
 mod rebuild;
+mod rollback;

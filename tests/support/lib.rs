@@ -7,6 +7,7 @@ pub mod my;
 pub mod my_catalog;
 pub mod pg;
 pub mod pg_catalog;
+pub mod rollback;
 pub mod sqlite_catalog;
 
 use std::path::{Path, PathBuf};
