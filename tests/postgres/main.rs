@@ -3,6 +3,7 @@
 //! re-plan to empty.
 
 mod harness;
+mod lock_retry;
 mod objects;
 mod online;
 mod rollback;

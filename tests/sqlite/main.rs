@@ -2,6 +2,7 @@
 //! the database itself.
 
 mod cli;
+mod config;
 mod errors;
 mod harness;
 mod names;

@@ -23,6 +23,15 @@ pub struct Outcome {
     pub stderr: String,
 }
 
+impl Outcome {
+    /// Asserts that the run printed each of `texts` on standard output.
+    pub fn assert_printed(&self, texts: &[&str]) {
+        for t in texts {
+            assert!(self.stdout.contains(t), "missing {t:?} in:\n{}{}", self.stdout, self.stderr);
+        }
+    }
+}
+
 /// Runs `schema ARGS...` through the same code path as the binary.
 pub fn schema(args: &[&str]) -> Outcome {
     let mut out = Vec::new();

@@ -42,6 +42,8 @@ pub async fn run(args: RollbackArgs, out: &mut dyn Write) -> CliResult<u8> {
         lock_timeout: args.lock_timeout,
         scope: Default::default(),
         online: false,
+        timeouts: Default::default(),
+        retry: Default::default(),
     };
     execute(db.as_mut(), &current, &before, &policy, &run, out).await
 }

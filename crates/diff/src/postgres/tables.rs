@@ -506,6 +506,7 @@ fn index_draft(
     let mut s = Step::new(format!("create index {} on {}", q(&i.name), display(schema, table)), sql, vec![drop]);
     if concurrently {
         s.transactional = false;
+        s.long_running = true;
     } else if existing {
         s.hazards.push(Hazard::new(
             HazardCode::LK101,
@@ -532,6 +533,7 @@ fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced
     );
     if online {
         s.transactional = false;
+        s.long_running = true;
     } else {
         s.hazards.push(Hazard::new(
             HazardCode::LK101,
@@ -567,6 +569,7 @@ fn replace_index_draft(schema: &str, table: &str, old: &schema_model::Index, new
     }
     let mut s = Step::new(format!("replace index {}", qn(schema, &new.name)), sql, swap(new, old));
     s.transactional = false;
+    s.long_running = true;
     if new.unique && !old.unique {
         s.hazards.push(Hazard::new(
             HazardCode::MF101,
@@ -608,6 +611,7 @@ fn unique_online(schema: &str, table: &str, u: &schema_model::UniqueConstraint) 
         vec![format!("DROP INDEX CONCURRENTLY {}", qn(schema, &name))],
     );
     build.transactional = false;
+    build.long_running = true;
     build.hazards.push(Hazard::new(
         HazardCode::MF101,
         format!("unique ({}) on {schema}.{table} fails if it holds duplicates", u.columns.join(", ")),
@@ -642,6 +646,7 @@ fn validate_draft(schema: &str, table: &str, name: &str) -> Draft {
         vec![],
     );
     s.transactional = false;
+    s.long_running = true;
     // Steps on one table keep their emission order; a read of the table would put this after
     // every later alter of it.
     draft(s, Phase::AlterTable, schema, table)

@@ -34,7 +34,7 @@ pub(crate) fn key(name: &str) -> String {
 }
 
 fn step(description: String, sql: Vec<String>, reverse: Vec<String>) -> Step {
-    Step { description, sql, reverse, irreversible: None, transactional: true, hazards: vec![] }
+    Step::new(description, sql, reverse)
 }
 
 impl Planner for SqlitePlanner {
