@@ -113,6 +113,12 @@ fn a_lock_that_is_never_released_fails_cleanly_after_the_attempts() {
     let before = snapshot(&a.url());
     let s = Scratch::new();
     let to = s.write("after.sql", "CREATE TABLE t (id int PRIMARY KEY, n int, note text); CREATE INDEX t_n ON t (n);");
+    let (url, dev_url) = (a.url(), dev.url());
+    let script = schema(&["plan", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--online", "--format", "sql"]);
+    script.assert_printed(&[
+        "-- timeouts: lock_timeout 10s (retried on timeout), statement_timeout 1m\nALTER TABLE",
+        "-- runs outside a transaction\n-- timeouts: lock_timeout 10s (retried on timeout), statement_timeout none",
+    ]);
     let holder = Holder::start(&a.url(), "LOCK TABLE t IN ACCESS EXCLUSIVE MODE;", false);
     let started = Instant::now();
     let run = apply_online(&a.url(), &dev.url(), &to, &["--lock-timeout", "300ms", "--lock-attempts", "3"]);

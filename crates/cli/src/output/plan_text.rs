@@ -50,7 +50,7 @@ fn group_header(g: &Group, n: usize, of: usize) -> String {
 }
 
 /// A step's timeouts: `lock_timeout 10s, statement_timeout 1m`.
-fn timeouts(t: &Timeouts, long_running: bool) -> String {
+pub(super) fn timeouts(t: &Timeouts, long_running: bool) -> String {
     let show = |ms: u64| humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
     let statement = match t.statement_timeout_ms {
         Some(ms) => show(ms),
