@@ -42,6 +42,12 @@ fn an_environment_gives_url_sources_and_policy() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     load(&s.path("want.db"), "CREATE TABLE t (a TEXT, b INTEGER NOT NULL DEFAULT 0);");
     assert_eq!(snapshot(&db), snapshot(&s.path("want.db")));
+    // history and rollback take the environment's URL and policy too.
+    let history = schema(&["--config", &config, "--env", "prod", "history"]);
+    assert!(history.stdout.contains("apply     applied"), "{}{}", history.stdout, history.stderr);
+    let back = schema(&["--config", &config, "--env", "prod", "rollback", "--auto-approve"]);
+    assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
+    assert_eq!(snapshot(&db), before, "rollback under the environment's policy restores the catalog");
     // A flag wins over the file: --url points at another database.
     let other = s.sqlite_url("other.db");
     let flagged = schema(&["--config", &config, "--env", "prod", "apply", "--url", &other, "--auto-approve"]);

@@ -250,9 +250,9 @@ pub enum DialectArg {
 /// `schema history`.
 #[derive(Args, Debug)]
 pub struct HistoryArgs {
-    /// The database whose revisions to list.
+    /// The database whose revisions to list (or the environment's `url`).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
-    pub url: String,
+    pub url: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
     pub format: HistoryFormat,
@@ -270,9 +270,9 @@ pub enum HistoryFormat {
 /// `schema rollback`.
 #[derive(Args, Debug)]
 pub struct RollbackArgs {
-    /// The database to take back.
+    /// The database to take back (or the environment's `url`).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
-    pub url: String,
+    pub url: Option<String>,
     /// The revision to undo, with every later one (default: the latest applied).
     #[arg(long, value_name = "ID")]
     pub to_revision: Option<i64>,

@@ -54,8 +54,12 @@ pub fn run_parsed(cli: Cli, out: &mut dyn Write) -> CliResult<u8> {
                 commands::apply::run(a, out).await
             }
             Command::Diff(a) => commands::diff::run(a, out).await,
-            Command::History(a) => commands::history::run(a, out).await,
+            Command::History(mut a) => {
+                project::fill_url(&mut a.url, &project);
+                commands::history::run(a, out).await
+            }
             Command::Rollback(mut a) => {
+                project::fill_url(&mut a.url, &project);
                 project::fill_policy(&mut a.policy, &project);
                 commands::rollback::run(a, out).await
             }

@@ -25,6 +25,13 @@ pub fn need_url(url: &Option<String>) -> CliResult<&str> {
     })
 }
 
+/// The environment's URL when no flag gave one.
+pub fn fill_url(url: &mut Option<String>, env: &Environment) {
+    if url.is_none() {
+        url.clone_from(&env.url);
+    }
+}
+
 /// Fills what `plan` was not told from the environment.
 pub fn fill_plan(args: &mut PlanArgs, env: &Environment) -> CliResult<()> {
     fill_common(&mut args.url, &mut args.dev_url, &mut args.to, &mut args.scope, env);
@@ -65,9 +72,7 @@ fn fill_common(
     scope: &mut Scope,
     env: &Environment,
 ) {
-    if url.is_none() {
-        url.clone_from(&env.url);
-    }
+    fill_url(url, env);
     if dev_url.is_none() {
         dev_url.clone_from(&env.dev_url);
     }
