@@ -41,12 +41,15 @@ fn request<'a>(steps: &[(&str, &[&str])], verify: Verifier<'a>, lock_timeout: Du
         groups: vec![StatementGroup {
             transactional: false,
             statements: statements.iter().map(|s| s.to_string()).collect(),
+            timeouts: None,
         }],
         expected_from_hash: None,
         verify,
         revision: revision(&statements),
         lock_timeout,
         undo: steps.iter().map(|(_, u)| u.iter().map(|s| s.to_string()).collect()).collect(),
+        retry: Default::default(),
+        report: &|_| {},
     }
 }
 

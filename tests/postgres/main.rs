@@ -4,9 +4,11 @@
 
 mod constraints_more;
 mod harness;
+mod lock_retry;
 mod objects;
 mod online;
 mod partitions;
 mod routines;
 mod row_security;
+mod rollback;
 mod safety;

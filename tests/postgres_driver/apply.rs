@@ -15,7 +15,11 @@ fn ok(_: &Realm) -> Result<(), String> {
 }
 
 fn tx(statements: &[&str]) -> StatementGroup {
-    StatementGroup { transactional: true, statements: statements.iter().map(|s| s.to_string()).collect() }
+    StatementGroup {
+        transactional: true,
+        statements: statements.iter().map(|s| s.to_string()).collect(),
+        timeouts: None,
+    }
 }
 
 fn no_tx(statements: &[&str]) -> StatementGroup {
@@ -46,7 +50,16 @@ fn request<'a>(
 ) -> ApplyRequest<'a> {
     let all: Vec<String> = groups.iter().flat_map(|g| g.statements.clone()).collect();
     let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    ApplyRequest { revision: revision(&all), groups, expected_from_hash: None, verify, lock_timeout, undo: Vec::new() }
+    ApplyRequest {
+        revision: revision(&all),
+        groups,
+        expected_from_hash: None,
+        verify,
+        lock_timeout,
+        undo: Vec::new(),
+        retry: Default::default(),
+        report: &|_| {},
+    }
 }
 
 /// The user tables of a database, by psql.

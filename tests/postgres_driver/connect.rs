@@ -37,12 +37,18 @@ async fn an_apply_scoped_by_search_path_runs_unqualified_statements_in_that_sche
     let mut d = driver(&format!("{}?search_path=billing", db.url())).await;
     let ok = |_: &schema_model::Realm| Ok(());
     let request = ApplyRequest {
-        groups: vec![StatementGroup { transactional: true, statements: vec!["CREATE TABLE invoices (id int)".into()] }],
+        groups: vec![StatementGroup {
+            transactional: true,
+            statements: vec!["CREATE TABLE invoices (id int)".into()],
+            timeouts: None,
+        }],
         expected_from_hash: None,
         verify: &ok,
         revision: Revision { kind: "apply".into(), ..Default::default() },
         lock_timeout: Duration::from_secs(5),
         undo: Vec::new(),
+        retry: Default::default(),
+        report: &|_| {},
     };
     d.apply(request).await.unwrap();
     assert_eq!(db.exec("SELECT to_regclass('billing.invoices') IS NOT NULL"), ["t"]);

@@ -2,8 +2,10 @@
 //! the database itself.
 
 mod cli;
+mod config;
 mod errors;
 mod harness;
 mod names;
 mod pairs;
 mod rebuild;
+mod rollback;

@@ -9,6 +9,7 @@ pub mod my_catalog;
 pub mod my_load;
 pub mod pg;
 pub mod pg_catalog;
+pub mod rollback;
 pub mod sqlite_catalog;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,15 @@ pub struct Outcome {
     pub stdout: String,
     /// The rendered error, if any (what the binary prints on standard error).
     pub stderr: String,
+}
+
+impl Outcome {
+    /// Asserts that the run printed each of `texts` on standard output.
+    pub fn assert_printed(&self, texts: &[&str]) {
+        for t in texts {
+            assert!(self.stdout.contains(t), "missing {t:?} in:\n{}{}", self.stdout, self.stderr);
+        }
+    }
 }
 
 /// Runs `schema ARGS...` through the same code path as the binary.

@@ -6,6 +6,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(name = "schema", version, about, long_about = LONG_ABOUT)]
 pub struct Cli {
+    /// The project file [default: schema.toml in the current directory, if there is one].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<std::path::PathBuf>,
+    /// The environment of the project file to use ([env.NAME]): its url, dev-url, to, schemas,
+    /// excludes, allowed hazards, timeouts and online setting. Flags given on the command line win.
+    #[arg(long = "env", global = true, value_name = "NAME")]
+    pub env: Option<String>,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -84,11 +91,12 @@ pub enum InspectFormat {
 /// `schema plan`.
 #[derive(Args, Debug)]
 pub struct PlanArgs {
-    /// The database to change.
+    /// The database to change (or the environment's `url`).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
-    pub url: String,
-    /// The desired state: .sql files, directories of them, or a database URL.
-    #[arg(long = "to", value_name = "SOURCE", required = true, num_args = 1..)]
+    pub url: Option<String>,
+    /// The desired state: .sql files, directories of them, or a database URL (or the
+    /// environment's `to`).
+    #[arg(long = "to", value_name = "SOURCE", num_args = 1..)]
     pub to: Vec<String>,
     /// An empty database to load the desired SQL on (SQLite always uses an in-memory one).
     #[arg(long, value_name = "URL", env = "SCHEMA_DEV_URL")]
@@ -107,8 +115,33 @@ pub struct PlanArgs {
     /// and checks NOT VALID then VALIDATEs them, and sets NOT NULL through a validated check.
     #[arg(long)]
     pub online: bool,
+    /// Plan as usual even where schema.toml says `online = true`.
+    #[arg(long, conflicts_with = "online")]
+    pub no_online: bool,
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
     #[command(flatten)]
     pub scope: Scope,
+}
+
+/// Timeouts and retries of online steps, shared by plan (which shows them) and apply.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TimeoutArgs {
+    /// How long to wait for a lock: for the apply lock, and under --online each step's
+    /// lock_timeout, after which the step is retried [default: 10s].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
+    /// Under --online, the statement_timeout of an ordinary step [default: 1m].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub statement_timeout: Option<std::time::Duration>,
+    /// Under --online, the statement_timeout of concurrent index builds and validations, which
+    /// do not block writes [default: none].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub long_statement_timeout: Option<std::time::Duration>,
+    /// Under --online, how many times a step that gives up on its lock timeout is tried in all,
+    /// waiting 1s, 2s, 4s... between attempts [default: 5].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub lock_attempts: Option<u32>,
 }
 
 /// Formats of `plan`.
@@ -138,11 +171,12 @@ pub struct PolicyArgs {
 /// `schema apply`.
 #[derive(Args, Debug)]
 pub struct ApplyArgs {
-    /// The database to change (a missing SQLite file is created).
+    /// The database to change (a missing SQLite file is created; or the environment's `url`).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
-    pub url: String,
-    /// The desired state: .sql files, directories of them, or a database URL.
-    #[arg(long = "to", value_name = "SOURCE", num_args = 1.., required_unless_present = "plan", conflicts_with = "plan")]
+    pub url: Option<String>,
+    /// The desired state: .sql files, directories of them, or a database URL (or the
+    /// environment's `to`).
+    #[arg(long = "to", value_name = "SOURCE", num_args = 1.., conflicts_with = "plan")]
     pub to: Vec<String>,
     /// Run exactly the steps of a plan file written by `schema plan --out`; refused with exit
     /// code 4 when the database changed since.
@@ -160,11 +194,13 @@ pub struct ApplyArgs {
     /// Plan for a live, busy database (see `schema plan --online`).
     #[arg(long)]
     pub online: bool,
+    /// Plan as usual even where schema.toml says `online = true`.
+    #[arg(long, conflicts_with = "online")]
+    pub no_online: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// How long to wait for the database lock, e.g. 10s, 2m.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
-    pub lock_timeout: std::time::Duration,
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
     #[command(flatten)]
     pub scope: Scope,
 }
@@ -214,9 +250,9 @@ pub enum DialectArg {
 /// `schema history`.
 #[derive(Args, Debug)]
 pub struct HistoryArgs {
-    /// The database whose revisions to list.
+    /// The database whose revisions to list (or the environment's `url`).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
-    pub url: String,
+    pub url: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
     pub format: HistoryFormat,
@@ -234,9 +270,9 @@ pub enum HistoryFormat {
 /// `schema rollback`.
 #[derive(Args, Debug)]
 pub struct RollbackArgs {
-    /// The database to take back.
+    /// The database to take back (or the environment's `url`).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
-    pub url: String,
+    pub url: Option<String>,
     /// The revision to undo, with every later one (default: the latest applied).
     #[arg(long, value_name = "ID")]
     pub to_revision: Option<i64>,

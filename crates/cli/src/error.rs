@@ -10,6 +10,10 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Inspect(#[from] schema_inspect::Error),
+    /// A mistake in schema.toml.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] Box<crate::config::ConfigError>),
     /// The plan could not be made.
     #[error("cannot plan: {0}")]
     #[diagnostic(code(schema::plan))]

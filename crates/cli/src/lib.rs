@@ -6,11 +6,14 @@
 
 mod cli;
 mod commands;
+mod config;
 mod error;
 mod output;
 mod plan_file;
 mod policy;
+mod project;
 mod state;
+mod timeouts;
 
 use std::io::Write;
 
@@ -38,14 +41,28 @@ pub fn run_parsed(cli: Cli, out: &mut dyn Write) -> CliResult<u8> {
         .enable_all()
         .build()
         .map_err(|e| CliError::Usage(format!("cannot start the async runtime: {e}")))?;
+    let project = project::load(cli.config.as_deref(), cli.env.as_deref())?;
     runtime.block_on(async {
         match cli.command {
             Command::Inspect(a) => commands::inspect::run(a, out).await,
-            Command::Plan(a) => commands::plan::run(a, out).await,
-            Command::Apply(a) => commands::apply::run(a, out).await,
+            Command::Plan(mut a) => {
+                project::fill_plan(&mut a, &project)?;
+                commands::plan::run(a, out).await
+            }
+            Command::Apply(mut a) => {
+                project::fill_apply(&mut a, &project)?;
+                commands::apply::run(a, out).await
+            }
             Command::Diff(a) => commands::diff::run(a, out).await,
-            Command::History(a) => commands::history::run(a, out).await,
-            Command::Rollback(a) => commands::rollback::run(a, out).await,
+            Command::History(mut a) => {
+                project::fill_url(&mut a.url, &project);
+                commands::history::run(a, out).await
+            }
+            Command::Rollback(mut a) => {
+                project::fill_url(&mut a.url, &project);
+                project::fill_policy(&mut a.policy, &project);
+                commands::rollback::run(a, out).await
+            }
         }
     })
 }

@@ -24,7 +24,7 @@ pub use change::{Change, TableChange};
 pub use hazard::{Hazard, HazardCode};
 pub use hazards::{check_live, DataCheck, DataProbe, Fact, Outcome, TableRef, Verdict};
 pub use order::{Draft, Phase};
-pub use plan::{Plan, Step};
+pub use plan::{Group, Plan, Step, Timeouts};
 pub use rules::Rules;
 
 /// Why a plan could not be made.
@@ -92,9 +92,50 @@ pub fn plan(from: &Realm, to: &Realm) -> Result<Plan, DiffError> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PlanOptions {
     /// Plan for a live, busy database: PostgreSQL builds and drops indexes CONCURRENTLY, adds
-    /// foreign keys and checks NOT VALID then VALIDATEs them, and sets NOT NULL through a
-    /// validated check; dialects without such forms plan as usual.
+    /// foreign keys and checks NOT VALID then VALIDATEs them, sets NOT NULL through a
+    /// validated check, and gives every step the timeouts of `timeouts`; dialects without
+    /// such forms plan as usual.
     pub online: bool,
+    /// The timeouts of online steps.
+    pub timeouts: TimeoutPolicy,
+}
+
+/// The timeouts an online plan gives its steps (PostgreSQL `lock_timeout` and
+/// `statement_timeout`), so that no step waits long in the lock queue with writers behind it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeoutPolicy {
+    /// How long any step may wait for a lock before it gives up (and is retried).
+    pub lock: std::time::Duration,
+    /// How long an ordinary step may run.
+    pub statement: std::time::Duration,
+    /// How long a long-running step (a concurrent index build, a validation) may run; `None`:
+    /// no limit, since it does not block writes.
+    pub long_statement: Option<std::time::Duration>,
+}
+
+impl Default for TimeoutPolicy {
+    fn default() -> Self {
+        TimeoutPolicy {
+            lock: std::time::Duration::from_secs(10),
+            statement: std::time::Duration::from_secs(60),
+            long_statement: None,
+        }
+    }
+}
+
+impl TimeoutPolicy {
+    /// The timeouts of `step` under this policy.
+    pub fn for_step(&self, step: &Step) -> Timeouts {
+        let ms = |d: std::time::Duration| d.as_millis() as u64;
+        Timeouts {
+            lock_timeout_ms: ms(self.lock),
+            statement_timeout_ms: if step.long_running {
+                self.long_statement.map(ms)
+            } else {
+                Some(ms(self.statement))
+            },
+        }
+    }
 }
 
 /// The ordered plan that turns `from` into `to`, made with `options`.

@@ -167,15 +167,7 @@ mod tests {
     use super::*;
 
     fn step(name: &str) -> Step {
-        Step {
-            description: name.into(),
-            sql: vec![],
-            reverse: vec![],
-            irreversible: None,
-            transactional: true,
-            hazards: vec![],
-            facts: vec![],
-        }
+        Step::new(name.into(), vec![], vec![])
     }
 
     fn names(steps: Vec<Step>) -> Vec<String> {

@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use schema_model::{Dialect, Realm};
 
 pub use error::{Error, Result};
-pub use exec::{ApplyRequest, StatementGroup, Verifier};
+pub use exec::{ApplyRequest, GroupTimeouts, Reporter, RetryPolicy, StatementGroup, Verifier};
 pub use revision::Revision;
 pub use source::{apply_renames, expand_sources, Source};
 pub use url::{is_url, redact_text, DbUrl};

@@ -1,10 +1,11 @@
 //! `schema apply`: make a database match, under a lock, verified and recorded.
 
+use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::{Duration, SystemTime};
 
-use schema_diff::{check_live, describe_differences, plan_with, Plan, PlanOptions};
-use schema_inspect::{ApplyRequest, Driver, Revision, StatementGroup};
+use schema_diff::{check_live, describe_differences, plan_with, Plan, PlanOptions, TimeoutPolicy};
+use schema_inspect::{ApplyRequest, Driver, GroupTimeouts, RetryPolicy, Revision, StatementGroup};
 use schema_model::{realm_hash, Realm};
 
 use crate::cli::{ApplyArgs, Scope};
@@ -19,7 +20,7 @@ pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
     if let Some(path) = &args.plan {
         return run_plan_file(&args, path, out).await;
     }
-    let mut db = open(&args.url, true).await?;
+    let mut db = open(crate::project::need_url(&args.url)?, true).await?;
     let live = db.inspect().await?;
     let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), Some(db.url()), &args.scope).await?;
     let policy = Policy::from_args(&args.policy)?;
@@ -27,9 +28,11 @@ pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
         kind: "apply",
         auto_approve: args.auto_approve,
         dry_run: args.dry_run,
-        lock_timeout: args.lock_timeout,
+        lock_timeout: args.timeouts.lock(),
         scope: args.scope.clone(),
         online: args.online,
+        timeouts: args.timeouts.policy(),
+        retry: args.timeouts.retry(),
     };
     execute(db.as_mut(), &live, &desired, &policy, &run, out).await
 }
@@ -37,7 +40,7 @@ pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
 /// `apply --plan`: exactly the steps of a plan file, refused when the database drifted.
 async fn run_plan_file(args: &ApplyArgs, path: &std::path::Path, out: &mut dyn Write) -> CliResult<u8> {
     let file = PlanFile::read(path)?;
-    let mut db = open(&args.url, true).await?;
+    let mut db = open(crate::project::need_url(&args.url)?, true).await?;
     if file.plan.dialect != db.dialect() {
         return Err(CliError::Usage(format!(
             "{} holds a {} plan, but {} is a {} database",
@@ -55,9 +58,11 @@ async fn run_plan_file(args: &ApplyArgs, path: &std::path::Path, out: &mut dyn W
         kind: "apply",
         auto_approve: args.auto_approve,
         dry_run: args.dry_run,
-        lock_timeout: args.lock_timeout,
+        lock_timeout: args.timeouts.lock(),
         scope,
         online: args.online,
+        timeouts: args.timeouts.policy(),
+        retry: args.timeouts.retry(),
     };
     execute_plan(db.as_mut(), file.plan, &live, &file.desired, &policy, &run, out).await
 }
@@ -76,6 +81,10 @@ pub struct Run {
     pub scope: Scope,
     /// Plan for a live, busy database.
     pub online: bool,
+    /// The timeouts online steps are planned with.
+    pub timeouts: TimeoutPolicy,
+    /// How a step that gives up on its lock timeout is retried.
+    pub retry: RetryPolicy,
 }
 
 /// Plans the scoped part of `live` → `desired`, checks the policy, asks, applies, verifies the
@@ -89,7 +98,7 @@ pub async fn execute(
     out: &mut dyn Write,
 ) -> CliResult<u8> {
     let current = filter(live.clone(), &run.scope)?;
-    let p = plan_with(&current, desired, &PlanOptions { online: run.online })?;
+    let p = plan_with(&current, desired, &PlanOptions { online: run.online, timeouts: run.timeouts })?;
     execute_plan(db, p, live, desired, policy, run, out).await
 }
 
@@ -126,16 +135,25 @@ pub async fn execute_plan(
             Err(e) => Err(e.to_string()),
         }
     };
-    let request = ApplyRequest {
-        groups: groups(&p),
-        // The driver hashes the whole database under the lock, so compare with the whole.
-        expected_from_hash: Some(realm_hash(live)),
-        verify: &verify,
-        revision: revision(&p, live, run.kind),
-        lock_timeout: run.lock_timeout,
-        undo: undo(&p),
+    let rev = {
+        // Retried attempts are reported as they happen, between the plan and the summary.
+        let sink = RefCell::new(&mut *out);
+        let report = |line: &str| {
+            let _ = writeln!(sink.borrow_mut(), "  {line}");
+        };
+        let request = ApplyRequest {
+            groups: groups(&p),
+            // The driver hashes the whole database under the lock, so compare with the whole.
+            expected_from_hash: Some(realm_hash(live)),
+            verify: &verify,
+            revision: revision(&p, live, run.kind),
+            lock_timeout: run.lock_timeout,
+            undo: undo(&p),
+            retry: run.retry,
+            report: &report,
+        };
+        db.apply(request).await?
     };
-    let rev = db.apply(request).await?;
     writeln!(
         out,
         "\n{} {} statement{} in {} ms ({}); recorded as revision {}.",
@@ -149,16 +167,19 @@ pub async fn execute_plan(
     Ok(0)
 }
 
-/// The plan's statements in runs that may share a transaction.
+/// The plan's statements in the plan's groups, with the timeouts of their steps.
 fn groups(p: &Plan) -> Vec<StatementGroup> {
-    let mut out: Vec<StatementGroup> = Vec::new();
-    for s in &p.steps {
-        match out.last_mut() {
-            Some(g) if g.transactional && s.transactional => g.statements.extend(s.sql.iter().cloned()),
-            _ => out.push(StatementGroup { transactional: s.transactional, statements: s.sql.clone() }),
-        }
-    }
-    out
+    p.groups()
+        .into_iter()
+        .map(|g| StatementGroup {
+            transactional: g.transactional,
+            statements: p.steps[g.steps.clone()].iter().flat_map(|s| s.sql.iter().cloned()).collect(),
+            timeouts: p.steps[g.steps.start].timeouts.map(|t| GroupTimeouts {
+                lock: Duration::from_millis(t.lock_timeout_ms),
+                statement: t.statement_timeout_ms.map(Duration::from_millis),
+            }),
+        })
+        .collect()
 }
 
 /// What undoes each statement, in statement order: a step's reverse undoes its last

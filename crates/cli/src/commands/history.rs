@@ -8,7 +8,7 @@ use std::io::Write;
 
 /// Prints the recorded revisions.
 pub async fn run(args: HistoryArgs, out: &mut dyn Write) -> CliResult<u8> {
-    let mut db = open(&args.url, false).await?;
+    let mut db = open(crate::project::need_url(&args.url)?, false).await?;
     let mut revisions = db.revisions().await?;
     match args.format {
         HistoryFormat::Text => {

@@ -11,11 +11,11 @@ use crate::state::{filter, load, open};
 
 /// Prints the plan from a live database to the desired files.
 pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
-    let mut db = open(&args.url, false).await?;
+    let mut db = open(crate::project::need_url(&args.url)?, false).await?;
     let live = db.inspect().await?;
     let current = filter(live.clone(), &args.scope)?;
     let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), Some(db.url()), &args.scope).await?;
-    let mut p = plan_with(&current, &desired, &PlanOptions { online: args.online })?;
+    let mut p = plan_with(&current, &desired, &PlanOptions { online: args.online, timeouts: args.timeouts.policy() })?;
     check_live(&mut p, db.data_probe()).await;
     match args.format {
         PlanFormat::Text => {

@@ -12,7 +12,7 @@ use crate::state::open;
 
 /// Takes the database back to the model recorded before a revision.
 pub async fn run(args: RollbackArgs, out: &mut dyn Write) -> CliResult<u8> {
-    let mut db = open(&args.url, false).await?;
+    let mut db = open(crate::project::need_url(&args.url)?, false).await?;
     let revisions = db.revisions().await?;
     let applied: Vec<_> = revisions.iter().filter(|r| r.status == "applied").collect();
     let target = match args.to_revision {
@@ -42,6 +42,8 @@ pub async fn run(args: RollbackArgs, out: &mut dyn Write) -> CliResult<u8> {
         lock_timeout: args.lock_timeout,
         scope: Default::default(),
         online: false,
+        timeouts: Default::default(),
+        retry: Default::default(),
     };
     execute(db.as_mut(), &current, &before, &policy, &run, out).await
 }

@@ -64,6 +64,7 @@ pub fn plan_markdown(plan: &Plan, target: &str) -> String {
     let _ = writeln!(out, "\n<details><summary>SQL ({} statements)</summary>\n\n```sql", plan.statements().len());
     for (i, s) in plan.steps.iter().enumerate() {
         let _ = writeln!(out, "-- {}. {}", i + 1, s.description);
+        super::sql::step_notes(&mut out, s);
         for st in &s.sql {
             let _ = writeln!(out, "{st};");
         }

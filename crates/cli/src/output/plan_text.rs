@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use schema_diff::Plan;
+use schema_diff::{Group, Plan, Timeouts};
 
 /// One line that counts what changes: `2 tables created, 1 index dropped`.
 pub fn summary(plan: &Plan) -> String {
@@ -38,6 +38,28 @@ pub fn summary(plan: &Plan) -> String {
     parts.join(", ")
 }
 
+/// The line that opens a group of steps when the plan has more than one.
+fn group_header(g: &Group, n: usize, of: usize) -> String {
+    let steps = if g.steps.len() == 1 {
+        format!("step {}", g.steps.start + 1)
+    } else {
+        format!("steps {}-{}", g.steps.start + 1, g.steps.end)
+    };
+    let how = if g.transactional { "one transaction" } else { "outside a transaction, committed on its own" };
+    format!("  ── group {n} of {of}: {steps}, {how} ──")
+}
+
+/// A step's timeouts: `lock_timeout 10s, statement_timeout 1m`.
+pub(super) fn timeouts(t: &Timeouts, long_running: bool) -> String {
+    let show = |ms: u64| humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
+    let statement = match t.statement_timeout_ms {
+        Some(ms) => show(ms),
+        None if long_running => "none (long-running; does not block writes)".into(),
+        None => "none".into(),
+    };
+    format!("lock_timeout {} (retried on timeout), statement_timeout {statement}", show(t.lock_timeout_ms))
+}
+
 /// The whole plan as text.
 pub fn plan_text(plan: &Plan, target: &str) -> String {
     let mut out = String::new();
@@ -56,7 +78,13 @@ pub fn plan_text(plan: &Plan, target: &str) -> String {
         if hazards == 1 { "" } else { "s" }
     );
     let _ = writeln!(out, "Changes: {}", summary(plan));
+    let groups = plan.groups();
     for (i, s) in plan.steps.iter().enumerate() {
+        if groups.len() > 1 {
+            if let Some(g) = groups.iter().position(|g| g.steps.start == i) {
+                let _ = writeln!(out, "\n{}", group_header(&groups[g], g + 1, groups.len()));
+            }
+        }
         let codes: Vec<&str> = s.hazards.iter().map(|h| h.code.id()).collect();
         let marks = if codes.is_empty() { String::new() } else { format!("  [! {}]", codes.join(" ")) };
         let outside = if s.transactional { "" } else { "  (runs outside the transaction)" };
@@ -65,6 +93,9 @@ pub fn plan_text(plan: &Plan, target: &str) -> String {
             for line in format!("{st};").lines() {
                 let _ = writeln!(out, "       {line}");
             }
+        }
+        if let Some(t) = &s.timeouts {
+            let _ = writeln!(out, "     timeouts: {}", timeouts(t, s.long_running));
         }
         for h in &s.hazards {
             let _ = writeln!(out, "     ! {} {}", h.code.id(), h.message);

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use schema_diff::{plan, DiffError, Plan};
+use schema_diff::{plan, DiffError, Plan, Step};
 use schema_model::Realm;
 
 /// The plan as a script, hazards as comments above their statements.
@@ -16,11 +16,22 @@ pub fn plan_sql(plan: &Plan) -> String {
                 let _ = writeln!(out, "--   live check: {v}");
             }
         }
+        step_notes(&mut out, s);
         for st in &s.sql {
             let _ = writeln!(out, "{st};");
         }
     }
     out
+}
+
+/// The comments under a step's title: where it runs, and its timeouts.
+pub(super) fn step_notes(out: &mut String, s: &Step) {
+    if !s.transactional {
+        let _ = writeln!(out, "-- runs outside a transaction");
+    }
+    if let Some(t) = &s.timeouts {
+        let _ = writeln!(out, "-- timeouts: {}", super::plan_text::timeouts(t, s.long_running));
+    }
 }
 
 /// A model as the CREATE statements that build it from nothing, in dependency order.

@@ -127,6 +127,12 @@ impl Planner for PostgresPlanner {
         let hooks = hooks::PostgresHooks::new(from, changes);
         out.extend(crate::dependents::Dependents::new(&hooks, from, to, changes).drafts());
         functions::add_routine_reads(from, to, &mut out);
+        if options.online {
+            // Every online step runs with SET lock_timeout and statement_timeout.
+            for d in &mut out {
+                d.step.timeouts = Some(options.timeouts.for_step(&d.step));
+            }
+        }
         Ok(out)
     }
 }

@@ -529,6 +529,7 @@ fn index_draft(
     // On a table created earlier in the plan the analyzers drop these facts.
     if concurrently {
         s.transactional = false;
+        s.long_running = true;
     } else {
         s.facts.push(Fact::BlockingIndex { table: TableRef::new(schema, table), index: i.name.clone(), drop: false });
     }
@@ -549,6 +550,7 @@ fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced
     );
     if online {
         s.transactional = false;
+        s.long_running = true;
     } else {
         s.facts.push(Fact::BlockingIndex { table: TableRef::new(schema, table), index: i.name.clone(), drop: true });
     }
@@ -582,6 +584,7 @@ fn replace_index_draft(schema: &str, table: &str, old: &schema_model::Index, new
     }
     let mut s = Step::new(format!("replace index {}", qn(schema, &new.name)), sql, swap(new, old));
     s.transactional = false;
+    s.long_running = true;
     if new.unique && !old.unique {
         s.facts.push(Fact::unique_index(TableRef::new(schema, table), new));
     }
@@ -620,6 +623,7 @@ fn unique_online(schema: &str, table: &str, u: &schema_model::UniqueConstraint) 
         vec![format!("DROP INDEX CONCURRENTLY {}", qn(schema, &name))],
     );
     build.transactional = false;
+    build.long_running = true;
     build.facts.push(Fact::unique_constraint(TableRef::new(schema, table), u));
     let mut first = draft(build, Phase::AlterTable, schema, table);
     first.provides = vec![key(schema, table)];
@@ -651,6 +655,7 @@ fn validate_draft(schema: &str, table: &str, name: &str) -> Draft {
         vec![],
     );
     s.transactional = false;
+    s.long_running = true;
     // Steps on one table keep their emission order; a read of the table would put this after
     // every later alter of it.
     draft(s, Phase::AlterTable, schema, table)

@@ -2,13 +2,16 @@
 //! the statements, the verification and the revision row. A non-transactional group commits
 //! what is open, runs its statements one by one, and a new transaction follows. Any failure
 //! rolls back what is still open and records a failed revision in a transaction of its own.
+//! Groups with timeouts (online plans) run under `SET lock_timeout`/`statement_timeout`, and a
+//! statement that gives up on its lock timeout is retried (a transactional group from a
+//! savepoint), after dropping any INVALID index a failed concurrent build left.
 
 use std::time::{Duration, Instant};
 
 use schema_model::realm_hash;
 use sqlx::PgConnection;
 
-use super::{catalog, pg_message, revisions};
+use super::{catalog, pg_message, retry, revisions};
 use crate::error::db_err;
 use crate::{ApplyRequest, Error, Result, Revision};
 
@@ -30,6 +33,7 @@ pub async fn apply(conn: &mut PgConnection, scope: Option<&[String]>, request: A
             if run.in_tx {
                 let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *run.conn).await;
             }
+            let _ = retry::set(run.conn, None).await;
             if !matches!(err, Error::Drift { .. }) {
                 let mut rev = request.revision.clone();
                 rev.applied = run.kept as i64;
@@ -103,7 +107,122 @@ struct Run<'c> {
     kept: usize,
 }
 
+/// The error of statement `index` (0-based) that failed on its last attempt.
+fn failed(e: &sqlx::Error, index: usize, st: &str, request: &ApplyRequest<'_>, attempts: u32) -> Failure {
+    let mut reason = pg_message(e);
+    if attempts > 1 {
+        reason = format!("{reason} (gave up after {attempts} attempts)");
+    }
+    (
+        Error::Statement { index: index + 1, total: total(request), statement: st.to_string(), reason },
+        Some(st.to_string()),
+    )
+}
+
+/// Tells the person watching that attempt `n` of statement `index` (0-based) gave up on its
+/// lock timeout, and sleeps before the next one.
+async fn back_off(request: &ApplyRequest<'_>, index: usize, n: u32, e: &sqlx::Error) {
+    let wait = request.retry.wait(n);
+    (request.report)(&format!(
+        "statement {} of {}: attempt {n} of {} gave up on the lock timeout ({}); retrying in {:.1}s",
+        index + 1,
+        total(request),
+        request.retry.attempts,
+        pg_message(e),
+        wait.as_secs_f64()
+    ));
+    tokio::time::sleep(wait).await;
+}
+
 impl Run<'_> {
+    /// Runs a transactional group's statements, which start at plan index `first`; with
+    /// timeouts, from a savepoint that a lock timeout rolls back to before the next attempt.
+    async fn transactional(
+        &mut self,
+        group: &crate::StatementGroup,
+        request: &ApplyRequest<'_>,
+        first: usize,
+    ) -> Result<usize, Failure> {
+        let retrying = group.timeouts.is_some();
+        let mut attempt = 1;
+        loop {
+            if retrying {
+                self.exec("SAVEPOINT schema_step", "marking a savepoint").await?;
+            }
+            let mut at = first;
+            let mut failure = None;
+            for st in &group.statements {
+                if let Err(e) = sqlx::raw_sql(st.as_str()).execute(&mut *self.conn).await {
+                    failure = Some((e, st));
+                    break;
+                }
+                at += 1;
+            }
+            match failure {
+                None => {
+                    if retrying {
+                        self.exec("RELEASE SAVEPOINT schema_step", "releasing a savepoint").await?;
+                    }
+                    return Ok(at);
+                }
+                Some((e, _)) if retrying && retry::is_lock_timeout(&e) && attempt < request.retry.attempts => {
+                    self.exec("ROLLBACK TO SAVEPOINT schema_step", "rolling back to the savepoint").await?;
+                    back_off(request, at, attempt, &e).await;
+                    attempt += 1;
+                }
+                Some((e, st)) => return Err(failed(&e, at, st, request, attempt)),
+            }
+        }
+    }
+
+    /// Runs one statement outside a transaction (plan index `index`); with timeouts, a lock
+    /// timeout is retried. Before a retry, and after the last failure, INVALID indexes the
+    /// failed attempt left are dropped (a cleanup that itself times out costs an attempt).
+    async fn alone(
+        &mut self,
+        st: &str,
+        retrying: bool,
+        request: &ApplyRequest<'_>,
+        index: usize,
+    ) -> Result<(), Failure> {
+        let before = retry::invalid_indexes(self.conn).await.map_err(|e| (e, None))?;
+        let mut attempt = 1;
+        loop {
+            if attempt > 1 {
+                if let Err(e) = self.clean(&before, request).await {
+                    if attempt >= request.retry.attempts {
+                        return Err((e, Some(st.to_string())));
+                    }
+                    (request.report)(&format!("could not clean up before attempt {attempt}: {e}"));
+                    tokio::time::sleep(request.retry.wait(attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            let e = match sqlx::raw_sql(st).execute(&mut *self.conn).await {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            if retrying && retry::is_lock_timeout(&e) && attempt < request.retry.attempts {
+                back_off(request, index, attempt, &e).await;
+                attempt += 1;
+                continue;
+            }
+            if let Err(c) = self.clean(&before, request).await {
+                (request.report)(&format!("an invalid index may remain: {c}"));
+            }
+            return Err(failed(&e, index, st, request, attempt));
+        }
+    }
+
+    /// Drops the INVALID indexes that are not in `before`, telling the person watching.
+    async fn clean(&mut self, before: &[(i64, String)], request: &ApplyRequest<'_>) -> Result<()> {
+        for name in retry::drop_new_invalid(self.conn, before).await? {
+            (request.report)(&format!("dropped the invalid index {name} that the failed attempt left"));
+        }
+        Ok(())
+    }
+
     async fn exec(&mut self, sql: &str, what: &str) -> Result<(), Failure> {
         sqlx::raw_sql(sql).execute(&mut *self.conn).await.map_err(|e| (db_err(what)(e), None))?;
         Ok(())
@@ -146,17 +265,20 @@ impl Run<'_> {
             if group.transactional && !self.in_tx {
                 self.begin().await?;
             }
-            for st in &group.statements {
-                if let Err(e) = sqlx::raw_sql(st.as_str()).execute(&mut *self.conn).await {
-                    let err = Error::Statement { index: ran + 1, total, statement: st.clone(), reason: pg_message(&e) };
-                    return Err((err, Some(st.clone())));
-                }
-                ran += 1;
-                if !self.in_tx {
+            if group.timeouts.is_some() {
+                retry::set(self.conn, group.timeouts).await.map_err(|e| (e, None))?;
+            }
+            if group.transactional {
+                ran = self.transactional(group, request, ran).await?;
+            } else {
+                for st in &group.statements {
+                    self.alone(st, group.timeouts.is_some(), request, ran).await?;
+                    ran += 1;
                     self.kept = ran;
                 }
             }
         }
+        retry::set(self.conn, None).await.map_err(|e| (e, None))?;
         if !self.in_tx {
             self.begin().await?;
         }

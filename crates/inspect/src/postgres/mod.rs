@@ -36,6 +36,7 @@ macro_rules! collation_name {
 mod apply;
 mod catalog;
 mod replay;
+mod retry;
 mod revisions;
 
 use std::str::FromStr;
