@@ -14,7 +14,7 @@ pub struct Cli {
 const LONG_ABOUT: &str = "\
 Keep database structure as code.
 
-The desired structure lives in SQL files; `schema plan` shows the ordered statements that
+The desired structure lives in SQL or HCL files; `schema plan` shows the ordered statements that
 would make a live database match them, with hazards and the way back; `schema apply` runs
 them under a lock, verifies the result and records an audit trail in `schema_revisions`.
 
@@ -25,7 +25,7 @@ Exit codes: 0 success; 1 error; 2 plan not empty (with --exit-code);
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Read what a database really is and print it as SQL or JSON.
+    /// Read what a database really is and print it as SQL, HCL, JSON or a Mermaid diagram.
     Inspect(InspectArgs),
     /// Show the ordered statements that would make a database match the desired files.
     Plan(PlanArgs),
@@ -37,6 +37,19 @@ pub enum Command {
     History(HistoryArgs),
     /// Take a database back to the structure it had before a recorded revision.
     Rollback(RollbackArgs),
+    /// Format HCL schema files in place (or, with --check, list those that are not formatted).
+    Fmt(FmtArgs),
+}
+
+/// `schema fmt`.
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// `.hcl` files, or directories whose `.hcl` files to format (not recursive).
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<String>,
+    /// Change nothing; exit with code 2 when a file is not formatted.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Filters over which objects are managed.
@@ -79,6 +92,10 @@ pub enum InspectFormat {
     Sql,
     /// The model as JSON.
     Json,
+    /// The model as canonical HCL (Atlas's dialect), which `--to` reads back.
+    Hcl,
+    /// An entity-relationship diagram in Mermaid syntax.
+    Mermaid,
 }
 
 /// `schema plan`.

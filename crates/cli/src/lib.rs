@@ -6,6 +6,7 @@
 
 mod cli;
 mod commands;
+mod desired;
 mod error;
 mod output;
 mod plan_file;
@@ -46,6 +47,7 @@ pub fn run_parsed(cli: Cli, out: &mut dyn Write) -> CliResult<u8> {
             Command::Diff(a) => commands::diff::run(a, out).await,
             Command::History(a) => commands::history::run(a, out).await,
             Command::Rollback(a) => commands::rollback::run(a, out).await,
+            Command::Fmt(a) => commands::fmt::run(a, out),
         }
     })
 }

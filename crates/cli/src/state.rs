@@ -30,7 +30,7 @@ pub async fn load(args: &[String], dialect: Dialect, dev_url: Option<&str>, scop
             }
             connect(&url, ConnectOptions::default()).await?.inspect().await?
         }
-        Source::Files(files) => schema_inspect::load_sql(dialect, &files, dev.as_ref()).await?,
+        Source::Files(files) => crate::desired::load_files(dialect, &files, dev.as_ref()).await?,
     };
     filter(realm, scope)
 }
