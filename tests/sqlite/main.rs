@@ -4,6 +4,7 @@
 mod cli;
 mod errors;
 mod harness;
+mod hcl;
 mod names;
 mod pairs;
 mod rebuild;

@@ -3,6 +3,7 @@
 //! so that a bug in the inspector cannot hide a wrong apply.
 
 pub mod converge;
+pub mod hcl_trip;
 pub mod my;
 pub mod my_catalog;
 pub mod pg;

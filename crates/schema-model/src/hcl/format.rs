@@ -46,12 +46,15 @@ fn layout(body: &mut Body, depth: usize) {
                 l.decor_mut().clear();
             }
             let inner_trailing = comments(b.body.decor().suffix().map(|s| &**s).unwrap_or(""), &"  ".repeat(depth + 1));
+            // A comment right after `{` stays on that line.
+            let opening = b.body.decor().prefix().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            let opening = opening.map(|c| format!(" {c}")).unwrap_or_default();
             layout(&mut b.body, depth + 1);
-            if b.body.is_empty() && inner_trailing.is_empty() {
+            if b.body.is_empty() && inner_trailing.is_empty() && opening.is_empty() {
                 *b.body.decor_mut() = Decor::new("", "");
                 b.body.set_prefer_oneline(true);
             } else {
-                *b.body.decor_mut() = Decor::new("", format!("{inner_trailing}{indent}"));
+                *b.body.decor_mut() = Decor::new(opening, format!("{inner_trailing}{indent}"));
                 b.body.set_prefer_oneline(false);
             }
         }
