@@ -104,7 +104,7 @@ pub struct PlanArgs {
     /// The database to change.
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
     pub url: String,
-    /// The desired state: .sql files, directories of them, or a database URL.
+    /// The desired state: .sql and .hcl files, directories of them, or a database URL.
     #[arg(long = "to", value_name = "SOURCE", required = true, num_args = 1..)]
     pub to: Vec<String>,
     /// An empty database to load the desired SQL on (SQLite always uses an in-memory one).
@@ -158,7 +158,7 @@ pub struct ApplyArgs {
     /// The database to change (a missing SQLite file is created).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
     pub url: String,
-    /// The desired state: .sql files, directories of them, or a database URL.
+    /// The desired state: .sql and .hcl files, directories of them, or a database URL.
     #[arg(long = "to", value_name = "SOURCE", num_args = 1.., required_unless_present = "plan", conflicts_with = "plan")]
     pub to: Vec<String>,
     /// Run exactly the steps of a plan file written by `schema plan --out`; refused with exit
@@ -189,7 +189,7 @@ pub struct ApplyArgs {
 /// `schema diff`.
 #[derive(Args, Debug)]
 pub struct DiffArgs {
-    /// The state to start from: .sql files, directories, or a database URL.
+    /// The state to start from: .sql and .hcl files, directories, or a database URL.
     #[arg(long = "from", value_name = "SOURCE", required = true, num_args = 1..)]
     pub from: Vec<String>,
     /// The state to reach.
