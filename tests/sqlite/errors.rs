@@ -90,5 +90,5 @@ fn an_empty_directory_is_an_error() {
     let dir = s.path("empty").display().to_string();
     let run = schema(&["plan", "--url", &url, "--to", &dir]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("holds no .sql file"), "{}", run.stderr);
+    assert!(run.stderr.contains("holds no .sql or .hcl file"), "{}", run.stderr);
 }

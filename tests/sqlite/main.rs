@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod errors;
 mod harness;
+mod hcl;
 mod names;
 mod pairs;
 mod rebuild;

@@ -83,5 +83,7 @@ pub fn converge_with_dev<D: ServerDb>(before: &str, after: &str, seed: &str, all
     );
     let again = schema(&["plan", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--exit-code"]);
     assert_eq!(again.code, 0, "re-plan is not empty:\n{}{}", again.stdout, again.stderr);
+    let empty = D::create("schema_e2e_hcl")?;
+    crate::hcl_trip::round_trip(&url, &empty.url(), Some(&dev_url), allow, &D::snapshot);
     Some(Applied { db: a, stdout: run.stdout, _scratch: scratch })
 }

@@ -4,6 +4,7 @@
 
 pub mod converge;
 pub mod fixpoint;
+pub mod hcl_trip;
 pub mod my;
 pub mod my_catalog;
 pub mod my_load;

@@ -21,7 +21,7 @@ pub struct Cli {
 const LONG_ABOUT: &str = "\
 Keep database structure as code.
 
-The desired structure lives in SQL files; `schema plan` shows the ordered statements that
+The desired structure lives in SQL or HCL files; `schema plan` shows the ordered statements that
 would make a live database match them, with hazards and the way back; `schema apply` runs
 them under a lock, verifies the result and records an audit trail in `schema_revisions`.
 
@@ -32,7 +32,7 @@ Exit codes: 0 success; 1 error; 2 plan not empty (with --exit-code);
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Read what a database really is and print it as SQL or JSON.
+    /// Read what a database really is and print it as SQL, HCL, JSON or a Mermaid diagram.
     Inspect(InspectArgs),
     /// Show the ordered statements that would make a database match the desired files.
     Plan(PlanArgs),
@@ -44,6 +44,19 @@ pub enum Command {
     History(HistoryArgs),
     /// Take a database back to the structure it had before a recorded revision.
     Rollback(RollbackArgs),
+    /// Format HCL schema files in place (or, with --check, list those that are not formatted).
+    Fmt(FmtArgs),
+}
+
+/// `schema fmt`.
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// `.hcl` files, or directories whose `.hcl` files to format (not recursive).
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<String>,
+    /// Change nothing; exit with code 2 when a file is not formatted.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Filters over which objects are managed.
@@ -86,6 +99,10 @@ pub enum InspectFormat {
     Sql,
     /// The model as JSON.
     Json,
+    /// The model as canonical HCL (Atlas's dialect), which `--to` reads back.
+    Hcl,
+    /// An entity-relationship diagram in Mermaid syntax.
+    Mermaid,
 }
 
 /// `schema plan`.
@@ -94,8 +111,8 @@ pub struct PlanArgs {
     /// The database to change (or the environment's `url`).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
     pub url: Option<String>,
-    /// The desired state: .sql files, directories of them, or a database URL (or the
-    /// environment's `to`).
+    /// The desired state: .sql and .hcl files, directories of them, or a database URL (or
+    /// the environment's `to`).
     #[arg(long = "to", value_name = "SOURCE", num_args = 1..)]
     pub to: Vec<String>,
     /// An empty database to load the desired SQL on (SQLite always uses an in-memory one).
@@ -174,8 +191,8 @@ pub struct ApplyArgs {
     /// The database to change (a missing SQLite file is created; or the environment's `url`).
     #[arg(long, value_name = "URL", env = "SCHEMA_URL")]
     pub url: Option<String>,
-    /// The desired state: .sql files, directories of them, or a database URL (or the
-    /// environment's `to`).
+    /// The desired state: .sql and .hcl files, directories of them, or a database URL (or
+    /// the environment's `to`).
     #[arg(long = "to", value_name = "SOURCE", num_args = 1.., conflicts_with = "plan")]
     pub to: Vec<String>,
     /// Run exactly the steps of a plan file written by `schema plan --out`; refused with exit
@@ -208,7 +225,7 @@ pub struct ApplyArgs {
 /// `schema diff`.
 #[derive(Args, Debug)]
 pub struct DiffArgs {
-    /// The state to start from: .sql files, directories, or a database URL.
+    /// The state to start from: .sql and .hcl files, directories, or a database URL.
     #[arg(long = "from", value_name = "SOURCE", required = true, num_args = 1..)]
     pub from: Vec<String>,
     /// The state to reach.

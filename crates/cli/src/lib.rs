@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod config;
+mod desired;
 mod error;
 mod output;
 mod plan_file;
@@ -63,6 +64,7 @@ pub fn run_parsed(cli: Cli, out: &mut dyn Write) -> CliResult<u8> {
                 project::fill_policy(&mut a.policy, &project);
                 commands::rollback::run(a, out).await
             }
+            Command::Fmt(a) => commands::fmt::run(a, out),
         }
     })
 }

@@ -37,7 +37,7 @@ pub async fn load(
             }
             connect(&url, ConnectOptions::default()).await?.inspect().await?
         }
-        Source::Files(files) => schema_inspect::load_sql_for(dialect, &files, dev.as_ref(), home).await?,
+        Source::Files(files) => crate::desired::load_files(dialect, &files, dev.as_ref(), home).await?,
     };
     filter(realm, scope)
 }

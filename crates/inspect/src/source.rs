@@ -10,14 +10,14 @@ use crate::{DbUrl, Error, Result};
 /// What a `--to`/`--from` argument names.
 #[derive(Debug)]
 pub enum Source {
-    /// SQL files, in the order they are read.
+    /// SQL and HCL files, in the order they are read.
     Files(Vec<SourceFile>),
     /// A live database whose structure is the state.
     Url(DbUrl),
 }
 
-/// Reads SOURCE arguments: each is a `.sql` file, a directory (its `.sql` files in name order,
-/// not recursive), or one database URL.
+/// Reads SOURCE arguments: each is a `.sql` or `.hcl` file, a directory (its `.sql` and `.hcl`
+/// files in name order, not recursive), or one database URL.
 pub fn expand_sources(args: &[String]) -> Result<Source> {
     let urls: Vec<&String> = args.iter().filter(|a| crate::is_url(a)).collect();
     if !urls.is_empty() {
@@ -33,13 +33,13 @@ pub fn expand_sources(args: &[String]) -> Result<Source> {
             let mut entries: Vec<_> = std::fs::read_dir(path)
                 .map_err(|e| schema_model::sql::SourceError::Read { path: path.into(), reason: e.to_string() })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+                .filter(|p| p.extension().is_some_and(|x| x == "sql" || x == "hcl"))
                 .collect();
             entries.sort();
             if entries.is_empty() {
                 return Err(schema_model::sql::SourceError::Read {
                     path: path.into(),
-                    reason: "the directory holds no .sql file".into(),
+                    reason: "the directory holds no .sql or .hcl file".into(),
                 }
                 .into());
             }

@@ -8,11 +8,13 @@
 
 mod dialect;
 mod hash;
+pub mod hcl;
 mod objects;
 mod quote;
 mod realm;
 pub mod sql;
 mod table;
+pub mod types;
 
 pub use dialect::Dialect;
 pub use hash::realm_hash;

@@ -6,7 +6,7 @@ use schema_diff::describe_differences;
 
 use crate::cli::{InspectArgs, InspectFormat};
 use crate::error::CliResult;
-use crate::output::realm_sql;
+use crate::output::{realm_mermaid, realm_sql};
 use crate::state::{filter, load, open};
 
 /// Prints the model of a live database, or with `--to` its drift from the desired state.
@@ -39,6 +39,12 @@ pub async fn run(args: InspectArgs, out: &mut dyn Write) -> CliResult<u8> {
         }
         InspectFormat::Sql => {
             write!(out, "{}", realm_sql(&realm)?)?;
+        }
+        InspectFormat::Hcl => {
+            write!(out, "{}", schema_model::hcl::write(&realm))?;
+        }
+        InspectFormat::Mermaid => {
+            write!(out, "{}", realm_mermaid(&realm))?;
         }
     }
     Ok(0)

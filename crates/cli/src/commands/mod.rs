@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod diff;
+pub mod fmt;
 pub mod history;
 pub mod inspect;
 pub mod plan;

@@ -76,8 +76,7 @@ type FkRow = (String, i64, String, String, Option<String>, String, String);
 /// The canonical spelling of a declared SQLite type: upper case, single spaces, none
 /// inside parentheses.
 pub fn canonical_type(raw: &str) -> String {
-    let upper = raw.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
-    upper.replace("( ", "(").replace(" (", "(").replace(" )", ")").replace(", ", ",").replace(" ,", ",")
+    schema_model::types::sqlite_canonical(raw)
 }
 
 /// Reads the whole `main` schema.

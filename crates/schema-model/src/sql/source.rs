@@ -87,7 +87,7 @@ pub enum SourceError {
     #[error("cannot read {}: {reason}", path.display())]
     #[diagnostic(
         code(schema::source::read),
-        help("check the path; a SOURCE is a .sql file, a directory of them, or a database URL")
+        help("check the path; a SOURCE is a .sql or .hcl file, a directory of them, or a database URL")
     )]
     Read {
         /// The path that failed.

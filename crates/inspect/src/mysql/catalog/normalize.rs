@@ -6,9 +6,6 @@ use schema_model::{quote_literal, Dialect};
 
 use crate::mysql::Server;
 
-/// Integer types whose `(N)` is a display width, not a size.
-const INTEGER_TYPES: &[&str] = &["tinyint", "smallint", "mediumint", "int", "integer", "bigint"];
-
 /// Types whose literal defaults are written without quotes.
 const NUMERIC_TYPES: &[&str] = &[
     "tinyint",
@@ -25,53 +22,10 @@ const NUMERIC_TYPES: &[&str] = &[
     "bit",
 ];
 
-/// The canonical spelling of a `COLUMN_TYPE`: lower case outside quotes, integer display widths
-/// dropped (`int(11)` → `int`) except `tinyint(1)`, which many tools read as boolean, and
-/// widths that `zerofill` pads to; `year(4)` → `year`. Enum and set values keep their case
-/// and quoting. MySQL 8.0.19+ already prints integers without widths; this makes MariaDB's
-/// spelling compare equal to it.
+/// The canonical spelling of a `COLUMN_TYPE`, by the shared type grammar (see
+/// [`schema_model::types::mysql_canonical`]).
 pub fn canonical_type(column_type: &str) -> String {
-    let lowered = lower_outside_quotes(column_type.trim());
-    let Some(open) = lowered.find('(') else {
-        return lowered;
-    };
-    let (name, rest) = lowered.split_at(open);
-    let Some(close) = rest.find(')') else {
-        return lowered;
-    };
-    let width = &rest[1..close];
-    let tail = &rest[close + 1..];
-    let is_width = !width.is_empty() && width.bytes().all(|b| b.is_ascii_digit());
-    // MySQL 8: 8.0.19+ prints `int`, `bigint unsigned` and `year` without display widths but
-    // keeps `tinyint(1)` and the width of a zerofill column; MariaDB prints them all.
-    let keep = match name {
-        "tinyint" if width == "1" => true,
-        n if INTEGER_TYPES.contains(&n) => tail.contains("zerofill"),
-        "year" => false,
-        _ => true,
-    };
-    if keep || !is_width {
-        lowered
-    } else {
-        format!("{name}{tail}")
-    }
-}
-
-/// Lower-cases everything outside single-quoted strings.
-fn lower_outside_quotes(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut quoted = false;
-    for c in s.chars() {
-        if c == '\'' {
-            quoted = !quoted;
-            out.push(c);
-        } else if quoted {
-            out.push(c);
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
+    schema_model::types::mysql_canonical(column_type)
 }
 
 /// A column default as an SQL expression in MariaDB's spelling: string literals quoted,

@@ -1,0 +1,74 @@
+//! Desired-state files, SQL and HCL mixed: HCL files are read into the model, rendered as the
+//! SQL that creates it, and that script goes through the same path as SQL files (replayed on
+//! the dev database, or read offline), so an HCL state plans exactly as its SQL equivalent.
+
+use schema_diff::plan;
+use schema_inspect::{load_sql_for, DbUrl};
+use schema_model::sql::SourceFile;
+use schema_model::{hcl, Dialect, Realm, Schema};
+
+use crate::error::CliResult;
+
+/// Loads files in name order; the HCL files' script takes the place of the first of them.
+pub async fn load_files(
+    dialect: Dialect,
+    files: &[SourceFile],
+    dev: Option<&DbUrl>,
+    home: Option<&DbUrl>,
+) -> CliResult<Realm> {
+    let (hcl_files, _): (Vec<SourceFile>, Vec<SourceFile>) = files.iter().cloned().partition(|f| hcl::is_hcl(&f.name));
+    if hcl_files.is_empty() {
+        return Ok(load_sql_for(dialect, files, dev, home).await?);
+    }
+    let model = hcl::load(dialect, &hcl_files).map_err(schema_inspect::Error::from)?;
+    let names: Vec<&str> = hcl_files.iter().map(|f| f.name.as_str()).collect();
+    let rendered = SourceFile::new(format!("{} (rendered as SQL)", names.join(", ")), creation_script(&model)?);
+    let mut all = Vec::new();
+    for f in files {
+        if !hcl::is_hcl(&f.name) {
+            all.push(f.clone());
+        } else if f.name == hcl_files[0].name {
+            all.push(rendered.clone());
+        }
+    }
+    let mut realm = load_sql_for(dialect, &all, dev, home).await?;
+    carry_renames(&model, &mut realm);
+    Ok(realm)
+}
+
+/// The statements that create `model` in a database that has only its default schema.
+pub fn creation_script(model: &Realm) -> CliResult<String> {
+    let mut start = Realm::new(model.dialect);
+    start.schemas = model
+        .schemas
+        .iter()
+        .filter(|s| model.dialect == Dialect::Mysql || s.name == model.dialect.default_schema())
+        .map(|s| Schema::named(&s.name))
+        .collect();
+    let mut out = String::new();
+    for st in plan(&start, model)?.statements() {
+        out.push_str(&st);
+        out.push_str(";\n\n");
+    }
+    Ok(out)
+}
+
+/// Declared renames (`renamed_from`) are not SQL: copy them from the HCL model onto the
+/// loaded one.
+fn carry_renames(model: &Realm, realm: &mut Realm) {
+    let single = realm.schemas.len() == 1 && model.schemas.len() == 1;
+    for ms in &model.schemas {
+        let Some(rs) = realm.schemas.iter_mut().find(|s| single || s.name == ms.name) else { continue };
+        for mt in &ms.tables {
+            let Some(rt) = rs.tables.iter_mut().find(|t| t.name == mt.name) else { continue };
+            if mt.renamed_from.is_some() {
+                rt.renamed_from = mt.renamed_from.clone();
+            }
+            for mc in mt.columns.iter().filter(|c| c.renamed_from.is_some()) {
+                if let Some(rc) = rt.columns.iter_mut().find(|c| c.name == mc.name) {
+                    rc.renamed_from = mc.renamed_from.clone();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! `table` blocks and their `column` blocks.
+
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span;
+
+use super::constraints::{read_check, read_foreign_key, read_index, read_primary_key, read_unique};
+use super::references::{Symbols, TableSym};
+use super::types::{column_type, default_bounds, default_expr};
+use super::values::{attr, Ctx};
+use crate::sql::SourceError;
+use crate::{Column, Dialect, Generated, Identity, Table, TableOptions};
+
+const TABLE_ATTRS: &[&str] =
+    &["schema", "comment", "renamed_from", "without_rowid", "strict", "engine", "charset", "collate", "row_format"];
+const TABLE_BLOCKS: &[&str] = &["column", "primary_key", "unique", "index", "foreign_key", "check"];
+const COLUMN_ATTRS: &[&str] = &[
+    "type",
+    "null",
+    "default",
+    "comment",
+    "collate",
+    "auto_increment",
+    "on_update",
+    "invisible",
+    "unsigned",
+    "renamed_from",
+    "as",
+];
+const COLUMN_BLOCKS: &[&str] = &["identity", "as"];
+
+/// Reads a table block into a table of `sym` (whose name and schema pass 1 settled).
+pub(super) fn read_table(
+    ctx: &Ctx,
+    syms: &Symbols,
+    dialect: Dialect,
+    block: &Block,
+    sym: &TableSym,
+) -> Result<Table, SourceError> {
+    let body = &block.body;
+    let what = format!("table {:?}", sym.name);
+    ctx.check_body(body, &what, TABLE_ATTRS, TABLE_BLOCKS)?;
+    let mut t = Table { name: sym.name.clone(), ..Default::default() };
+    for b in body.get_blocks("column") {
+        let c = read_column(ctx, syms, dialect, &sym.schema, b)?;
+        if t.column(&c.name).is_some() {
+            return Err(ctx.err(
+                b.labels.first().and_then(|l| l.span()),
+                format!("column {:?} is declared twice in {what}", c.name),
+                "declared again here",
+                "remove one of the two column blocks",
+            ));
+        }
+        t.columns.push(c);
+    }
+    for b in body.get_blocks("primary_key") {
+        if t.primary_key.is_some() {
+            return Err(ctx.err(b.ident.span(), format!("{what} has two primary keys"), "second one", "keep one"));
+        }
+        t.primary_key = Some(read_primary_key(ctx, syms, b, sym)?);
+    }
+    for b in body.get_blocks("unique") {
+        t.uniques.push(read_unique(ctx, syms, b, sym)?);
+    }
+    for b in body.get_blocks("index") {
+        t.indexes.push(read_index(ctx, syms, b, sym)?);
+    }
+    for b in body.get_blocks("foreign_key") {
+        t.foreign_keys.push(read_foreign_key(ctx, syms, b, sym)?);
+    }
+    for b in body.get_blocks("check") {
+        t.checks.push(read_check(ctx, b)?);
+    }
+    t.comment = opt_string(ctx, body, "comment")?;
+    t.renamed_from = opt_string(ctx, body, "renamed_from")?;
+    t.options = TableOptions {
+        without_rowid: opt_bool(ctx, body, "without_rowid")?.unwrap_or(false),
+        strict: opt_bool(ctx, body, "strict")?.unwrap_or(false),
+        engine: attr(body, "engine").map(|a| ctx.word(a)).transpose()?,
+        charset: attr(body, "charset").map(|a| ctx.word(a)).transpose()?,
+        collation: attr(body, "collate").map(|a| ctx.word(a)).transpose()?,
+        row_format: attr(body, "row_format").map(|a| ctx.word(a)).transpose()?,
+    };
+    Ok(t)
+}
+
+fn read_column(ctx: &Ctx, syms: &Symbols, dialect: Dialect, schema: &str, b: &Block) -> Result<Column, SourceError> {
+    let name = ctx.label(b)?;
+    let what = format!("column {name:?}");
+    let body = &b.body;
+    ctx.check_body(body, &what, COLUMN_ATTRS, COLUMN_BLOCKS)?;
+    let ty_attr = attr(body, "type").ok_or_else(|| {
+        ctx.err(
+            b.labels.first().and_then(|l| l.span()),
+            format!("{what} has no type"),
+            "declared here",
+            "add a type, e.g. type = varchar(255)",
+        )
+    })?;
+    let mut ty = column_type(ctx, syms, dialect, schema, ty_attr)?;
+    if opt_bool(ctx, body, "unsigned")? == Some(true) {
+        ty.raw.push_str(" unsigned");
+        ty = crate::ColumnType { canonical: crate::types::canonical_type(dialect, &ty.raw), raw: ty.raw };
+    }
+    let mut c = Column {
+        name,
+        nullable: opt_bool(ctx, body, "null")?.unwrap_or(false),
+        default: attr(body, "default").map(|a| default_expr(ctx, dialect, a)).transpose()?,
+        collation: opt_string(ctx, body, "collate")?,
+        auto_increment: opt_bool(ctx, body, "auto_increment")?.unwrap_or(false),
+        on_update: attr(body, "on_update").map(|a| ctx.sql_text(a)).transpose()?,
+        invisible: opt_bool(ctx, body, "invisible")?.unwrap_or(false),
+        comment: opt_string(ctx, body, "comment")?,
+        renamed_from: opt_string(ctx, body, "renamed_from")?,
+        ty,
+        ..Default::default()
+    };
+    if let Some(a) = attr(body, "as") {
+        c.generated = Some(Generated { expr: ctx.sql_text(a)?, stored: false });
+    }
+    for g in body.get_blocks("as") {
+        ctx.check_body(&g.body, "as", &["expr", "type"], &[])?;
+        let expr = attr(&g.body, "expr")
+            .ok_or_else(|| ctx.err(g.ident.span(), "`as` needs expr", "here", "add expr = \"a + b\""))?;
+        let stored = match attr(&g.body, "type").map(|a| ctx.word(a)).transpose()? {
+            None => false,
+            Some(s) if s.eq_ignore_ascii_case("stored") => true,
+            Some(s) if s.eq_ignore_ascii_case("virtual") => false,
+            Some(s) => {
+                let a = attr(&g.body, "type").expect("read above");
+                return Err(ctx.err(
+                    a.value.span(),
+                    format!("generated column storage {s:?} is not STORED or VIRTUAL"),
+                    "unknown storage",
+                    "write type = STORED or type = VIRTUAL",
+                ));
+            }
+        };
+        c.generated = Some(Generated { expr: ctx.sql_text(expr)?, stored });
+    }
+    for i in body.get_blocks("identity") {
+        c.identity = Some(read_identity(ctx, &i.body, &c.ty.canonical)?);
+    }
+    Ok(c)
+}
+
+fn read_identity(ctx: &Ctx, body: &Body, ty: &str) -> Result<Identity, SourceError> {
+    ctx.check_body(
+        body,
+        "identity",
+        &["generated", "start", "increment", "min_value", "max_value", "cache", "cycle"],
+        &[],
+    )?;
+    let always = match attr(body, "generated").map(|a| ctx.word(a).map(|w| (w, a))).transpose()? {
+        None => false,
+        Some((w, _)) if w.eq_ignore_ascii_case("always") => true,
+        Some((w, _)) if w.eq_ignore_ascii_case("by_default") || w.eq_ignore_ascii_case("by default") => false,
+        Some((w, a)) => {
+            return Err(ctx.err(
+                a.value.span(),
+                format!("identity generation {w:?} is not ALWAYS or BY_DEFAULT"),
+                "unknown generation",
+                "write generated = ALWAYS or generated = BY_DEFAULT",
+            ))
+        }
+    };
+    let increment = opt_int(ctx, body, "increment")?.unwrap_or(1);
+    let (min, max) = default_bounds(ty, increment);
+    let min_value = opt_int(ctx, body, "min_value")?.unwrap_or(min);
+    let max_value = opt_int(ctx, body, "max_value")?.unwrap_or(max);
+    Ok(Identity {
+        always,
+        start: opt_int(ctx, body, "start")?.unwrap_or(if increment < 0 { max_value } else { min_value }),
+        increment,
+        min_value,
+        max_value,
+        cache: opt_int(ctx, body, "cache")?.unwrap_or(1),
+        cycle: opt_bool(ctx, body, "cycle")?.unwrap_or(false),
+    })
+}
+
+/// An optional string attribute.
+pub(super) fn opt_string(ctx: &Ctx, body: &Body, key: &str) -> Result<Option<String>, SourceError> {
+    attr(body, key).map(|a| ctx.string(a)).transpose()
+}
+
+/// An optional boolean attribute.
+pub(super) fn opt_bool(ctx: &Ctx, body: &Body, key: &str) -> Result<Option<bool>, SourceError> {
+    attr(body, key).map(|a| ctx.bool(a)).transpose()
+}
+
+/// An optional whole-number attribute.
+pub(super) fn opt_int(ctx: &Ctx, body: &Body, key: &str) -> Result<Option<i64>, SourceError> {
+    attr(body, key).map(|a| ctx.int(a)).transpose()
+}

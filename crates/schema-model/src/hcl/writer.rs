@@ -1,0 +1,227 @@
+//! The model as canonical HCL: schemas, then per schema enums, domains, sequences, tables,
+//! views, triggers and extensions, each sorted by name, laid out by [`super::format`].
+
+use hcl_edit::expr::{Array, Expression, FuncArgs, FuncCall, Traversal, TraversalOperator};
+use hcl_edit::structure::{Attribute, Block, BlockLabel, Body};
+use hcl_edit::{Decorated, Ident};
+
+use super::format::format_body;
+use super::writer_table::table_block;
+use crate::{Domain, EnumType, Extension, Realm, Schema, Sequence, Trigger, View};
+
+/// The realm as HCL text that [`super::load`] reads back to the same model.
+pub fn write(realm: &Realm) -> String {
+    let mut realm = realm.clone();
+    realm.normalize();
+    let mut body = Body::new();
+    for s in &realm.schemas {
+        let mut b = Block::builder(ident("schema")).label(label(&s.name));
+        if let Some(c) = &s.comment {
+            b = b.attribute(attr("comment", c.as_str()));
+        }
+        body.push(b.build());
+    }
+    for s in &realm.schemas {
+        for e in &s.enums {
+            body.push(enum_block(s, e));
+        }
+        for d in &s.domains {
+            body.push(domain_block(&realm, s, d));
+        }
+        for q in &s.sequences {
+            body.push(sequence_block(&realm, s, q));
+        }
+        for t in &s.tables {
+            body.push(table_block(&realm, s, t));
+        }
+        for v in &s.views {
+            body.push(view_block(s, v));
+        }
+        for t in &s.triggers {
+            body.push(trigger_block(&realm, s, t));
+        }
+        for e in &s.extensions {
+            body.push(extension_block(s, e));
+        }
+    }
+    format_body(&mut body)
+}
+
+/// An identifier (names are checked by callers or are fixed keywords).
+pub(super) fn ident(name: &str) -> Ident {
+    Ident::new_sanitized(name)
+}
+
+/// A string block label.
+pub(super) fn label(name: &str) -> BlockLabel {
+    BlockLabel::String(Decorated::new(name.to_string()))
+}
+
+/// An attribute.
+pub(super) fn attr(key: &str, value: impl Into<Expression>) -> Attribute {
+    Attribute::new(ident(key), value)
+}
+
+/// A bare word (`CASCADE`) where the text is an identifier, else a string.
+pub(super) fn word(text: &str) -> Expression {
+    match Ident::try_new(text) {
+        Ok(i) if !["true", "false", "null"].contains(&text) => Expression::Variable(Decorated::new(i)),
+        _ => Expression::from(text),
+    }
+}
+
+/// `sql("text")`.
+pub(super) fn sql(text: &str) -> Expression {
+    let mut args = FuncArgs::new();
+    args.push(text);
+    Expression::FuncCall(Box::new(FuncCall::new(ident("sql"), args)))
+}
+
+/// A reference such as `table.users.column.id`; names that are not identifiers are indexed
+/// with strings (`table["my table"]`).
+pub(super) fn reference(parts: &[&str]) -> Expression {
+    let root = Expression::Variable(Decorated::new(ident(parts[0])));
+    if parts.len() == 1 {
+        return root;
+    }
+    let ops = parts[1..]
+        .iter()
+        .map(|p| {
+            Decorated::new(match Ident::try_new(*p) {
+                Ok(i) => TraversalOperator::GetAttr(Decorated::new(i)),
+                Err(_) => TraversalOperator::Index(Expression::from(*p)),
+            })
+        })
+        .collect();
+    Expression::Traversal(Box::new(Traversal::new(root, ops)))
+}
+
+/// `schema = schema.NAME`.
+pub(super) fn schema_attr(s: &Schema) -> Attribute {
+    attr("schema", reference(&["schema", &s.name]))
+}
+
+/// A list expression.
+pub(super) fn list(items: Vec<Expression>) -> Expression {
+    let mut a = Array::new();
+    for i in items {
+        a.push(i);
+    }
+    Expression::Array(a)
+}
+
+/// A whole number, with a leading minus where negative.
+pub(super) fn int(n: i64) -> Expression {
+    Expression::from(n)
+}
+
+fn enum_block(s: &Schema, e: &EnumType) -> Block {
+    let mut b = Block::builder(ident("enum"))
+        .label(label(&e.name))
+        .attribute(schema_attr(s))
+        .attribute(attr("values", list(e.values.iter().map(|v| Expression::from(v.as_str())).collect())));
+    if let Some(c) = &e.comment {
+        b = b.attribute(attr("comment", c.as_str()));
+    }
+    b.build()
+}
+
+fn domain_block(realm: &Realm, s: &Schema, d: &Domain) -> Block {
+    let mut b = Block::builder(ident("domain"))
+        .label(label(&d.name))
+        .attribute(schema_attr(s))
+        .attribute(attr("type", super::writer_table::type_expr(realm, s, &d.ty)))
+        .attribute(attr("null", d.nullable));
+    if let Some(v) = &d.default {
+        b = b.attribute(attr("default", super::writer_table::default_value(realm.dialect, v)));
+    }
+    if let Some(c) = &d.collation {
+        b = b.attribute(attr("collate", c.as_str()));
+    }
+    for c in &d.checks {
+        b = b.block(super::writer_table::check_block(c));
+    }
+    if let Some(c) = &d.comment {
+        b = b.attribute(attr("comment", c.as_str()));
+    }
+    b.build()
+}
+
+fn sequence_block(realm: &Realm, s: &Schema, q: &Sequence) -> Block {
+    let ty = crate::ColumnType::new(q.data_type.clone());
+    let mut b = Block::builder(ident("sequence"))
+        .label(label(&q.name))
+        .attribute(schema_attr(s))
+        .attribute(attr("type", super::writer_table::type_expr(realm, s, &ty)))
+        .attribute(attr("start", int(q.start)))
+        .attribute(attr("increment", int(q.increment)))
+        .attribute(attr("min_value", int(q.min_value)))
+        .attribute(attr("max_value", int(q.max_value)))
+        .attribute(attr("cache", int(q.cache)))
+        .attribute(attr("cycle", q.cycle));
+    if let Some((os, ot, oc)) = &q.owned_by {
+        b = b.attribute(attr("owned_by", reference(&["table", os, ot, "column", oc])));
+    }
+    if let Some(c) = &q.comment {
+        b = b.attribute(attr("comment", c.as_str()));
+    }
+    b.build()
+}
+
+fn view_block(s: &Schema, v: &View) -> Block {
+    let kind = if v.materialized { "materialized" } else { "view" };
+    let mut b = Block::builder(ident(kind))
+        .label(label(&v.name))
+        .attribute(schema_attr(s))
+        .attribute(attr("as", v.definition.as_str()));
+    for (k, val) in [("algorithm", &v.algorithm), ("security", &v.security), ("check_option", &v.check_option)] {
+        if let Some(x) = val {
+            b = b.attribute(attr(k, word(x)));
+        }
+    }
+    let mut columns: Vec<&str> = Vec::new();
+    for i in &v.indexes {
+        let keys = i.parts.iter().filter_map(|p| match &p.key {
+            crate::IndexKey::Column(c) => Some(c.as_str()),
+            crate::IndexKey::Expr(_) => None,
+        });
+        for c in keys.chain(i.include.iter().map(String::as_str)) {
+            if !columns.contains(&c) {
+                columns.push(c);
+            }
+        }
+    }
+    for c in columns {
+        // The columns the indexes name, so their references resolve.
+        b = b.block(Block::builder(ident("column")).label(label(c)).build());
+    }
+    for i in &v.indexes {
+        b = b.block(super::writer_table::index_block(i));
+    }
+    if let Some(c) = &v.comment {
+        b = b.attribute(attr("comment", c.as_str()));
+    }
+    b.build()
+}
+
+fn trigger_block(realm: &Realm, s: &Schema, t: &Trigger) -> Block {
+    let on = if realm.schemas.len() > 1 {
+        reference(&["table", &s.name, &t.table])
+    } else {
+        reference(&["table", &t.table])
+    };
+    Block::builder(ident("trigger"))
+        .label(label(&t.name))
+        .attribute(schema_attr(s))
+        .attribute(attr("on", on))
+        .attribute(attr("as", t.definition.as_str()))
+        .build()
+}
+
+fn extension_block(s: &Schema, e: &Extension) -> Block {
+    let mut b = Block::builder(ident("extension")).label(label(&e.name)).attribute(schema_attr(s));
+    if let Some(v) = &e.version {
+        b = b.attribute(attr("version", v.as_str()));
+    }
+    b.build()
+}

@@ -1,0 +1,225 @@
+//! Mistakes in HCL schema files are miette reports that name the file, line and column,
+//! underline the span, and say what to do. Each test asserts on the rendered report.
+
+use schema_model::sql::SourceFile;
+use schema_model::{hcl, Dialect};
+
+/// Loads `text` as `schema.hcl` and renders the error as the command line prints it.
+fn report(dialect: Dialect, text: &str) -> String {
+    let err = hcl::load(dialect, &[SourceFile::new("schema.hcl", text)]).expect_err("the file is wrong");
+    let mut out = String::new();
+    miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .with_width(200)
+        .render_report(&mut out, &err)
+        .unwrap();
+    out
+}
+
+/// Asserts that every fragment is in the report.
+fn assert_has(report: &str, fragments: &[&str]) {
+    for f in fragments {
+        assert!(report.contains(f), "missing {f:?} in:\n{report}");
+    }
+}
+
+const HEAD: &str = "schema \"public\" {}\n";
+
+#[test]
+fn syntax_error() {
+    let r = report(Dialect::Postgres, "table \"t\" {\n  column \"a\" {\n    type int\n  }\n}\n");
+    // `type int` reads as the header of a block `type "int" { ... }`, so `{` is what is missing.
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:3:13: HCL syntax error: expected `{`",
+            " 3 │     type int\n   ·             ┬\n   ·             ╰── expected `{`",
+            "help:",
+        ],
+    );
+}
+
+#[test]
+fn unknown_attribute() {
+    let r = report(Dialect::Postgres, &format!("{HEAD}table \"t\" {{\n  column \"id\" {{\n    typ = int\n  }}\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:4:5: unknown attribute `typ` in column \"id\"",
+            " 4 │     typ = int\n   ·     ─┬─\n   ·      ╰── not known here",
+            "help: column \"id\" takes: type, null, default",
+        ],
+    );
+}
+
+#[test]
+fn unknown_block() {
+    let r = report(Dialect::Postgres, &format!("{HEAD}tabel \"t\" {{\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:2:1: unknown block `tabel` in a schema file",
+            " 2 │ tabel \"t\" {\n   · ──┬──\n   ·   ╰── not known here",
+            "help: a schema file holds blocks: schema, table, view",
+        ],
+    );
+}
+
+#[test]
+fn dangling_column_reference() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{HEAD}table \"t\" {{\n  column \"a\" {{\n    type = int\n  }}\n  index \"i\" {{\n    columns = [column.b]\n  }}\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:7:16: table \"t\" has no column \"b\"",
+            " 7 │     columns = [column.b]\n   ·                ────┬───\n   ·                    ╰── no such column",
+            "help: its columns are: a",
+        ],
+    );
+}
+
+#[test]
+fn dangling_table_reference() {
+    let r = report(
+        Dialect::Postgres,
+        &format!(
+            "{HEAD}table \"t\" {{\n  column \"a\" {{\n    type = int\n  }}\n  foreign_key \"f\" {{\n    columns = [column.a]\n    ref_columns = [table.users.column.id]\n  }}\n}}\n"
+        ),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:8:20: table \"users\" is not declared",
+            "╭─[schema.hcl:8:20]",
+            "╰── no such table",
+            "help: declared tables: t",
+        ],
+    );
+}
+
+#[test]
+fn undeclared_schema() {
+    let r = report(Dialect::Postgres, &format!("{HEAD}table \"t\" {{\n  schema = schema.app\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:3:12: schema \"app\" is not declared",
+            " 3 │   schema = schema.app\n   ·            ─────┬────\n   ·                 ╰── no such schema",
+            "help: declare it with schema \"app\" {}; declared: public",
+        ],
+    );
+}
+
+#[test]
+fn type_that_the_grammar_refuses() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{HEAD}table \"t\" {{\n  column \"a\" {{\n    type = sql(\"numeric(10,\")\n  }}\n}}\n"),
+    );
+    // The caret sits on the closing quote, right after the comma, where an argument was expected.
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:4:28: \"numeric(10,\" is not a column type: expected a type name or a quoted string or a number",
+            " 4 │     type = sql(\"numeric(10,\")\n   ·                            ┬",
+            "help: write a type such as int, varchar(255), numeric(10,2), or sql(\"…\") for anything else",
+        ],
+    );
+}
+
+#[test]
+fn value_of_the_wrong_kind() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{HEAD}table \"t\" {{\n  column \"a\" {{\n    type = int\n    null = \"yes\"\n  }}\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:5:12: attribute `null` must be true or false",
+            " 5 │     null = \"yes\"\n   ·            ──┬──\n   ·              ╰── expected true or false",
+            "help: write it as true",
+        ],
+    );
+}
+
+#[test]
+fn unknown_referential_action() {
+    let r = report(
+        Dialect::Postgres,
+        &format!(
+            "{HEAD}table \"t\" {{\n  column \"a\" {{\n    type = int\n  }}\n  foreign_key \"f\" {{\n    columns = [column.a]\n    ref_columns = [column.a]\n    on_delete = EXPLODE\n  }}\n}}\n"
+        ),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:9:17: on_delete \"EXPLODE\" is not a referential action",
+            "  9 │     on_delete = EXPLODE\n    ·                 ───┬───\n    ·                    ╰── unknown action",
+            "help: write one of NO_ACTION, RESTRICT, CASCADE, SET_NULL, SET_DEFAULT",
+        ],
+    );
+}
+
+#[test]
+fn column_without_type() {
+    let r = report(Dialect::Postgres, &format!("{HEAD}table \"t\" {{\n  column \"a\" {{\n    null = true\n  }}\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:3:10: column \"a\" has no type",
+            " 3 │   column \"a\" {\n   ·          ─┬─\n   ·           ╰── declared here",
+            "help: add a type, e.g. type = varchar(255)",
+        ],
+    );
+}
+
+#[test]
+fn table_declared_twice() {
+    let r = report(Dialect::Postgres, &format!("{HEAD}table \"t\" {{\n}}\ntable \"public\" \"t\" {{\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:4:16: table \"t\" is declared twice",
+            " 4 │ table \"public\" \"t\" {\n   ·                ─┬─\n   ·                 ╰── declared again here",
+        ],
+    );
+}
+
+#[test]
+fn undeclared_enum() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{HEAD}table \"t\" {{\n  column \"a\" {{\n    type = enum.mood\n  }}\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:4:12: enum \"mood\" is not declared in schema \"public\"",
+            " 4 │     type = enum.mood\n   ·            ────┬────\n   ·                ╰── no such enum",
+        ],
+    );
+}
+
+#[test]
+fn table_whose_schema_is_ambiguous() {
+    let r = report(Dialect::Postgres, "schema \"a\" {}\nschema \"b\" {}\ntable \"t\" {\n}\n");
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:3:7: table \"t\" does not say which schema it belongs to",
+            " 3 │ table \"t\" {\n   ·       ─┬─\n   ·        ╰── which schema?",
+            "help: add schema = schema.NAME",
+        ],
+    );
+}
+
+#[test]
+fn errors_name_the_file_they_are_in() {
+    let a = SourceFile::new("a.hcl", "schema \"main\" {}\n");
+    let b = SourceFile::new("b.hcl", "table \"t\" {\n  column \"x\" {\n    type = int\n    colate = \"C\"\n  }\n}\n");
+    let err = hcl::load(Dialect::Sqlite, &[a, b]).unwrap_err();
+    assert!(err.to_string().starts_with("b.hcl:4:5: unknown attribute `colate`"), "{err}");
+}
