@@ -31,6 +31,38 @@ async fn sslmode_and_a_password_in_the_url_are_accepted() {
 }
 
 #[tokio::test]
+async fn sslmode_require_connects_over_tls_and_verify_full_refuses_an_unverifiable_server() {
+    let Some(db) = PgDb::create("pgd_tls") else { return };
+    if psql(&db.url(), "SHOW ssl").ok().as_deref() != Some(&["on".to_string()][..]) {
+        assert!(!schema_e2e::in_ci(), "the CI server has TLS on (Debian's default); this one does not");
+        println!("skipping: the server has ssl = off");
+        return;
+    }
+    let name = db.url().rsplit('/').next().unwrap().to_string();
+    let mut d = driver(&format!("{}?sslmode=require&application_name=schema_tls_probe", db.url())).await;
+    d.inspect().await.unwrap();
+    // Seen from the server, through a connection of its own: our session is encrypted.
+    let seen = psql(
+        &db.url(),
+        &format!(
+            "SELECT bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+             WHERE a.datname = '{name}' AND a.application_name = 'schema_tls_probe'"
+        ),
+    )
+    .unwrap();
+    assert_eq!(seen, ["t"], "our connection is not encrypted");
+    drop(d);
+    // Debian's snakeoil certificate is self-signed for the host's name: verify-full cannot
+    // trust it, and says why without the password.
+    let url = DbUrl::parse(&format!("{}?sslmode=verify-full", db.url().replacen("postgres@", "postgres:pw-77@", 1)))
+        .unwrap();
+    let err = schema_inspect::connect(&url, ConnectOptions::default()).await.err().expect("an unverifiable server");
+    let text = err.to_string();
+    assert!(!text.contains("pw-77"), "{text}");
+    assert!(text.to_lowercase().contains("certificate") || text.to_lowercase().contains("tls"), "{text}");
+}
+
+#[tokio::test]
 async fn an_apply_scoped_by_search_path_runs_unqualified_statements_in_that_schema() {
     let Some(db) = PgDb::create("pgd_scoped") else { return };
     db.exec("CREATE SCHEMA billing; CREATE TABLE public.untouched (id int);");
