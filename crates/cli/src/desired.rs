@@ -2,10 +2,9 @@
 //! SQL that creates it, and that script goes through the same path as SQL files (replayed on
 //! the dev database, or read offline), so an HCL state plans exactly as its SQL equivalent.
 
-use schema_diff::plan;
 use schema_inspect::{load_sql_for, DbUrl};
 use schema_model::sql::SourceFile;
-use schema_model::{hcl, Dialect, Realm, Schema};
+use schema_model::{hcl, Dialect, Realm};
 
 use crate::error::CliResult;
 
@@ -22,7 +21,7 @@ pub async fn load_files(
     }
     let model = hcl::load(dialect, &hcl_files).map_err(schema_inspect::Error::from)?;
     let names: Vec<&str> = hcl_files.iter().map(|f| f.name.as_str()).collect();
-    let rendered = SourceFile::new(format!("{} (rendered as SQL)", names.join(", ")), creation_script(&model)?);
+    let rendered = SourceFile::new(format!("{} (rendered as SQL)", names.join(", ")), crate::output::realm_sql(&model)?);
     let mut all = Vec::new();
     for f in files {
         if !hcl::is_hcl(&f.name) {
@@ -34,23 +33,6 @@ pub async fn load_files(
     let mut realm = load_sql_for(dialect, &all, dev, home).await?;
     carry_renames(&model, &mut realm);
     Ok(realm)
-}
-
-/// The statements that create `model` in a database that has only its default schema.
-pub fn creation_script(model: &Realm) -> CliResult<String> {
-    let mut start = Realm::new(model.dialect);
-    start.schemas = model
-        .schemas
-        .iter()
-        .filter(|s| model.dialect == Dialect::Mysql || s.name == model.dialect.default_schema())
-        .map(|s| Schema::named(&s.name))
-        .collect();
-    let mut out = String::new();
-    for st in plan(&start, model)?.statements() {
-        out.push_str(&st);
-        out.push_str(";\n\n");
-    }
-    Ok(out)
 }
 
 /// Declared renames (`renamed_from`) are not SQL: copy them from the HCL model onto the

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use schema_diff::{plan, DiffError, Plan, Step};
-use schema_model::Realm;
+use schema_model::{Dialect, Realm, Schema};
 
 /// The plan as a script, hazards as comments above their statements.
 pub fn plan_sql(plan: &Plan) -> String {
@@ -34,9 +34,16 @@ pub(super) fn step_notes(out: &mut String, s: &Step) {
     }
 }
 
-/// A model as the CREATE statements that build it from nothing, in dependency order.
+/// A model as the CREATE statements that build it, in dependency order, in a database that has
+/// only its default schema (on MySQL: the database the URL names, which the script fills).
 pub fn realm_sql(realm: &Realm) -> Result<String, DiffError> {
-    let empty = Realm::new(realm.dialect);
+    let mut empty = Realm::new(realm.dialect);
+    empty.schemas = realm
+        .schemas
+        .iter()
+        .filter(|s| realm.dialect == Dialect::Mysql || s.name == realm.dialect.default_schema())
+        .map(|s| Schema::named(&s.name))
+        .collect();
     let p = plan(&empty, realm)?;
     let mut out = String::new();
     for st in p.statements() {
