@@ -81,7 +81,7 @@ fn table() -> impl Strategy<Value = Table> {
                 let c = "id".to_string();
                 t.indexes.push(Index {
                     name: format!("{name}_idx"),
-                    unique: t.columns.len() % 2 == 0,
+                    unique: t.columns.len().is_multiple_of(2),
                     parts: vec![IndexPart {
                         key: IndexKey::Column(c),
                         desc: true,
