@@ -5,6 +5,7 @@
 mod cli;
 mod constructs;
 mod expressions;
+mod generated;
 mod pairs;
 mod refusals;
 mod rich;

@@ -56,7 +56,12 @@ fn keys(t: &Table, column: &str) -> String {
     if t.foreign_keys.iter().any(|f| f.columns.contains(&c)) {
         k.push("FK");
     }
-    let unique_index = t.indexes.iter().any(|i| i.unique && i.parts.len() == 1 && i.predicate.is_none() && matches!(&i.parts[0].key, schema_model::IndexKey::Column(x) if *x == c));
+    let unique_index = t.indexes.iter().any(|i| {
+        i.unique
+            && i.parts.len() == 1
+            && i.predicate.is_none()
+            && matches!(&i.parts[0].key, schema_model::IndexKey::Column(x) if *x == c)
+    });
     if t.uniques.iter().any(|u| u.columns == [c.clone()]) || unique_index {
         k.push("UK");
     }
@@ -75,7 +80,5 @@ fn entity(name: &str) -> String {
 /// A column name or type as one Mermaid word (`character varying(20)` →
 /// `character_varying(20)`).
 fn word(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "_-()[]".contains(c) { c } else { '_' })
-        .collect()
+    text.chars().map(|c| if c.is_ascii_alphanumeric() || "_-()[]".contains(c) { c } else { '_' }).collect()
 }
