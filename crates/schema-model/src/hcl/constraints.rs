@@ -102,7 +102,7 @@ pub(super) fn read_index(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSym) -
     ctx.check_body(
         body,
         &format!("index {name:?}"),
-        &["columns", "unique", "where", "type", "include", "nulls_distinct", "comment"],
+        &["columns", "unique", "where", "type", "include", "nulls_distinct", "storage", "comment"],
         &["on"],
     )?;
     let mut parts: Vec<IndexPart> = Vec::new();
@@ -130,6 +130,7 @@ pub(super) fn read_index(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSym) -
         method: attr(body, "type").map(|a| ctx.word(a)).transpose()?,
         include: attr(body, "include").map(|a| own_columns(ctx, syms, a, own)).transpose()?.unwrap_or_default(),
         nulls_not_distinct: opt_bool(ctx, body, "nulls_distinct")? == Some(false),
+        storage: attr(body, "storage").map(|a| ctx.strings(a)).transpose()?.unwrap_or_default(),
         comment: opt_string(ctx, body, "comment")?,
     })
 }

@@ -20,7 +20,7 @@ use references::{Symbols, TableSym};
 use values::{attr, path, Ctx};
 
 pub use format::format_text;
-pub use writer::write;
+pub use writer::{uncovered, write};
 
 /// The top-level blocks a schema file may hold.
 const TOP_BLOCKS: &[&str] =

@@ -161,7 +161,7 @@ pub(super) fn read_trigger(
     schema: &str,
     name: String,
 ) -> Result<Trigger, SourceError> {
-    ctx.check_body(&b.body, &format!("trigger {name:?}"), &["schema", "on", "as"], &[])?;
+    ctx.check_body(&b.body, &format!("trigger {name:?}"), &["schema", "on", "as", "comment"], &[])?;
     let on = attr(&b.body, "on").ok_or_else(|| {
         ctx.err(b.ident.span(), format!("trigger {name:?} has no table"), "declared here", "add on = table.NAME")
     })?;
@@ -174,5 +174,5 @@ pub(super) fn read_trigger(
         )
     })?;
     let table = syms.table(ctx, &on.value, schema)?.name.clone();
-    Ok(Trigger { name, table, definition: ctx.sql_text(def)? })
+    Ok(Trigger { name, table, definition: ctx.sql_text(def)?, comment: opt_string(ctx, &b.body, "comment")? })
 }

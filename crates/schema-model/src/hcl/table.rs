@@ -12,7 +12,7 @@ use crate::{Column, Dialect, Generated, Identity, Table, TableOptions};
 
 const TABLE_ATTRS: &[&str] =
     &["schema", "comment", "renamed_from", "without_rowid", "strict", "engine", "charset", "collate", "row_format"];
-const TABLE_BLOCKS: &[&str] = &["column", "primary_key", "unique", "index", "foreign_key", "check"];
+const TABLE_BLOCKS: &[&str] = &["column", "primary_key", "unique", "index", "foreign_key", "check", "row_security"];
 const COLUMN_ATTRS: &[&str] = &[
     "type",
     "null",
@@ -72,6 +72,12 @@ pub(super) fn read_table(
     }
     t.comment = opt_string(ctx, body, "comment")?;
     t.renamed_from = opt_string(ctx, body, "renamed_from")?;
+    let (mut row_security, mut force_row_security) = (false, false);
+    if let Some(r) = body.get_blocks("row_security").next() {
+        ctx.check_body(&r.body, "row_security", &["enabled", "enforced"], &[])?;
+        row_security = opt_bool(ctx, &r.body, "enabled")?.unwrap_or(false);
+        force_row_security = opt_bool(ctx, &r.body, "enforced")?.unwrap_or(false);
+    }
     t.options = TableOptions {
         without_rowid: opt_bool(ctx, body, "without_rowid")?.unwrap_or(false),
         strict: opt_bool(ctx, body, "strict")?.unwrap_or(false),
@@ -79,6 +85,8 @@ pub(super) fn read_table(
         charset: attr(body, "charset").map(|a| ctx.word(a)).transpose()?,
         collation: attr(body, "collate").map(|a| ctx.word(a)).transpose()?,
         row_format: attr(body, "row_format").map(|a| ctx.word(a)).transpose()?,
+        row_security,
+        force_row_security,
     };
     Ok(t)
 }

@@ -9,7 +9,25 @@ use super::format::format_body;
 use super::writer_table::table_block;
 use crate::{Domain, EnumType, Extension, Realm, Schema, Sequence, Trigger, View};
 
-/// The realm as HCL text that [`super::load`] reads back to the same model.
+/// What a model holds that the HCL form does not carry yet (functions, policies, exclusion
+/// constraints, partitioning), so that output which would lose it is refused, not written.
+pub fn uncovered(realm: &Realm) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &realm.schemas {
+        out.extend(s.functions.iter().map(|f| format!("function {}.{}", s.name, f.signature())));
+        for t in &s.tables {
+            out.extend(t.policies.iter().map(|p| format!("policy {} on {}.{}", p.name, s.name, t.name)));
+            out.extend(t.exclusions.iter().map(|x| format!("exclusion constraint {} on {}.{}", x.name, s.name, t.name)));
+            if t.partition_by.is_some() || t.partition_of.is_some() {
+                out.push(format!("partitioning of table {}.{}", s.name, t.name));
+            }
+        }
+    }
+    out
+}
+
+/// The realm as HCL text that [`super::load`] reads back to the same model. Callers check
+/// [`uncovered`] first: what it lists is not written.
 pub fn write(realm: &Realm) -> String {
     let mut realm = realm.clone();
     realm.normalize();
@@ -210,12 +228,15 @@ fn trigger_block(realm: &Realm, s: &Schema, t: &Trigger) -> Block {
     } else {
         reference(&["table", &t.table])
     };
-    Block::builder(ident("trigger"))
+    let mut b = Block::builder(ident("trigger"))
         .label(label(&t.name))
         .attribute(schema_attr(s))
         .attribute(attr("on", on))
-        .attribute(attr("as", t.definition.as_str()))
-        .build()
+        .attribute(attr("as", t.definition.as_str()));
+    if let Some(c) = &t.comment {
+        b = b.attribute(attr("comment", c.as_str()));
+    }
+    b.build()
 }
 
 fn extension_block(s: &Schema, e: &Extension) -> Block {

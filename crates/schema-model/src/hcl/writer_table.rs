@@ -62,6 +62,13 @@ pub(super) fn table_block(realm: &Realm, s: &Schema, t: &Table) -> Block {
         b = b.block(check_block(c));
     }
     let o = &t.options;
+    if o.row_security || o.force_row_security {
+        let mut r = Block::builder(ident("row_security")).attribute(attr("enabled", o.row_security));
+        if o.force_row_security {
+            r = r.attribute(attr("enforced", true));
+        }
+        b = b.block(r.build());
+    }
     if o.without_rowid {
         b = b.attribute(attr("without_rowid", true));
     }
@@ -342,6 +349,9 @@ pub(super) fn index_block(i: &Index) -> Block {
     }
     if i.nulls_not_distinct {
         b = b.attribute(attr("nulls_distinct", false));
+    }
+    if !i.storage.is_empty() {
+        b = b.attribute(attr("storage", list(i.storage.iter().map(|p| Expression::from(p.as_str())).collect())));
     }
     if let Some(c) = &i.comment {
         b = b.attribute(attr("comment", c.as_str()));
