@@ -182,15 +182,29 @@ pub fn alter_column(
             if x.always != y.always {
                 sql.push(at(format!("SET GENERATED {}", if y.always { "ALWAYS" } else { "BY DEFAULT" })));
             }
+            // A narrower range may leave the sequence's current value outside it, which the
+            // server refuses: the sequence then restarts at the new START.
+            let narrowed = y.min_value > x.min_value || y.max_value < x.max_value;
             sql.push(at(format!(
-                "SET START WITH {} SET INCREMENT BY {} SET MINVALUE {} SET MAXVALUE {} SET CACHE {} SET {}CYCLE",
+                "SET START WITH {} SET INCREMENT BY {} SET MINVALUE {} SET MAXVALUE {} SET CACHE {} SET {}CYCLE{}",
                 y.start,
                 y.increment,
                 y.min_value,
                 y.max_value,
                 y.cache,
-                if y.cycle { "" } else { "NO " }
+                if y.cycle { "" } else { "NO " },
+                if narrowed { " RESTART" } else { "" }
             )));
+            if narrowed {
+                hazards.push(Hazard::new(
+                    HazardCode::MF105,
+                    format!(
+                        "identity {what} gets a narrower range: its sequence restarts at {}, and new rows may \
+                         collide with existing ones",
+                        y.start
+                    ),
+                ));
+            }
         }
         _ => {}
     }
