@@ -4,6 +4,7 @@
 
 mod constraints_more;
 mod harness;
+mod keys_and_identity;
 mod lock_retry;
 mod objects;
 mod online;

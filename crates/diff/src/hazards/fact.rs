@@ -170,6 +170,15 @@ pub enum Fact {
         /// The column.
         column: String,
     },
+    /// PostgreSQL: an identity's range narrows, so its sequence restarts at `start`.
+    RestartIdentity {
+        /// Its table.
+        table: TableRef,
+        /// The identity column.
+        column: String,
+        /// Where the sequence starts again.
+        start: String,
+    },
     /// A table is renamed.
     RenameTable {
         /// The table under its old name.
@@ -258,6 +267,7 @@ impl Fact {
             | Fact::DropColumn { table, .. }
             | Fact::AddUnique { table, .. }
             | Fact::AddExclusion { table, .. }
+            | Fact::RestartIdentity { table, .. }
             | Fact::AddColumn { table, .. }
             | Fact::SetNotNull { table, .. }
             | Fact::ChangeType { table, .. }

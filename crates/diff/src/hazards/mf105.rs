@@ -35,6 +35,13 @@ pub fn analyze(fact: &Fact) -> Option<Hazard> {
                 }
             }
         }
+        Fact::RestartIdentity { table, column, start } => Some(Hazard::new(
+            CODE,
+            format!(
+                "identity {table}.{column} gets a narrower range: its sequence restarts at {start}, and new rows \
+                 may collide with existing ones"
+            ),
+        )),
         _ => None,
     }
 }

@@ -145,7 +145,7 @@ pub fn alter_column(
     // Identity needs NOT NULL first; NOT NULL goes last, after identity is dropped.
     if !b.nullable && a.nullable {
         sql.push(at("SET NOT NULL".into()));
-        facts.push(Fact::SetNotNull { table: tref, column: b.name.clone(), fill: None });
+        facts.push(Fact::SetNotNull { table: tref.clone(), column: b.name.clone(), fill: None });
     }
     match (&a.identity, &b.identity) {
         (None, Some(i)) => sql.push(at(format!("ADD {}", identity(i)))),
@@ -153,15 +153,22 @@ pub fn alter_column(
             if x.always != y.always {
                 sql.push(at(format!("SET GENERATED {}", if y.always { "ALWAYS" } else { "BY DEFAULT" })));
             }
+            // A narrower range may leave the sequence's current value outside it, which the
+            // server refuses: the sequence then restarts at the new START.
+            let narrowed = y.min_value > x.min_value || y.max_value < x.max_value;
             sql.push(at(format!(
-                "SET START WITH {} SET INCREMENT BY {} SET MINVALUE {} SET MAXVALUE {} SET CACHE {} SET {}CYCLE",
+                "SET START WITH {} SET INCREMENT BY {} SET MINVALUE {} SET MAXVALUE {} SET CACHE {} SET {}CYCLE{}",
                 y.start,
                 y.increment,
                 y.min_value,
                 y.max_value,
                 y.cache,
-                if y.cycle { "" } else { "NO " }
+                if y.cycle { "" } else { "NO " },
+                if narrowed { " RESTART" } else { "" }
             )));
+            if narrowed {
+                facts.push(Fact::RestartIdentity { table: tref, column: b.name.clone(), start: y.start.to_string() });
+            }
         }
         _ => {}
     }

@@ -26,6 +26,8 @@ pub struct Context<'a> {
     pub dropped_tables: HashSet<String>,
     /// Columns dropped by this plan, as (schema, table, column).
     pub dropped_columns: HashSet<(String, String, String)>,
+    /// Keys of tables whose primary key or a unique constraint is dropped by this plan.
+    pub rekeyed_tables: HashSet<String>,
     /// Plan for a live, busy database (`--online`).
     pub online: bool,
 }
@@ -66,7 +68,20 @@ impl<'a> Context<'a> {
                 _ => vec![],
             })
             .collect();
-        Context { from, type_keys, enum_keys, dropped_tables, dropped_columns, online }
+        let rekeyed_tables = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::ModifyTable { schema, to, changes, .. }
+                    if changes.iter().any(|tc| {
+                        matches!(tc, TableChange::SetPrimaryKey { from: Some(_), .. } | TableChange::DropUnique { .. })
+                    }) =>
+                {
+                    Some(key(schema, &to.name))
+                }
+                _ => None,
+            })
+            .collect();
+        Context { from, type_keys, enum_keys, dropped_tables, dropped_columns, rekeyed_tables, online }
     }
 
     /// The keys a table's columns need to exist first: their types and sequences.
@@ -133,8 +148,9 @@ impl<'a> Context<'a> {
         out
     }
 
-    /// Drops a table with its rows. Its foreign keys to other dropped tables go first, so
-    /// that tables referencing each other can be dropped in any order.
+    /// Drops a table with its rows. Its foreign keys to other dropped tables, or to tables
+    /// whose keys are dropped, go first, so that tables referencing each other can be dropped in
+    /// any order and no key is dropped while a foreign key still needs it.
     pub fn drop_table(&self, schema: &str, t: &Table) -> Vec<Draft> {
         let name = qn(schema, &t.name);
         let mut reverse = vec![];
@@ -144,7 +160,9 @@ impl<'a> Context<'a> {
         let mut out = Vec::new();
         for fk in &t.foreign_keys {
             let target = key(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table);
-            if target != key(schema, &t.name) && self.dropped_tables.contains(&target) {
+            // A key the foreign key needs may go before the table does.
+            let blocks = self.dropped_tables.contains(&target) || self.rekeyed_tables.contains(&target);
+            if target != key(schema, &t.name) && blocks {
                 let s = Step::new(
                     format!("drop foreign key {} on {}", q(fk.name.as_deref().unwrap_or("")), display(schema, &t.name)),
                     vec![format!("ALTER TABLE {name} {}", drop_constraint_sql(fk.name.as_deref()))],
