@@ -9,7 +9,7 @@ mod lock_retry;
 mod objects;
 mod online;
 mod partitions;
+mod rollback;
 mod routines;
 mod row_security;
-mod rollback;
 mod safety;

@@ -54,8 +54,8 @@ async fn sslmode_require_connects_over_tls_and_verify_full_refuses_an_unverifiab
     drop(d);
     // Debian's snakeoil certificate is self-signed for the host's name: verify-full cannot
     // trust it, and says why without the password.
-    let url = DbUrl::parse(&format!("{}?sslmode=verify-full", db.url().replacen("postgres@", "postgres:pw-77@", 1)))
-        .unwrap();
+    let url =
+        DbUrl::parse(&format!("{}?sslmode=verify-full", db.url().replacen("postgres@", "postgres:pw-77@", 1))).unwrap();
     let err = schema_inspect::connect(&url, ConnectOptions::default()).await.err().expect("an unverifiable server");
     let text = err.to_string();
     assert!(!text.contains("pw-77"), "{text}");

@@ -21,7 +21,8 @@ pub async fn load_files(
     }
     let model = hcl::load(dialect, &hcl_files).map_err(schema_inspect::Error::from)?;
     let names: Vec<&str> = hcl_files.iter().map(|f| f.name.as_str()).collect();
-    let rendered = SourceFile::new(format!("{} (rendered as SQL)", names.join(", ")), crate::output::realm_sql(&model)?);
+    let rendered =
+        SourceFile::new(format!("{} (rendered as SQL)", names.join(", ")), crate::output::realm_sql(&model)?);
     let mut all = Vec::new();
     for f in files {
         if !hcl::is_hcl(&f.name) {

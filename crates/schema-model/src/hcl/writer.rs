@@ -17,7 +17,9 @@ pub fn uncovered(realm: &Realm) -> Vec<String> {
         out.extend(s.functions.iter().map(|f| format!("function {}.{}", s.name, f.signature())));
         for t in &s.tables {
             out.extend(t.policies.iter().map(|p| format!("policy {} on {}.{}", p.name, s.name, t.name)));
-            out.extend(t.exclusions.iter().map(|x| format!("exclusion constraint {} on {}.{}", x.name, s.name, t.name)));
+            out.extend(
+                t.exclusions.iter().map(|x| format!("exclusion constraint {} on {}.{}", x.name, s.name, t.name)),
+            );
             if t.partition_by.is_some() || t.partition_of.is_some() {
                 out.push(format!("partitioning of table {}.{}", s.name, t.name));
             }
