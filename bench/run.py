@@ -107,6 +107,21 @@ def bench_dialect(d, n: int, args, schema: str) -> dict:
 
 
 MODEL_SIZES = (1000, 5000, 10000)
+HEADING = "## Catalog reads and diffs beside the peers"
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replaces this benchmark's section of BENCHMARKS.md (from its heading to the next `## `),
+    keeping the others (the write stall's), as bench/src/report.rs does for its own."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    section = section.rstrip("\n") + "\n"
+    if HEADING in text:
+        i = text.index(HEADING)
+        j = text.find("\n## ", i + len(HEADING))
+        text = text[:i] + section + ("" if j < 0 else text[j + 1:])
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
 
 
 def write_models(args, schema: str) -> None:
@@ -162,7 +177,7 @@ def main() -> int:
     crit = [] if args.no_criterion else criterion.run(ROOT, args.out / "models")
     machine = f"{platform.node()}, {os.cpu_count()} cores, {platform.platform()}"
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    args.report.write_text(report.markdown(results, crit, machine, when, args.runs))
+    write_section(args.report, report.markdown(results, crit, machine, when, args.runs))
     print(f"wrote {args.report}")
     failed = [r for r in results for v in [r["fidelity"]["schema diff"]] if v != "ok"]
     failed += [r for r in results for t in r["ours"] if t.error]
