@@ -6,8 +6,8 @@ use hcl_edit::Span;
 
 use super::constraints::{read_check, read_index};
 use super::references::{Symbols, TableSym};
-use super::table::{opt_bool, opt_int, opt_string};
-use super::types::{column_type, default_bounds, default_expr};
+use super::table::{opt_bool, opt_string, read_sequence_options};
+use super::types::{column_type, default_expr};
 use super::values::{attr, Ctx};
 use crate::sql::SourceError;
 use crate::{Dialect, Domain, EnumType, Extension, Sequence, Trigger, View};
@@ -88,10 +88,7 @@ pub(super) fn read_sequence(
         Some(a) => column_type(ctx, syms, Dialect::Postgres, schema, a)?.canonical,
         None => "bigint".into(),
     };
-    let increment = opt_int(ctx, body, "increment")?.unwrap_or(1);
-    let (min, max) = default_bounds(&data_type, increment);
-    let min_value = opt_int(ctx, body, "min_value")?.unwrap_or(min);
-    let max_value = opt_int(ctx, body, "max_value")?.unwrap_or(max);
+    let o = read_sequence_options(ctx, body, &data_type)?;
     let owned_by = match attr(body, "owned_by") {
         Some(a) => {
             let nowhere = TableSym { schema: schema.to_string(), name: String::new(), columns: vec![] };
@@ -103,12 +100,12 @@ pub(super) fn read_sequence(
     Ok(Sequence {
         name,
         data_type,
-        start: opt_int(ctx, body, "start")?.unwrap_or(if increment < 0 { max_value } else { min_value }),
-        increment,
-        min_value,
-        max_value,
-        cache: opt_int(ctx, body, "cache")?.unwrap_or(1),
-        cycle: opt_bool(ctx, body, "cycle")?.unwrap_or(false),
+        start: o.start,
+        increment: o.increment,
+        min_value: o.min_value,
+        max_value: o.max_value,
+        cache: o.cache,
+        cycle: o.cycle,
         owned_by,
         comment: opt_string(ctx, body, "comment")?,
     })

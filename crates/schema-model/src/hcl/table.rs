@@ -171,12 +171,41 @@ fn read_identity(ctx: &Ctx, body: &Body, ty: &str) -> Result<Identity, SourceErr
             ))
         }
     };
+    let o = read_sequence_options(ctx, body, ty)?;
+    Ok(Identity {
+        always,
+        start: o.start,
+        increment: o.increment,
+        min_value: o.min_value,
+        max_value: o.max_value,
+        cache: o.cache,
+        cycle: o.cycle,
+    })
+}
+
+/// The options an identity and a sequence share, with PostgreSQL's defaults for type `ty`.
+pub(super) struct SequenceOptions {
+    /// The first value.
+    pub start: i64,
+    /// The step.
+    pub increment: i64,
+    /// The lowest value.
+    pub min_value: i64,
+    /// The highest value.
+    pub max_value: i64,
+    /// Values handed out ahead.
+    pub cache: i64,
+    /// Whether it wraps around.
+    pub cycle: bool,
+}
+
+/// Reads `start`, `increment`, `min_value`, `max_value`, `cache` and `cycle` from `body`.
+pub(super) fn read_sequence_options(ctx: &Ctx, body: &Body, ty: &str) -> Result<SequenceOptions, SourceError> {
     let increment = opt_int(ctx, body, "increment")?.unwrap_or(1);
     let (min, max) = default_bounds(ty, increment);
     let min_value = opt_int(ctx, body, "min_value")?.unwrap_or(min);
     let max_value = opt_int(ctx, body, "max_value")?.unwrap_or(max);
-    Ok(Identity {
-        always,
+    Ok(SequenceOptions {
         start: opt_int(ctx, body, "start")?.unwrap_or(if increment < 0 { max_value } else { min_value }),
         increment,
         min_value,
