@@ -92,3 +92,13 @@ fn an_empty_directory_is_an_error() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("holds no .sql or .hcl file"), "{}", run.stderr);
 }
+
+#[test]
+fn a_virtual_table_is_refused_by_name_and_its_shadow_tables_are_not_mentioned() {
+    let s = Scratch::new();
+    load(&s.path("v.db"), "CREATE TABLE t (a INTEGER); CREATE VIRTUAL TABLE \"Docs\" USING fts5(body);");
+    let run = schema(&["inspect", "--url", &s.sqlite_url("v.db")]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("table Docs is a virtual table"), "{}", run.stderr);
+    assert!(!run.stderr.contains("Docs_config") && !run.stderr.contains("Docs_data"), "{}", run.stderr);
+}

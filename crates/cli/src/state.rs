@@ -42,6 +42,19 @@ pub async fn load(
     filter(realm, scope)
 }
 
+/// Inspects the live database and loads the desired state at the same time: the catalog reads
+/// of the target and the replay on the dev database overlap instead of running one after the other.
+pub async fn live_and_desired(
+    db: &mut dyn Driver,
+    args: &[String],
+    dev_url: Option<&str>,
+    scope: &Scope,
+) -> CliResult<(Realm, Realm)> {
+    let (dialect, home) = (db.dialect(), db.url().clone());
+    let live = async { db.inspect().await.map_err(CliError::from) };
+    tokio::try_join!(live, load(args, dialect, dev_url, Some(&home), scope))
+}
+
 /// Keeps only the schemas and objects a scope selects.
 pub fn filter(mut realm: Realm, scope: &Scope) -> CliResult<Realm> {
     let patterns = scope

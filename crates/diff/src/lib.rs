@@ -140,17 +140,18 @@ impl TimeoutPolicy {
 
 /// The ordered plan that turns `from` into `to`, made with `options`.
 pub fn plan_with(from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Plan, DiffError> {
-    let changes = diff(from, to)?;
-    let drafts = planner_for(from.dialect)?.drafts(from, to, &changes, options)?;
-    Ok(Plan {
-        dialect: from.dialect,
-        from_hash: realm_hash(from),
-        to_hash: realm_hash(to),
-        steps: {
-            let mut steps = order::order(drafts)?;
-            hazards::analyze(&mut steps);
-            steps
-        },
+    // The fingerprints of both sides are taken on threads of their own while the plan is made:
+    // on a large catalog they cost as much as the diff.
+    std::thread::scope(|scope| {
+        let from_hash = scope.spawn(|| realm_hash(from));
+        let to_hash = scope.spawn(|| realm_hash(to));
+        let changes = diff(from, to)?;
+        let drafts = planner_for(from.dialect)?.drafts(from, to, &changes, options)?;
+        let mut steps = order::order(drafts)?;
+        hazards::analyze(&mut steps);
+        let joined =
+            |h: std::thread::ScopedJoinHandle<'_, String>| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        Ok(Plan { dialect: from.dialect, from_hash: joined(from_hash), to_hash: joined(to_hash), steps })
     })
 }
 

@@ -13,7 +13,7 @@ use crate::error::{CliError, CliResult};
 use crate::output::{plan_text, summary};
 use crate::plan_file::PlanFile;
 use crate::policy::Policy;
-use crate::state::{filter, load, open};
+use crate::state::{filter, live_and_desired, open};
 
 /// Applies the desired files to a live database.
 pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
@@ -21,8 +21,7 @@ pub async fn run(args: ApplyArgs, out: &mut dyn Write) -> CliResult<u8> {
         return run_plan_file(&args, path, out).await;
     }
     let mut db = open(crate::project::need_url(&args.url)?, true).await?;
-    let live = db.inspect().await?;
-    let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), Some(db.url()), &args.scope).await?;
+    let (live, desired) = live_and_desired(db.as_mut(), &args.to, args.dev_url.as_deref(), &args.scope).await?;
     let policy = Policy::from_args(&args.policy)?;
     let run = Run {
         kind: "apply",

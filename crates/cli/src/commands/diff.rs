@@ -25,8 +25,11 @@ pub async fn run(args: DiffArgs, out: &mut dyn Write) -> CliResult<u8> {
         }
         (n, i) => n.or(i).unwrap_or(Dialect::Sqlite),
     };
-    let from = load(&args.from, dialect, args.dev_url.as_deref(), None, &args.scope).await?;
-    let to = load(&args.to, dialect, args.dev_url.as_deref(), None, &args.scope).await?;
+    // Both sides load at once: two live databases are read concurrently.
+    let (from, to) = tokio::try_join!(
+        load(&args.from, dialect, args.dev_url.as_deref(), None, &args.scope),
+        load(&args.to, dialect, args.dev_url.as_deref(), None, &args.scope)
+    )?;
     let p = plan(&from, &to)?;
     match args.format {
         DiffFormat::Sql => {

@@ -1,8 +1,8 @@
 //! Table steps on PostgreSQL: create, drop, rename, and the changes inside a table.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use schema_model::{Realm, Table, View};
+use schema_model::{Column, Realm, Table, View};
 
 use super::columns::alter_column;
 use super::render::{check, column_def, comment, create_index, foreign_key, primary_key, q, qn, unique};
@@ -16,8 +16,6 @@ use crate::DiffError;
 
 /// What table planning needs to know about the whole change.
 pub struct Context<'a> {
-    /// The current model.
-    pub from: &'a Realm,
     /// Keys of enum types and domains on either side.
     pub type_keys: HashSet<String>,
     /// Keys of enum types on either side.
@@ -30,6 +28,9 @@ pub struct Context<'a> {
     pub rekeyed_tables: HashSet<String>,
     /// Plan for a live, busy database (`--online`).
     pub online: bool,
+    /// The current columns of each enum type, by the type's key, in model order: found once,
+    /// not by a scan of every column per rebuilt enum.
+    pub enum_columns: HashMap<String, Vec<(&'a str, &'a Table, &'a Column)>>,
 }
 
 impl<'a> Context<'a> {
@@ -81,7 +82,18 @@ impl<'a> Context<'a> {
                 _ => None,
             })
             .collect();
-        Context { from, type_keys, enum_keys, dropped_tables, dropped_columns, rekeyed_tables, online }
+        let mut enum_columns: HashMap<String, Vec<_>> = HashMap::new();
+        for s in &from.schemas {
+            for t in &s.tables {
+                for c in &t.columns {
+                    let k = type_key(&c.ty.canonical);
+                    if enum_keys.contains(&k) {
+                        enum_columns.entry(k).or_default().push((s.name.as_str(), t, c));
+                    }
+                }
+            }
+        }
+        Context { type_keys, enum_keys, dropped_tables, dropped_columns, rekeyed_tables, online, enum_columns }
     }
 
     /// The keys a table's columns need to exist first: their types and sequences.

@@ -94,25 +94,21 @@ fn rebuild_enum(ctx: &Context<'_>, schema: &str, from: &EnumType, to: &EnumType)
     let old = format!("{}__schema_old", to.name);
     let mut out = vec![format!("ALTER TYPE {name} RENAME TO {}", q(&old))];
     out.extend(create_enum(schema, to));
-    let k = key(schema, &from.name);
-    for s in &ctx.from.schemas {
-        for t in &s.tables {
-            for c in t.columns.iter().filter(|c| type_key(&c.ty.canonical) == k) {
-                let tn = qn(&s.name, &t.name);
-                let array = c.ty.canonical.ends_with("[]");
-                if c.default.is_some() {
-                    out.push(format!("ALTER TABLE {tn} ALTER COLUMN {} DROP DEFAULT", q(&c.name)));
-                }
-                out.push(format!(
-                    "ALTER TABLE {tn} ALTER COLUMN {col} TYPE {name}{arr} USING {col}::text{arr}::{name}{arr}",
-                    col = q(&c.name),
-                    arr = if array { "[]" } else { "" }
-                ));
-                if let Some(d) = &c.default {
-                    let d = d.replace(&format!("::{}", q(&old)), &format!("::{name}"));
-                    out.push(format!("ALTER TABLE {tn} ALTER COLUMN {} SET DEFAULT {d}", q(&c.name)));
-                }
-            }
+    let users = ctx.enum_columns.get(&key(schema, &from.name)).map(Vec::as_slice).unwrap_or_default();
+    for &(s, t, c) in users {
+        let tn = qn(s, &t.name);
+        let array = c.ty.canonical.ends_with("[]");
+        if c.default.is_some() {
+            out.push(format!("ALTER TABLE {tn} ALTER COLUMN {} DROP DEFAULT", q(&c.name)));
+        }
+        out.push(format!(
+            "ALTER TABLE {tn} ALTER COLUMN {col} TYPE {name}{arr} USING {col}::text{arr}::{name}{arr}",
+            col = q(&c.name),
+            arr = if array { "[]" } else { "" }
+        ));
+        if let Some(d) = &c.default {
+            let d = d.replace(&format!("::{}", q(&old)), &format!("::{name}"));
+            out.push(format!("ALTER TABLE {tn} ALTER COLUMN {} SET DEFAULT {d}", q(&c.name)));
         }
     }
     out.push(format!("DROP TYPE {}", qn(schema, &old)));

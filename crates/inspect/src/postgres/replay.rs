@@ -3,8 +3,8 @@
 //! and repeated or concurrent runs never share anything.
 //!
 //! The cheap way is the default: the statements run in the (empty) dev database itself inside
-//! one transaction, each under a savepoint, the result is inspected inside that transaction,
-//! and the transaction is rolled back. Replays on one dev database take turns under a
+//! one transaction, all in one round trip, or when that batch fails each under a savepoint;
+//! the result is inspected inside that transaction, and the transaction is rolled back. Replays on one dev database take turns under a
 //! transaction-level advisory lock, so concurrent runs never see each other's objects. Where a
 //! transaction cannot hold the replay (a statement that cannot run in a transaction block or
 //! ends the transaction, an enum value used in the transaction that added it, a privilege the
@@ -64,9 +64,10 @@ const REPLAY_LOCK_KEY: i64 = 0x7363_6865_6d61_7270;
 
 /// SQLSTATEs after which a replay in a transaction is abandoned for one in a scratch database:
 /// the statement cannot run in a transaction block (25001), ends the transaction (2D000), uses
-/// an enum value added in the same transaction (55P04), or needs a privilege the role may have
-/// as the scratch database's owner but not in the dev database (42501).
-const NEEDS_SCRATCH: [&str; 4] = ["25001", "2D000", "55P04", "42501"];
+/// an enum value added in the same transaction (55P04), needs a privilege the role may have
+/// as the scratch database's owner but not in the dev database (42501), or the transaction
+/// holds more locks than `max_locks_per_transaction` allows (53200: thousands of tables).
+const NEEDS_SCRATCH: [&str; 5] = ["25001", "2D000", "55P04", "42501", "53200"];
 
 /// Statements that control the transaction themselves; a file that holds one is replayed in a
 /// scratch database, where it means what it says.
@@ -174,8 +175,28 @@ async fn in_transaction(
     // Another run may have used the database between the first check and the lock.
     refuse_non_empty(conn, dev_url).await?;
     prepare_scope(conn, target.scope.as_deref()).await?;
-    run_statements(conn, statements, true).await?;
+    match run_batch(conn, statements).await? {
+        Ok(()) => {}
+        Err(e) if needs_scratch(&e) => return Err(Stop::NeedsScratch),
+        Err(_) => run_statements(conn, statements, true).await?,
+    }
     Ok(catalog::inspect(conn, target.scope.as_deref()).await?)
+}
+
+/// Runs every statement in one round trip (one simple query) under a savepoint, which is all a
+/// file in dependency order needs. When a statement fails, the savepoint undoes the batch and
+/// the inner error goes back: the caller then replays statement by statement, which reorders,
+/// finds the place of a real error, and tells when only a scratch database will do.
+async fn run_batch(
+    conn: &mut PgConnection,
+    statements: &[(&SourceFile, Statement)],
+) -> std::result::Result<std::result::Result<(), sqlx::Error>, Stop> {
+    let step = |what: &'static str| db_err(format!("{what} the replay's batch savepoint"));
+    sqlx::raw_sql("SAVEPOINT schema_batch").execute(&mut *conn).await.map_err(step("setting"))?;
+    let ran = sqlx::raw_sql(&batch_text(statements)).execute(&mut *conn).await.map(drop);
+    let end = if ran.is_ok() { "RELEASE SAVEPOINT schema_batch" } else { "ROLLBACK TO SAVEPOINT schema_batch" };
+    sqlx::raw_sql(end).execute(&mut *conn).await.map_err(step("ending"))?;
+    Ok(ran)
 }
 
 /// The replay in a scratch database created on the dev server (with `admin`, a connection to
@@ -248,7 +269,12 @@ async fn replay_in(
     let mut conn = Target { options: target.options.clone().database(scratch), scope: None }.open(dev_url).await?;
     let result = async {
         prepare_scope(&mut conn, target.scope.as_deref()).await?;
-        match run_statements(&mut conn, statements, false).await {
+        let done = if statements.iter().any(|(_, st)| controls_transaction(&st.text)) {
+            0
+        } else {
+            run_chunks(&mut conn, statements).await
+        };
+        match run_statements(&mut conn, &statements[done..], false).await {
             Ok(()) => catalog::inspect(&mut conn, target.scope.as_deref()).await,
             Err(Stop::Rejected(e)) => Err(e),
             Err(Stop::NeedsScratch) => unreachable!("only a replay under savepoints asks for a scratch database"),
@@ -257,6 +283,31 @@ async fn replay_in(
     .await;
     let _ = conn.close().await;
     result
+}
+
+/// How many statements a scratch database's replay sends in one round trip: few enough that
+/// one chunk's locks stay far below `max_locks_per_transaction` on a default server.
+const CHUNK: usize = 200;
+
+/// Runs the statements in chunks of [`CHUNK`], each one simple query and so one implicit
+/// transaction, which a failure undoes whole. Returns how many statements ran: all of them, or
+/// those before the first chunk that failed, from which the caller goes on statement by
+/// statement.
+async fn run_chunks(conn: &mut PgConnection, statements: &[(&SourceFile, Statement)]) -> usize {
+    let mut done = 0;
+    for chunk in statements.chunks(CHUNK) {
+        if sqlx::raw_sql(&batch_text(chunk)).execute(&mut *conn).await.is_err() {
+            break;
+        }
+        done += chunk.len();
+    }
+    done
+}
+
+/// The statements as one simple query. A newline goes before each `;`, since a statement may
+/// end in a `--` comment.
+fn batch_text(statements: &[(&SourceFile, Statement)]) -> String {
+    statements.iter().map(|(_, st)| format!("{}\n;\n", st.text)).collect()
 }
 
 /// Creates the scoped schemas (the replay starts from an empty database, and they must exist

@@ -20,13 +20,16 @@ pub struct Statement {
 pub(crate) struct LineTable<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// True when the whole text is ASCII, so a character column is a byte offset (no walk
+    /// along the line per token, which made long one-line statements quadratic).
+    ascii: bool,
 }
 
 impl<'a> LineTable<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineTable { text, starts }
+        LineTable { text, starts, ascii: text.is_ascii() }
     }
 
     pub(crate) fn offset(&self, loc: Location) -> usize {
@@ -35,6 +38,9 @@ impl<'a> LineTable<'a> {
         };
         let rest = &self.text[start..];
         let skip = loc.column.saturating_sub(1) as usize;
+        if self.ascii {
+            return start + skip.min(rest.len());
+        }
         start + rest.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(rest.len())
     }
 }
@@ -158,6 +164,14 @@ mod tests {
         let st = split_statements(Dialect::Sqlite, &f).unwrap();
         assert_eq!(f.line_col(st[0].start), (3, 3));
         assert_eq!(&f.text[st[1].start..st[1].end], "select é");
+    }
+
+    #[test]
+    fn offsets_in_ascii_text_are_byte_columns() {
+        let f = SourceFile::new("t.sql", "select 1;\n  select   2 ;");
+        let st = split_statements(Dialect::Sqlite, &f).unwrap();
+        assert_eq!(&f.text[st[1].start..st[1].end], "select   2");
+        assert_eq!(f.line_col(st[1].start), (2, 3));
     }
 
     #[test]

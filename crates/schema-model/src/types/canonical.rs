@@ -1,8 +1,37 @@
 //! Each dialect's canonical spelling of a column type, built on the shared grammar; the
 //! spelling the catalog reports is a fixed point, so inspected types compare equal.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::TypeSpec;
 use crate::Dialect;
+
+/// How many spellings each thread remembers per dialect before it starts over.
+const MEMO_CAPACITY: usize = 4096;
+
+thread_local! {
+    /// Canonical spellings already worked out, per dialect: a catalog of thousands of tables
+    /// repeats a few dozen types, and the grammar need not parse each of them again.
+    static MEMO: RefCell<[HashMap<String, String>; 3]> = RefCell::new(Default::default());
+}
+
+/// `f(text)`, remembered per thread and dialect.
+fn memoized(dialect: Dialect, text: &str, f: fn(&str) -> String) -> String {
+    let slot = dialect as usize;
+    if let Some(hit) = MEMO.with(|m| m.borrow()[slot].get(text).cloned()) {
+        return hit;
+    }
+    let value = f(text);
+    MEMO.with(|m| {
+        let map = &mut m.borrow_mut()[slot];
+        if map.len() >= MEMO_CAPACITY {
+            map.clear();
+        }
+        map.insert(text.to_string(), value.clone());
+    });
+    value
+}
 
 /// Integer types whose `(N)` is a display width on MySQL, not a size.
 const MYSQL_INTEGER_TYPES: &[&str] = &["tinyint", "smallint", "mediumint", "int", "integer", "bigint"];
@@ -38,6 +67,10 @@ pub fn canonical_type(dialect: Dialect, text: &str) -> String {
 /// SQLite keeps any declared type: upper case, single spaced, no spaces around parentheses
 /// and commas.
 pub fn sqlite_canonical(raw: &str) -> String {
+    memoized(Dialect::Sqlite, raw, sqlite_canonical_uncached)
+}
+
+fn sqlite_canonical_uncached(raw: &str) -> String {
     match TypeSpec::parse(raw) {
         Ok(spec) => {
             let mods: Vec<String> = spec.modifiers.iter().map(|m| m.to_uppercase()).collect();
@@ -56,6 +89,10 @@ pub fn sqlite_canonical(raw: &str) -> String {
 /// and quoting. MySQL 8.0.19+ already prints integers without widths; this makes MariaDB's
 /// spelling compare equal to it.
 pub fn mysql_canonical(column_type: &str) -> String {
+    memoized(Dialect::Mysql, column_type, mysql_canonical_uncached)
+}
+
+fn mysql_canonical_uncached(column_type: &str) -> String {
     let Ok(spec) = TypeSpec::parse(column_type) else {
         return lower_outside_quotes(column_type.trim());
     };
@@ -100,6 +137,10 @@ fn lower_outside_quotes(s: &str) -> String {
 /// `character varying(20)`), `timestamp`/`time` with their time zone spelled out, `float(n)`
 /// sized; user types keep their (quoted) name.
 pub fn postgres_canonical(text: &str) -> String {
+    memoized(Dialect::Postgres, text, postgres_canonical_uncached)
+}
+
+fn postgres_canonical_uncached(text: &str) -> String {
     let Ok(mut spec) = TypeSpec::parse(text) else {
         return text.trim().to_string();
     };

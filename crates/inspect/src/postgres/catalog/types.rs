@@ -28,8 +28,9 @@ const UNMODELLED: &str = concat!(
 /// them (`OWNED BY`, as `serial` sets it).
 const SEQUENCES: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, ",
-    "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, own.sch, own.tbl, own.col, obj_description(c.oid, 'pg_class') ",
-    "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace ",
+    "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, own.sch, own.tbl, own.col, dsc.description ",
+    "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace",
+    description_join!("dsc", "pg_class", "c.oid", "0"),
     "LEFT JOIN LATERAL (SELECT tn.nspname::text AS sch, t.relname::text AS tbl, a.attname::text AS col ",
     "FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace ",
     "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid ",
