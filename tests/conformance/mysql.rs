@@ -1,8 +1,8 @@
 //! MySQL/MariaDB: every case gets fresh databases on the live server (A for our tool, B and C
 //! for references), loaded with `my_load::load_ordered` (statement by statement, `USE`
 //! skipped, ordered by retrying, as sqldef loads fixtures) and compared with the suites' own
-//! `my_catalog::snapshot` plus the routines and events our tool does not manage, so those
-//! cannot pass by being invisible. Our tool gets `--dev-url` (an empty dev database per
+//! `my_catalog::snapshot` (events and partitions included) plus the routines our tool does
+//! not manage, so those cannot pass by being invisible. Our tool gets `--dev-url` (an empty dev database per
 //! worker); MySQL has no offline path (`schema plan` without it refuses MySQL SQL).
 //!
 //! The corpus hard-codes the database name `mysqldef_test` in 13 cases (`FROM
@@ -28,20 +28,12 @@ const UPSTREAM_DB: &str = "mysqldef_test";
 /// Held while a database named `UPSTREAM_DB` exists.
 static UPSTREAM: Mutex<()> = Mutex::new(());
 
-/// What `my_catalog::snapshot` does not read: routines and events (schedules without the
-/// `STARTS` time the server fills in).
-const UNMANAGED: [(&str, &str); 2] = [
-    (
-        "routine",
-        "SELECT ROUTINE_NAME, ROUTINE_TYPE, DTD_IDENTIFIER, ROUTINE_DEFINITION, IS_DETERMINISTIC, SQL_DATA_ACCESS, \
-         SECURITY_TYPE, ROUTINE_COMMENT FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()",
-    ),
-    (
-        "event",
-        "SELECT EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, INTERVAL_VALUE, INTERVAL_FIELD, STATUS, ON_COMPLETION, \
-         EVENT_COMMENT FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()",
-    ),
-];
+/// What `my_catalog::snapshot` does not read: routines, which our tool does not manage.
+const UNMANAGED: [(&str, &str); 1] = [(
+    "routine",
+    "SELECT ROUTINE_NAME, ROUTINE_TYPE, DTD_IDENTIFIER, ROUTINE_DEFINITION, IS_DETERMINISTIC, SQL_DATA_ACCESS, \
+     SECURITY_TYPE, ROUTINE_COMMENT FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()",
+)];
 
 thread_local! {
     /// This worker's empty dev database.
@@ -132,7 +124,7 @@ impl Engine for Mysql {
         format!(
             "Mode: with a dev database (`--dev-url`) on {}: desired SQL is replayed on a scratch database and \
              inspected (MySQL has no offline path: `schema plan` without `--dev-url` refuses). References are \
-             compared with `my_catalog::snapshot` plus routines and events.",
+             compared with `my_catalog::snapshot` plus routines.",
             if self.mariadb { "MariaDB" } else { "MySQL" }
         )
     }

@@ -4,5 +4,6 @@
 
 mod harness;
 mod objects;
+mod partitions_events;
 mod rollback;
 mod safety;

@@ -1,8 +1,9 @@
 //! A MySQL/MariaDB catalog snapshot taken with the suites' own `information_schema` queries
 //! through the command-line client, independent of `schema`'s inspector. Column order is kept
 //! (each column line carries its position: MySQL places columns where `AFTER`/`FIRST` says);
-//! the audit table is left out; the database's own name is taken out of view definitions so
-//! that databases of different names compare.
+//! partitions are listed one a line with their method, key and bounds; the audit table is
+//! left out; the database's own name is taken out of view definitions so that databases of
+//! different names compare.
 
 use crate::my::mysql;
 
@@ -48,9 +49,24 @@ fn queries() -> Vec<(&'static str, String)> {
                 .into(),
         ),
         (
+            "partition",
+            format!(
+                "SELECT TABLE_NAME, PARTITION_ORDINAL_POSITION, PARTITION_NAME, PARTITION_METHOD, \
+                 PARTITION_EXPRESSION, PARTITION_DESCRIPTION, SUBPARTITION_NAME FROM information_schema.PARTITIONS \
+                 WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL AND {NOT_OURS}"
+            ),
+        ),
+        (
             "view",
             "SELECT TABLE_NAME, REPLACE(VIEW_DEFINITION, CONCAT('`', TABLE_SCHEMA, '`.'), ''), CHECK_OPTION, \
              SECURITY_TYPE FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"
+                .into(),
+        ),
+        (
+            "event",
+            // STARTS is left out: the server fills in the creation time when none is declared.
+            "SELECT EVENT_NAME, EVENT_TYPE, EXECUTE_AT, INTERVAL_VALUE, INTERVAL_FIELD, ENDS, STATUS, ON_COMPLETION, \
+             EVENT_DEFINITION, EVENT_COMMENT FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()"
                 .into(),
         ),
         (

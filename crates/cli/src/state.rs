@@ -70,6 +70,7 @@ pub fn filter(mut realm: Realm, scope: &Scope) -> CliResult<Realm> {
         s.tables.retain(|t| !excluded(&t.name));
         s.views.retain(|v| !excluded(&v.name));
         s.triggers.retain(|t| !excluded(&t.name) && !excluded(&t.table));
+        s.events.retain(|e| !excluded(&e.name));
     }
     Ok(realm)
 }

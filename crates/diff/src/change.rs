@@ -1,8 +1,8 @@
 //! The closed set of changes between two models; the planner renders each into steps.
 
 use schema_model::{
-    Check, Column, Domain, EnumType, Exclusion, Extension, ForeignKey, Function, Index, Policy, PrimaryKey, Sequence,
-    Table, TableOptions, Trigger, UniqueConstraint, View,
+    Check, Column, Domain, EnumType, Event, Exclusion, Extension, ForeignKey, Function, Index, Policy, PrimaryKey,
+    Sequence, Table, TableOptions, Trigger, UniqueConstraint, View,
 };
 use serde::Serialize;
 
@@ -226,6 +226,29 @@ pub enum Change {
         /// As desired.
         to: Trigger,
     },
+    /// A scheduled event to create (MySQL/MariaDB).
+    AddEvent {
+        /// The schema.
+        schema: String,
+        /// The event.
+        event: Event,
+    },
+    /// A scheduled event to drop.
+    DropEvent {
+        /// The schema.
+        schema: String,
+        /// The event as it is now.
+        event: Event,
+    },
+    /// A scheduled event whose schedule, completion, status, comment, body or definer changes.
+    ModifyEvent {
+        /// The schema.
+        schema: String,
+        /// As it is now.
+        from: Event,
+        /// As desired.
+        to: Event,
+    },
 }
 
 /// One difference inside a table.
@@ -331,7 +354,8 @@ pub enum TableChange {
         /// As desired.
         to: Option<String>,
     },
-    /// How the table is partitioned, or which table it is a partition of, changes.
+    /// How the table is partitioned, its partitions, or which table it is a partition of,
+    /// change.
     Repartition,
     /// A new exclusion constraint.
     AddExclusion {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use schema_model::{Check, Exclusion, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View};
+use schema_model::{Check, Event, Exclusion, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View};
 
 use crate::change::{Change, TableChange};
 use crate::rules::Rules;
@@ -173,6 +173,25 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
             Pair::Add(f) => Change::AddFunction { schema: schema.clone(), function: f.clone() },
             Pair::Drop(f) => Change::DropFunction { schema: schema.clone(), function: f.clone() },
             Pair::Modify(a, b) => Change::ModifyFunction { schema: schema.clone(), from: a.clone(), to: b.clone() },
+        },
+        out,
+    );
+    // A definer the desired state does not state is whoever runs the plan: not compared.
+    let definer_eq = |a: &Event, b: &Event| b.definer.is_none() || a.definer == b.definer;
+    diff_named(
+        rules,
+        &from.events,
+        &to.events,
+        |e| e.name.clone(),
+        |a, b| {
+            (&a.schedule, a.preserve, a.status, &a.comment) == (&b.schedule, b.preserve, b.status, &b.comment)
+                && rules.expr_eq(&a.body, &b.body)
+                && definer_eq(a, b)
+        },
+        |c| match c {
+            Pair::Add(e) => Change::AddEvent { schema: schema.clone(), event: e.clone() },
+            Pair::Drop(e) => Change::DropEvent { schema: schema.clone(), event: e.clone() },
+            Pair::Modify(a, b) => Change::ModifyEvent { schema: schema.clone(), from: a.clone(), to: b.clone() },
         },
         out,
     );
@@ -371,7 +390,10 @@ fn diff_table(
     };
     match (&f.primary_key, &to.primary_key) {
         (None, None) => {}
-        (Some(a), Some(b)) if pk_eq(a, b) => comment_change(&b.name, &a.comment, &b.comment, &mut changes),
+        // An unnamed key (MySQL's) has no COMMENT ON CONSTRAINT: its comment changes with it.
+        (Some(a), Some(b)) if pk_eq(a, b) && (b.name.is_some() || a.comment == b.comment) => {
+            comment_change(&b.name, &a.comment, &b.comment, &mut changes)
+        }
         _ => changes.push(TableChange::SetPrimaryKey { from: f.primary_key.clone(), to: to.primary_key.clone() }),
     }
     diff_set(
@@ -460,7 +482,7 @@ fn diff_table(
         },
         &mut changes,
     );
-    if f.partition_by != to.partition_by || f.partition_of != to.partition_of {
+    if f.partition_by != to.partition_by || f.partition_of != to.partition_of || f.partitions != to.partitions {
         changes.push(TableChange::Repartition);
     }
     if f.comment != to.comment {

@@ -9,7 +9,7 @@ use crate::hazards::{LiveCheck, Outcome, Verdict};
 pub enum HazardCode {
     /// Drop a schema.
     DS101,
-    /// Drop a table.
+    /// Drop a table, or a partition of one (MySQL).
     DS102,
     /// Drop a column.
     DS103,

@@ -196,6 +196,9 @@ pub fn describe_change(c: &Change) -> String {
         Change::AddTrigger { trigger, .. } => format!("trigger {} is missing", trigger.name),
         Change::DropTrigger { trigger, .. } => format!("trigger {} is not desired", trigger.name),
         Change::ModifyTrigger { to, .. } => format!("trigger {} differs", to.name),
+        Change::AddEvent { event, .. } => format!("event {} is missing", event.name),
+        Change::DropEvent { event, .. } => format!("event {} is not desired", event.name),
+        Change::ModifyEvent { to, .. } => format!("event {} differs", to.name),
     }
 }
 

@@ -7,9 +7,11 @@
 #![allow(clippy::result_large_err)]
 
 mod dialect;
+mod event;
 mod hash;
 pub mod hcl;
 mod objects;
+pub mod partition;
 mod quote;
 mod realm;
 pub mod sql;
@@ -17,8 +19,10 @@ mod table;
 pub mod types;
 
 pub use dialect::Dialect;
+pub use event::{Event, EventSchedule, EventStatus};
 pub use hash::realm_hash;
 pub use objects::{Domain, EnumType, Extension, Function, Sequence, Trigger, View};
+pub use partition::Partition;
 pub use quote::{qualified, quote_ident, quote_literal};
 pub use realm::{Realm, Schema};
 pub use table::{

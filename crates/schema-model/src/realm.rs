@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Dialect, Domain, EnumType, Extension, Function, Sequence, Table, Trigger, View};
+use crate::{Dialect, Domain, EnumType, Event, Extension, Function, Sequence, Table, Trigger, View};
 
 /// Everything one connection can see: the unit that is inspected, loaded and diffed.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -40,6 +40,9 @@ pub struct Schema {
     /// Extensions installed into this schema, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Extension>,
+    /// Scheduled events (MySQL/MariaDB), sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
     /// The schema's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -68,6 +71,7 @@ impl Realm {
             s.enums.sort_by(|a, b| a.name.cmp(&b.name));
             s.domains.sort_by(|a, b| a.name.cmp(&b.name));
             s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+            s.events.sort_by(|a, b| a.name.cmp(&b.name));
             s.functions.sort_by_key(|f| f.signature());
             for d in &mut s.domains {
                 d.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
@@ -85,7 +89,9 @@ impl Realm {
     pub fn object_count(&self) -> usize {
         self.schemas
             .iter()
-            .map(|s| s.tables.len() + s.views.len() + s.triggers.len() + s.sequences.len() + s.enums.len())
+            .map(|s| {
+                s.tables.len() + s.views.len() + s.triggers.len() + s.sequences.len() + s.enums.len() + s.events.len()
+            })
             .sum()
     }
 }

@@ -28,9 +28,14 @@ pub struct Table {
     /// Row-level security policies (PostgreSQL), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
-    /// The partition key of a partitioned table (`RANGE (created_at)`, PostgreSQL).
+    /// The partition method and key of a partitioned table, as the server renders them
+    /// (PostgreSQL `RANGE (created_at)`, MySQL `LIST COLUMNS (`country`)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_by: Option<String>,
+    /// The partitions a MySQL/MariaDB partitioned table declares, in order (PostgreSQL's
+    /// partitions are tables of their own, with `partition_of`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<crate::Partition>,
     /// The partitioned table this one is a partition of, and its bound (PostgreSQL); its
     /// columns are the parent's and are not listed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,6 +141,9 @@ pub struct TableOptions {
     /// MySQL `ROW_FORMAT`, when declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_format: Option<String>,
+    /// MySQL `KEY_BLOCK_SIZE` (compressed page size in KiB), when declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_block_size: Option<u32>,
 }
 
 impl TableOptions {

@@ -1,4 +1,4 @@
-//! DS102: dropping a table deletes its rows.
+//! DS102: dropping a table, or a partition of one, deletes its rows.
 
 use super::{Fact, Hazard, HazardCode};
 
@@ -12,6 +12,9 @@ pub const HELP: &str = "if this is a rename, declare it with `-- schema:renamed-
 pub fn analyze(fact: &Fact) -> Option<Hazard> {
     match fact {
         Fact::DropTable { table } => Some(Hazard::new(CODE, format!("table {table} and all its rows are deleted"))),
+        Fact::DropPartition { table, partition } => {
+            Some(Hazard::new(CODE, format!("partition {partition} of table {table} and all its rows are deleted")))
+        }
         _ => None,
     }
 }
@@ -25,6 +28,12 @@ mod tests {
     fn err_on_dropped_table() {
         let h = analyze(&Fact::DropTable { table: users() }).unwrap();
         assert_eq!(h.message, "table users and all its rows are deleted");
+    }
+
+    #[test]
+    fn err_on_dropped_partition() {
+        let h = analyze(&Fact::DropPartition { table: users(), partition: "p2024".into() }).unwrap();
+        assert_eq!(h.message, "partition p2024 of table users and all its rows are deleted");
     }
 
     #[test]

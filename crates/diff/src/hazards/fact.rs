@@ -94,6 +94,13 @@ pub enum Fact {
         /// The column.
         column: String,
     },
+    /// A partition of a table is dropped with its rows (MySQL `DROP PARTITION`).
+    DropPartition {
+        /// Its table.
+        table: TableRef,
+        /// The partition.
+        partition: String,
+    },
     /// An index, constraint, view, trigger, type or extension is dropped and not replaced.
     DropObject {
         /// `index`, `foreign key`, `view`, …
@@ -265,6 +272,7 @@ impl Fact {
             Fact::CreateTable { table }
             | Fact::DropTable { table }
             | Fact::DropColumn { table, .. }
+            | Fact::DropPartition { table, .. }
             | Fact::AddUnique { table, .. }
             | Fact::AddExclusion { table, .. }
             | Fact::RestartIdentity { table, .. }

@@ -4,7 +4,9 @@
 //! that undoes it and the apply runs them backwards on failure.
 
 mod algorithm;
+mod events;
 mod hooks;
+mod partitions;
 mod render;
 mod tables;
 
@@ -53,21 +55,26 @@ impl Planner for MysqlPlanner {
         options: &PlanOptions,
     ) -> Result<Vec<Draft>, DiffError> {
         let mut out = Vec::new();
-        let dropped: Vec<String> = changes
+        // Tables dropped or altered: a dropped table's foreign keys to them go first, so that
+        // neither the drop nor the alter (a referenced column dropped) meets the other's key.
+        let touched: Vec<String> = changes
             .iter()
             .filter_map(|c| match c {
-                Change::DropTable { table, .. } => Some(key(&table.name)),
+                Change::DropTable { table, .. } | Change::ModifyTable { to: table, .. } => Some(key(&table.name)),
                 _ => None,
             })
             .collect();
         for change in changes {
             match change {
                 Change::AddTable { table, .. } => out.extend(tables::add_table(table)),
-                Change::DropTable { table, .. } => out.extend(tables::drop_table(table, &dropped)),
+                Change::DropTable { table, .. } => out.extend(tables::drop_table(table, &touched)),
                 Change::RenameTable { from, to, .. } => out.push(tables::rename_table(from, to)),
                 Change::ModifyTable { from, to, changes, .. } => {
                     out.extend(tables::modify_table(from, to, changes, options.online)?)
                 }
+                Change::AddEvent { event, .. } => out.push(events::add_event(event)),
+                Change::DropEvent { event, .. } => out.push(events::drop_event(event)),
+                Change::ModifyEvent { from, to, .. } => out.push(events::modify_event(from, to)),
                 Change::AddView { .. }
                 | Change::DropView { .. }
                 | Change::ModifyView { .. }

@@ -1,7 +1,7 @@
 //! MySQL/MariaDB DDL text for model objects. Every identifier and literal is quoted.
 
 use schema_model::sql::significant_tokens;
-use schema_model::{quote_ident, quote_literal, Check, Column, Dialect, ForeignKey, Index, Table};
+use schema_model::{quote_ident, quote_literal, Check, Column, Dialect, ForeignKey, Index, PrimaryKey, Table};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
@@ -124,9 +124,13 @@ pub fn check(c: &Check) -> String {
     }
 }
 
-/// The primary key clause.
-pub fn primary_key(cols: &[String]) -> String {
-    format!("PRIMARY KEY ({})", cols.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "))
+/// The primary key clause, with its comment.
+pub fn primary_key(pk: &PrimaryKey) -> String {
+    let mut s = format!("PRIMARY KEY ({})", pk.columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "));
+    if let Some(c) = &pk.comment {
+        s.push_str(&format!(" COMMENT {}", lit(c)));
+    }
+    s
 }
 
 /// Table options: engine, character set, collation, comment.
@@ -144,6 +148,9 @@ pub fn table_options(t: &Table) -> Vec<String> {
     if let Some(r) = &t.options.row_format {
         out.push(format!("ROW_FORMAT={r}"));
     }
+    if let Some(k) = t.options.key_block_size {
+        out.push(format!("KEY_BLOCK_SIZE={k}"));
+    }
     out.push(format!("COMMENT={}", lit(t.comment.as_deref().unwrap_or(""))));
     out
 }
@@ -152,11 +159,15 @@ pub fn table_options(t: &Table) -> Vec<String> {
 pub fn create_table(t: &Table) -> String {
     let mut items: Vec<String> = t.columns.iter().map(column_def).collect();
     if let Some(pk) = &t.primary_key {
-        items.push(primary_key(&pk.columns));
+        items.push(primary_key(pk));
     }
     items.extend(t.indexes.iter().map(index));
     items.extend(t.checks.iter().map(check));
-    format!("CREATE TABLE {} (\n  {}\n) {}", q(&t.name), items.join(",\n  "), table_options(t).join(" "))
+    let mut s = format!("CREATE TABLE {} (\n  {}\n) {}", q(&t.name), items.join(",\n  "), table_options(t).join(" "));
+    if let Some(p) = super::partitions::partition_clause(t) {
+        s.push_str(&format!("\n{p}"));
+    }
+    s
 }
 
 #[cfg(test)]

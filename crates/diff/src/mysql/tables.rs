@@ -13,6 +13,7 @@ use crate::change::TableChange;
 use crate::hazards::{Conversion, Fact, NewColumnRows, Storage, TableRef, TypeLimit};
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
+use crate::rules::Rules;
 use crate::DiffError;
 
 /// Creates a table with its indexes; its foreign keys are added once every table exists.
@@ -30,11 +31,12 @@ pub fn add_table(t: &Table) -> Vec<Draft> {
     out
 }
 
-/// Drops a table; its foreign keys to other dropped tables go first.
-pub fn drop_table(t: &Table, dropped: &[String]) -> Vec<Draft> {
+/// Drops a table; its foreign keys to other tables the plan drops or alters (`touched`) go
+/// first.
+pub fn drop_table(t: &Table, touched: &[String]) -> Vec<Draft> {
     let mut out = Vec::new();
     for fk in t.foreign_keys.iter().filter(|fk| {
-        fk.ref_schema.is_none() && key(&fk.ref_table) != key(&t.name) && dropped.contains(&key(&fk.ref_table))
+        fk.ref_schema.is_none() && key(&fk.ref_table) != key(&t.name) && touched.contains(&key(&fk.ref_table))
     }) {
         let s = Step::new(
             format!("drop foreign key {} on {}", q(fk.name.as_deref().unwrap_or("")), q(&t.name)),
@@ -207,7 +209,7 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
     }
     for c in changes {
         match c {
-            TableChange::SetPrimaryKey { to: Some(pk), .. } => out.push(format!("ADD {}", primary_key(&pk.columns))),
+            TableChange::SetPrimaryKey { to: Some(pk), .. } => out.push(format!("ADD {}", primary_key(pk))),
             TableChange::AddIndex { index: i } | TableChange::ModifyIndex { to: i, .. } => {
                 out.push(format!("ADD {}", index(i)))
             }
@@ -217,6 +219,10 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
     }
     if changes.iter().any(|c| matches!(c, TableChange::SetOptions { .. } | TableChange::SetComment { .. })) {
         out.extend(table_options(to));
+        // KEY_BLOCK_SIZE=0 takes a declared size away (MariaDB and MySQL 8 alike).
+        if from.options.key_block_size.is_some() && to.options.key_block_size.is_none() {
+            out.push("KEY_BLOCK_SIZE=0".into());
+        }
     }
     out
 }
@@ -338,9 +344,49 @@ fn with_reverse_renames(from: &Table, changes: &[TableChange]) -> Table {
     t
 }
 
+/// `changes` plus a rebuild of each kept index that a foreign key dropped here may have
+/// created and a foreign key added here will use. MariaDB marks an index it made for a
+/// foreign key as generated and, when another foreign key on those columns is added, drops it
+/// for a new one named after the new constraint; rebuilt by the plan, the index is the user's
+/// and keeps its name.
+fn with_rebuilt_fk_indexes(to: &Table, changes: &[TableChange]) -> Vec<TableChange> {
+    let mut out = changes.to_vec();
+    let covers = |i: &schema_model::Index, cols: &[String]| {
+        cols.len() <= i.parts.len()
+            && cols
+                .iter()
+                .zip(&i.parts)
+                .all(|(c, p)| matches!(&p.key, schema_model::IndexKey::Column(k) if k.eq_ignore_ascii_case(c)))
+    };
+    let touched = |name: &str| {
+        changes.iter().any(|c| match c {
+            TableChange::AddIndex { index } | TableChange::DropIndex { index } => index.name.eq_ignore_ascii_case(name),
+            TableChange::ModifyIndex { to, .. } => to.name.eq_ignore_ascii_case(name),
+            _ => false,
+        })
+    };
+    for c in changes {
+        let TableChange::AddForeignKey { fk } = c else { continue };
+        let dropped_on_same_columns = changes.iter().any(
+            |d| matches!(d, TableChange::DropForeignKey { fk: old } if MysqlRules.names_eq(&old.columns, &fk.columns)),
+        );
+        if !dropped_on_same_columns {
+            continue;
+        }
+        let own = |i: &schema_model::Index| fk.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&i.name));
+        for i in to.indexes.iter().filter(|i| covers(i, &fk.columns) && !touched(&i.name) && !own(i)) {
+            if !out.iter().any(|c| matches!(c, TableChange::ModifyIndex { to, .. } if to.name == i.name)) {
+                out.push(TableChange::ModifyIndex { from: i.clone(), to: i.clone() });
+            }
+        }
+    }
+    out
+}
+
 /// The steps of a table's inner changes, each with the statement that undoes it.
 /// With `online`, each ALTER asks for the cheapest algorithm the server allows for it.
 pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange], online: bool) -> Result<Vec<Draft>, DiffError> {
+    let changes = &with_rebuilt_fk_indexes(to, changes);
     let t = q(&to.name);
     let mut out = Vec::new();
     for c in changes {
@@ -363,6 +409,12 @@ pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange], online: b
         }
     }
     let mut clauses = alter_clauses(from, to, changes);
+    let partitioning = match changes.iter().any(|c| matches!(c, TableChange::Repartition)) {
+        true => super::partitions::repartition(from, to, !clauses.is_empty()),
+        false => vec![],
+    };
+    let (before, after): (Vec<_>, Vec<_>) = partitioning.into_iter().partition(|(_, first)| *first);
+    out.extend(before.into_iter().map(|(d, _)| d));
     let alg = algorithm::of_alter(from, changes);
     if let (true, false, Some(clause)) = (online, clauses.is_empty(), alg.clause()) {
         clauses.push(clause.into());
@@ -396,6 +448,7 @@ pub fn modify_table(from: &Table, to: &Table, changes: &[TableChange], online: b
         d.provides = vec![key(&to.name)];
         out.push(d);
     }
+    out.extend(after.into_iter().map(|(d, _)| d));
     for c in changes {
         if let TableChange::AddForeignKey { fk } = c {
             out.push(fk_draft(&to.name, fk));

@@ -122,6 +122,12 @@ impl Planner for PostgresPlanner {
                     out.extend(functions::routine(change))
                 }
                 Change::AddTrigger { .. } | Change::DropTrigger { .. } | Change::ModifyTrigger { .. } => {}
+                Change::AddEvent { .. } | Change::DropEvent { .. } | Change::ModifyEvent { .. } => {
+                    return Err(DiffError::Unsupported(format!(
+                        "PostgreSQL has no such object: {}",
+                        crate::describe_change(change)
+                    )))
+                }
             }
         }
         let hooks = hooks::PostgresHooks::new(from, changes);

@@ -134,12 +134,14 @@ async fn run_files(
     home: Option<&str>,
 ) -> Result<(Realm, Extras)> {
     let mut pending = Vec::new();
+    let mut definers = Vec::new();
     for file in files {
         for mut st in split_statements(Dialect::Mysql, file)? {
             refuse_escape(file, &st)?;
             if let Some(home) = home {
                 st.text = unqualify(&st.text, home);
             }
+            definers.extend(event_with_definer(&st.text));
             pending.push((file, st));
         }
     }
@@ -163,6 +165,13 @@ async fn run_files(
         }
     }
     let (mut realm, extras) = catalog::inspect(conn, scratch, server).await?;
+    // An event's definer is desired only where a statement states it; elsewhere it is
+    // whoever runs the plan, as on the server.
+    for event in realm.schemas.iter_mut().flat_map(|s| s.events.iter_mut()) {
+        if !definers.contains(&event.name.to_lowercase()) {
+            event.definer = None;
+        }
+    }
     for file in files {
         let directives = renames_in(Dialect::Mysql, file)?;
         apply_renames(&mut realm, file, &directives)?;
@@ -185,6 +194,36 @@ fn unqualify(text: &str, home: &str) -> String {
         }
     }
     out
+}
+
+/// The name (lower case) of the event a `CREATE|ALTER DEFINER = ... EVENT [IF NOT EXISTS]
+/// [db.]name` statement defines, when it states a definer.
+fn event_with_definer(text: &str) -> Option<String> {
+    let tokens = significant_tokens(Dialect::Mysql, text).ok()?;
+    let words: Vec<Option<String>> = tokens
+        .iter()
+        .map(|t| match &t.token {
+            Token::Word(w) => {
+                Some(if w.quote_style.is_none() { w.value.to_ascii_uppercase() } else { w.value.clone() })
+            }
+            _ => None,
+        })
+        .collect();
+    let is = |i: usize, k: &str| words.get(i).and_then(|w| w.as_deref()) == Some(k);
+    if !(is(0, "CREATE") || is(0, "ALTER")) || !is(1, "DEFINER") {
+        return None;
+    }
+    let mut at = words.iter().position(|w| w.as_deref() == Some("EVENT"))? + 1;
+    while is(at, "IF") || is(at, "NOT") || is(at, "EXISTS") {
+        at += 1;
+    }
+    if tokens.get(at + 1).is_some_and(|t| t.token == Token::Period) {
+        at += 2;
+    }
+    match &tokens.get(at)?.token {
+        Token::Word(w) => Some(w.value.to_lowercase()),
+        _ => None,
+    }
 }
 
 /// Refuses statements that would act outside the scratch database, and the client-only
@@ -342,6 +381,14 @@ mod tests {
             got.split_whitespace().collect::<Vec<_>>().join(" "),
             "CREATE VIEW v AS SELECT .`u`.`id`, .u.x, 'app.u' FROM .u JOIN other.u".replace(" .", " ")
         );
+    }
+
+    #[test]
+    fn stated_event_definers_are_found() {
+        let stated = "CREATE DEFINER='root'@'%' EVENT IF NOT EXISTS app.`Daily` ON SCHEDULE EVERY 1 DAY DO SELECT 1";
+        assert_eq!(event_with_definer(stated).as_deref(), Some("daily"));
+        assert_eq!(event_with_definer("CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1"), None);
+        assert_eq!(event_with_definer("CREATE DEFINER=CURRENT_USER VIEW v AS SELECT 1"), None);
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub(super) fn read_table(
         row_format: attr(body, "row_format").map(|a| ctx.word(a)).transpose()?,
         row_security,
         force_row_security,
+        // Not carried by HCL yet (`hcl::uncovered` lists it).
+        key_block_size: None,
     };
     Ok(t)
 }

@@ -10,18 +10,23 @@ use super::writer_table::table_block;
 use crate::{Domain, EnumType, Extension, Realm, Schema, Sequence, Trigger, View};
 
 /// What a model holds that the HCL form does not carry yet (functions, policies, exclusion
-/// constraints, partitioning), so that output which would lose it is refused, not written.
+/// constraints, partitioning, events, KEY_BLOCK_SIZE), so that output which would lose it is
+/// refused, not written.
 pub fn uncovered(realm: &Realm) -> Vec<String> {
     let mut out = Vec::new();
     for s in &realm.schemas {
         out.extend(s.functions.iter().map(|f| format!("function {}.{}", s.name, f.signature())));
+        out.extend(s.events.iter().map(|e| format!("event {}.{}", s.name, e.name)));
         for t in &s.tables {
             out.extend(t.policies.iter().map(|p| format!("policy {} on {}.{}", p.name, s.name, t.name)));
             out.extend(
                 t.exclusions.iter().map(|x| format!("exclusion constraint {} on {}.{}", x.name, s.name, t.name)),
             );
-            if t.partition_by.is_some() || t.partition_of.is_some() {
+            if t.partition_by.is_some() || t.partition_of.is_some() || !t.partitions.is_empty() {
                 out.push(format!("partitioning of table {}.{}", s.name, t.name));
+            }
+            if t.options.key_block_size.is_some() {
+                out.push(format!("KEY_BLOCK_SIZE of table {}.{}", s.name, t.name));
             }
         }
     }

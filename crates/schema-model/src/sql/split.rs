@@ -115,10 +115,22 @@ fn flush(lines: &LineTable<'_>, current: &mut Vec<&TokenWithSpan>, out: &mut Vec
     }
     if let (Some(first), Some(last)) = (current.first(), current.last()) {
         let start = lines.offset(first.span.start);
-        let end = lines.offset(last.span.end);
+        let end = close_hint(lines.text, start, lines.offset(last.span.end));
         out.push(Statement { text: lines.text[start..end].to_string(), start, end });
     }
     current.clear();
+}
+
+/// `end` moved past the `*/` of a MySQL executable comment (`/*!50100 PARTITION BY ... */`)
+/// that the statement's last token stands in: the tokenizer reads such a comment's content as
+/// tokens, so the statement would otherwise stop short of the comment's end.
+fn close_hint(text: &str, start: usize, end: usize) -> usize {
+    let body = &text[start..end];
+    let open = body.rfind("/*!");
+    match open {
+        Some(at) if !body[at..].contains("*/") => text[end..].find("*/").map(|i| end + i + 2).unwrap_or(end),
+        _ => end,
+    }
 }
 
 #[cfg(test)]
@@ -156,6 +168,18 @@ mod tests {
     fn mysql_end_if_does_not_close_the_body() {
         let sql = "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN IF NEW.x < 0 THEN SET NEW.x = 0; END IF; END; SELECT 1";
         assert_eq!(texts(Dialect::Mysql, sql).len(), 2);
+    }
+
+    #[test]
+    fn a_trailing_executable_comment_is_kept_whole() {
+        let sql = "CREATE TABLE t (y int) /*!50100 PARTITION BY RANGE (y) (PARTITION p VALUES LESS THAN MAXVALUE) */;\nSELECT 1";
+        assert_eq!(
+            texts(Dialect::Mysql, sql),
+            [
+                "CREATE TABLE t (y int) /*!50100 PARTITION BY RANGE (y) (PARTITION p VALUES LESS THAN MAXVALUE) */",
+                "SELECT 1"
+            ]
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Reading one MySQL/MariaDB database into the model, in a fixed number of
 //! `information_schema` queries whatever its size: tables, columns, index parts, foreign key
-//! columns, checks, views, triggers. Text columns are cast to `CHAR` because MySQL 8 returns
-//! some catalog columns with a binary collation, which the driver would not decode as text.
+//! columns, checks, partitions, views, triggers, events. Text columns are cast to `CHAR`
+//! because MySQL 8 returns some catalog columns with a binary collation, which the driver
+//! would not decode as text.
 
 /// `CAST(a AS CHAR), CAST(b AS CHAR), ...`, for the text columns a catalog query returns.
 // MySQL 8: several information_schema columns come with a binary collation there, which
@@ -14,8 +15,10 @@ macro_rules! texts {
 
 mod columns;
 mod constraints;
+mod events;
 mod indexes;
 mod normalize;
+mod partitions;
 mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -84,12 +87,14 @@ pub async fn inspect(conn: &mut MySqlConnection, database: &str, server: Server)
     indexes::read(conn, database, server, &mut tables, &mut extras).await?;
     constraints::read_foreign_keys(conn, database, &mut tables).await?;
     constraints::read_checks(conn, database, server, &mut tables).await?;
+    partitions::read(conn, database, &mut tables).await?;
     let views = views::read_views(conn, database, server, &mut extras).await?;
     let triggers = views::read_triggers(conn, database, &tables).await?;
     let mut schema = Schema::named(database);
     schema.tables = tables.into_values().collect();
     schema.views = views;
     schema.triggers = triggers;
+    schema.events = events::read_events(conn, database).await?;
     merge_extras(&mut schema, &extras);
     let mut realm = Realm::new(Dialect::Mysql);
     realm.schemas.push(schema);
@@ -142,7 +147,6 @@ async fn read_tables(
             "VIEW" | "SYSTEM VIEW" => continue,
             "SEQUENCE" => return refuse("sequence"),
             "SYSTEM VERSIONED" => return refuse("system-versioned table"),
-            _ if create_options.contains("partitioned") => return refuse("partitioned table"),
             _ => {}
         }
         if let Some(format) = create_option(&create_options, "row_format") {
@@ -150,7 +154,8 @@ async fn read_tables(
         }
         // A collation's name starts with its character set's, should the join find nothing.
         let charset = charset.or_else(|| collation.as_deref().map(|c| c.split('_').next().unwrap_or(c).to_string()));
-        let options = TableOptions { engine, charset, collation, ..Default::default() };
+        let key_block_size = create_option(&create_options, "key_block_size").and_then(|k| k.parse().ok());
+        let options = TableOptions { engine, charset, collation, key_block_size, ..Default::default() };
         let comment = comment.filter(|c| !c.is_empty());
         tables.insert(name.clone(), Table { name, options, comment, ..Default::default() });
     }
