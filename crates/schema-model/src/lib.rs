@@ -10,6 +10,7 @@ mod dialect;
 mod hash;
 pub mod hcl;
 mod objects;
+mod privileges;
 mod quote;
 mod realm;
 pub mod sql;
@@ -19,6 +20,7 @@ pub mod types;
 pub use dialect::Dialect;
 pub use hash::realm_hash;
 pub use objects::{Domain, EnumType, Extension, Function, Sequence, Trigger, View};
+pub use privileges::{Grant, ObjectKind, Owner, Securable};
 pub use quote::{qualified, quote_ident, quote_literal};
 pub use realm::{Realm, Schema};
 pub use table::{

@@ -7,6 +7,7 @@ use crate::cli::{PlanArgs, PlanFormat};
 use crate::error::{CliError, CliResult};
 use crate::output::{plan_markdown, plan_sql, plan_text};
 use crate::plan_file::PlanFile;
+use crate::roles::RoleRules;
 use crate::state::{filter, load, open};
 
 /// Prints the plan from a live database to the desired files.
@@ -15,6 +16,7 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
     let live = db.inspect().await?;
     let current = filter(live.clone(), &args.scope)?;
     let desired = load(&args.to, db.dialect(), args.dev_url.as_deref(), Some(db.url()), &args.scope).await?;
+    let desired = RoleRules::parse(&args.scope.manage_roles)?.keep_unrevoked(&current, desired);
     let mut p = plan_with(&current, &desired, &PlanOptions { online: args.online, timeouts: args.timeouts.policy() })?;
     check_live(&mut p, db.data_probe()).await;
     match args.format {
