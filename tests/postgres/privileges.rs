@@ -95,6 +95,16 @@ fn run(args: &[&str], desired: &str) -> (schema_e2e::Outcome, Scratch) {
     (schema(&argv), scratch)
 }
 
+/// A database loaded with `before` and an empty dev database, once the roles exist.
+fn setup(before: &str) -> Option<(PgDb, PgDb)> {
+    if !roles() {
+        return None;
+    }
+    let (a, dev) = (PgDb::create("schema_e2e")?, PgDb::create("schema_e2e_dev")?);
+    a.exec(before);
+    Some((a, dev))
+}
+
 fn has(db: &PgDb, role: &str, privilege: &str) -> bool {
     let sql = format!("SELECT has_table_privilege('{role}', 't', '{privilege}')");
     db.exec(&sql) == ["t"]
@@ -102,11 +112,11 @@ fn has(db: &PgDb, role: &str, privilege: &str) -> bool {
 
 #[test]
 fn unmanaged_roles_and_no_revoke_rules_are_left_alone() {
-    if !roles() {
+    let Some((a, dev)) =
+        setup("CREATE TABLE t (id int); GRANT SELECT ON t TO e2e_other; GRANT SELECT, INSERT ON t TO e2e_app;")
+    else {
         return;
-    }
-    let (Some(a), Some(dev)) = (PgDb::create("schema_e2e"), PgDb::create("schema_e2e_dev")) else { return };
-    a.exec("CREATE TABLE t (id int); GRANT SELECT ON t TO e2e_other; GRANT SELECT, INSERT ON t TO e2e_app;");
+    };
     let (url, dev_url) = (a.url(), dev.url());
     let desired = "CREATE TABLE t (id int); GRANT UPDATE ON t TO \"E2eCamelCase\"; GRANT SELECT ON t TO e2e_app;";
     // Without --manage-roles privileges are not compared at all.
@@ -128,11 +138,10 @@ fn unmanaged_roles_and_no_revoke_rules_are_left_alone() {
 
 #[test]
 fn a_revoke_needs_bc103_and_is_undone_by_a_grant() {
-    if !roles() {
+    let Some((a, dev)) = setup("CREATE TABLE t (id int); GRANT SELECT, DELETE ON t TO \"e2e user with spaces\";")
+    else {
         return;
-    }
-    let (Some(a), Some(dev)) = (PgDb::create("schema_e2e"), PgDb::create("schema_e2e_dev")) else { return };
-    a.exec("CREATE TABLE t (id int); GRANT SELECT, DELETE ON t TO \"e2e user with spaces\";");
+    };
     let (url, dev_url) = (a.url(), dev.url());
     let desired = "CREATE TABLE t (id int); GRANT SELECT ON t TO \"e2e user with spaces\";";
     let base = ["apply", "--url", &url, "--dev-url", &dev_url, "--auto-approve", "--manage-roles", RULES];
@@ -177,11 +186,7 @@ fn owners_change_only_where_the_desired_state_states_them() {
 
 #[test]
 fn cascading_revokes_and_missing_roles_are_refused_at_their_line() {
-    if !roles() {
-        return;
-    }
-    let (Some(a), Some(dev)) = (PgDb::create("schema_e2e"), PgDb::create("schema_e2e_dev")) else { return };
-    a.exec("CREATE TABLE t (id int); GRANT SELECT ON t TO e2e_app;");
+    let Some((a, dev)) = setup("CREATE TABLE t (id int); GRANT SELECT ON t TO e2e_app;") else { return };
     let (url, dev_url) = (a.url(), dev.url());
     let before = full(&url);
     let args = ["apply", "--url", &url, "--dev-url", &dev_url, "--auto-approve", "--manage-roles", RULES];

@@ -101,15 +101,10 @@ impl RoleRules {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use schema_model::{Dialect, ObjectKind, Schema, Securable, Table};
+    use schema_model::{Dialect, Schema, Securable, Table};
 
     fn grant(grantee: &str, privilege: &str, grantable: bool) -> Grant {
-        Grant {
-            on: Securable { kind: ObjectKind::Table, name: "t".into(), ..Default::default() },
-            grantee: grantee.into(),
-            privilege: privilege.into(),
-            grantable,
-        }
+        Grant::new(Securable::table("t"), grantee, privilege, grantable)
     }
 
     fn realm(grants: Vec<Grant>) -> Realm {

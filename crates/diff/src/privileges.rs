@@ -50,15 +50,10 @@ pub fn diff(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use schema_model::{Column, ColumnType, ObjectKind, Owner, Table};
+    use schema_model::{Column, ColumnType, Owner, Table};
 
     fn grant(grantee: &str, privilege: &str, grantable: bool) -> Grant {
-        Grant {
-            on: Securable { kind: ObjectKind::Table, name: "t".into(), ..Default::default() },
-            grantee: grantee.into(),
-            privilege: privilege.into(),
-            grantable,
-        }
+        Grant::new(Securable::table("t"), grantee, privilege, grantable)
     }
 
     fn schema(grants: Vec<Grant>) -> Schema {
@@ -109,7 +104,7 @@ mod tests {
 
     #[test]
     fn owners_change_only_where_desired_states_one() {
-        let on = Securable { kind: ObjectKind::Table, name: "t".into(), ..Default::default() };
+        let on = Securable::table("t");
         let mut from = schema(vec![]);
         from.owners.push(Owner { on: on.clone(), role: "x".into() });
         let mut to = schema(vec![]);

@@ -66,6 +66,20 @@ pub struct Owner {
     pub role: String,
 }
 
+impl Securable {
+    /// The table (or view) `name`, as a whole.
+    pub fn table(name: &str) -> Self {
+        Securable { kind: ObjectKind::Table, name: name.into(), args: None, column: None }
+    }
+}
+
+impl Grant {
+    /// `privilege` on `on` to `grantee`, with the grant option if `grantable`.
+    pub fn new(on: Securable, grantee: &str, privilege: &str, grantable: bool) -> Self {
+        Grant { on, grantee: grantee.into(), privilege: privilege.into(), grantable }
+    }
+}
+
 impl crate::Schema {
     /// Whether this schema has the object `on` names (a column privilege needs the column).
     pub fn holds(&self, on: &Securable) -> bool {

@@ -169,17 +169,8 @@ mod tests {
     use super::*;
 
     fn g(grantee: &str, privilege: &str, column: Option<&str>) -> Grant {
-        Grant {
-            on: Securable {
-                kind: ObjectKind::Table,
-                name: "Users".into(),
-                column: column.map(String::from),
-                args: None,
-            },
-            grantee: grantee.into(),
-            privilege: privilege.into(),
-            grantable: false,
-        }
+        let on = Securable { column: column.map(String::from), ..Securable::table("Users") };
+        Grant::new(on, grantee, privilege, false)
     }
 
     #[test]
