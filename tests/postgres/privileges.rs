@@ -185,7 +185,7 @@ fn owners_change_only_where_the_desired_state_states_them() {
 }
 
 #[test]
-fn cascading_revokes_and_missing_roles_are_refused_at_their_line() {
+fn cascading_revokes_missing_roles_and_offline_privileges_are_refused() {
     let Some((a, dev)) = setup("CREATE TABLE t (id int); GRANT SELECT ON t TO e2e_app;") else { return };
     let (url, dev_url) = (a.url(), dev.url());
     let before = full(&url);
@@ -198,5 +198,12 @@ fn cascading_revokes_and_missing_roles_are_refused_at_their_line() {
     assert_eq!(missing.code, 1, "{}{}", missing.stdout, missing.stderr);
     assert!(missing.stderr.contains("desired.sql:3"), "{}", missing.stderr);
     assert!(missing.stderr.contains("role \"e2e_nobody_here\" does not exist"), "{}", missing.stderr);
+    let (offline, _s) = run(&["plan", "--url", &url, "--manage-roles", RULES], "CREATE TABLE t (id int);\n");
+    assert_eq!(offline.code, 1, "{}{}", offline.stdout, offline.stderr);
+    assert!(
+        offline.stderr.contains("--manage-roles needs") && offline.stderr.contains("--dev-url"),
+        "{}",
+        offline.stderr
+    );
     assert_eq!(full(&url), before, "nothing changed");
 }
