@@ -63,6 +63,8 @@ pub struct Case {
     pub user: Option<String>,
     /// `config.create_index_concurrently` (PostgreSQL).
     pub create_index_concurrently: bool,
+    /// Our `--manage-roles` rules for the case's `managed_roles` or `manage.privilege`.
+    pub manage_roles: Vec<String>,
 }
 
 impl Case {
@@ -143,6 +145,33 @@ pub fn gate(case: &Case, server: &Server) -> Option<Skip> {
     (!fits).then_some(Skip::Flavor)
 }
 
+/// The `--manage-roles` rules that mean what the case's privilege scope means to sqldef:
+/// `managed_roles` names roles exactly and revokes from them as `enable_drop` allows (an empty
+/// list manages nothing); each `manage.privilege` rule is an anchored regexp whose own `drop`
+/// decides about revokes (an empty target matches every role; an empty list manages every role
+/// without revokes).
+fn role_rules(r: &RawCase) -> Vec<String> {
+    let enable_drop = r.enable_drop.unwrap_or(true);
+    let suffix = |drop: bool| if drop { "" } else { ":no-revoke" };
+    if let Some(roles) = &r.managed_roles {
+        return roles.iter().map(|role| format!("{role}{}", suffix(enable_drop))).collect();
+    }
+    let Some(rules) = r.manage.as_ref().and_then(|m| m.get("privilege")).and_then(|p| p.as_sequence()) else {
+        return Vec::new();
+    };
+    if rules.is_empty() {
+        return vec!["~.*:no-revoke".into()];
+    }
+    rules
+        .iter()
+        .map(|rule| {
+            let target = rule.get("target").and_then(serde_yaml::Value::as_str).filter(|t| !t.is_empty());
+            let drop = rule.get("drop").and_then(serde_yaml::Value::as_bool).unwrap_or(false);
+            format!("~{}{}", target.unwrap_or(".*"), suffix(drop))
+        })
+        .collect()
+}
+
 /// Reads every `*.yml` case file of a dialect's folder, sorted by case name.
 pub fn load_dir(dir: &Path) -> Result<Vec<Case>, String> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -160,6 +189,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, String> {
             if r.output.is_some() {
                 return Err(format!("{file}: {name} uses the legacy `output` field"));
             }
+            let manage_roles = role_rules(&r);
             let case = Case {
                 file: file.clone(),
                 name: name.clone(),
@@ -181,6 +211,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, String> {
                     .and_then(|c| c.get("create_index_concurrently"))
                     .and_then(serde_yaml::Value::as_bool)
                     .unwrap_or(false),
+                manage_roles,
             };
             if let Some(other) = by_name.insert(name.clone(), case) {
                 return Err(format!("{name} is defined in {} and {file}", other.file));
@@ -221,5 +252,28 @@ mod tests {
         assert_eq!(gate(&c, &s("8.0", Some("mysql"))), None);
         c.flavor = Some("mariadb".into());
         assert_eq!(gate(&c, &s("8.0", Some("mysql"))), Some(Skip::Flavor));
+    }
+
+    #[test]
+    fn privilege_scopes_become_role_rules() {
+        let cases = load_dir_text(
+            "A:\n  managed_roles: [app, \"user with spaces\"]\n  enable_drop: false\n\
+             B:\n  manage:\n    privilege:\n      - target: 'user\\d'\n        drop: true\n      - target: ''\n\
+             C:\n  manage:\n    privilege: []\n\
+             D:\n  managed_roles: []\n\
+             E:\n  manage:\n    extension: []\n",
+        );
+        let rules: Vec<Vec<String>> = cases.iter().map(|c| c.manage_roles.clone()).collect();
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            rules,
+            vec![
+                v(&["app:no-revoke", "user with spaces:no-revoke"]),
+                v(&["~user\\d", "~.*:no-revoke"]),
+                v(&["~.*:no-revoke"]),
+                v(&[]),
+                v(&[]),
+            ]
+        );
     }
 }

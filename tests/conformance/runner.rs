@@ -190,7 +190,7 @@ impl<E: Engine> Run<'_, E> {
         let url = self.engine.url(db);
         let mut args: Vec<String> = ["plan", "--url", &url, "--to", to, "--format", "json"].map(String::from).to_vec();
         args.extend(self.engine.tool_args(db));
-        args.extend(self.online());
+        args.extend(self.case_args());
         let out = cli(&args);
         if out.code != 0 {
             let what = format!("plan toward `{toward}` failed (exit {}):", out.code);
@@ -200,9 +200,15 @@ impl<E: Engine> Run<'_, E> {
             .map_err(|e| fail(class, format!("plan toward `{toward}` is not JSON: {e}"), head(&out.stdout)))
     }
 
-    /// `--online` for a case whose config asks for `CREATE INDEX CONCURRENTLY`.
-    fn online(&self) -> Option<String> {
-        self.case.create_index_concurrently.then(|| "--online".to_string())
+    /// `--online` for a case whose config asks for `CREATE INDEX CONCURRENTLY`, and the
+    /// case's privilege scope as `--manage-roles` rules.
+    fn case_args(&self) -> Vec<String> {
+        let mut args: Vec<String> =
+            self.case.create_index_concurrently.then(|| "--online".to_string()).into_iter().collect();
+        for rule in &self.case.manage_roles {
+            args.extend(["--manage-roles".to_string(), rule.clone()]);
+        }
+        args
     }
 
     /// `schema apply --auto-approve` under the case's policy.
@@ -210,7 +216,7 @@ impl<E: Engine> Run<'_, E> {
         let url = self.engine.url(db);
         let mut args: Vec<String> = ["apply", "--url", &url, "--to", to, "--auto-approve"].map(String::from).to_vec();
         args.extend(self.engine.tool_args(db));
-        args.extend(self.online());
+        args.extend(self.case_args());
         args.extend(policy(self.case.enable_drop));
         cli(&args)
     }

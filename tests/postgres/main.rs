@@ -9,6 +9,7 @@ mod lock_retry;
 mod objects;
 mod online;
 mod partitions;
+mod privileges;
 mod rollback;
 mod routines;
 mod row_security;

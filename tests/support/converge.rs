@@ -54,12 +54,31 @@ pub struct Applied<D> {
     pub db: D,
     /// What `schema apply` printed.
     pub stdout: String,
+    /// The dev database's URL.
+    pub dev_url: String,
+    _dev: D,
     _scratch: Scratch,
 }
 
-/// Runs the loop with a dev database, allowing the hazard codes `allow`; None when the server
-/// is unreachable outside CI.
+/// Runs the loop with a dev database, allowing the hazard codes `allow`, then the HCL round
+/// trip; None when the server is unreachable outside CI.
 pub fn converge_with_dev<D: ServerDb>(before: &str, after: &str, seed: &str, allow: &str) -> Option<Applied<D>> {
+    let applied = converge_scoped::<D>(before, after, seed, allow, &[], &D::snapshot)?;
+    let empty = D::create("schema_e2e_hcl")?;
+    crate::hcl_trip::round_trip(&applied.db.url(), &empty.url(), Some(&applied.dev_url), allow, &D::snapshot);
+    Some(applied)
+}
+
+/// The loop with `extra` arguments on every plan and apply (a scope such as `--manage-roles`),
+/// the catalogs compared through `snap`.
+pub fn converge_scoped<D: ServerDb>(
+    before: &str,
+    after: &str,
+    seed: &str,
+    allow: &str,
+    extra: &[&str],
+    snap: &dyn Fn(&str) -> String,
+) -> Option<Applied<D>> {
     let a = D::create("schema_e2e")?;
     let dev = D::create("schema_e2e_dev")?;
     if !before.trim().is_empty() {
@@ -71,19 +90,21 @@ pub fn converge_with_dev<D: ServerDb>(before: &str, after: &str, seed: &str, all
     let scratch = Scratch::new();
     let to = scratch.write("after.sql", after);
     let (url, dev_url) = (a.url(), dev.url());
-    let run = schema(&["apply", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--auto-approve", "--allow", allow]);
+    let mut args = vec!["apply", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--auto-approve", "--allow", allow];
+    args.extend(extra);
+    let run = schema(&args);
     assert_eq!(run.code, 0, "apply failed:\n{}\n{}", run.stdout, run.stderr);
     let b = D::create("schema_e2e_ref")?;
     b.exec(after);
     assert_eq!(
-        D::snapshot(&url),
-        D::snapshot(&b.url()),
+        snap(&url),
+        snap(&b.url()),
         "catalog after apply differs from `after` loaded directly\nplan:\n{}",
         run.stdout
     );
-    let again = schema(&["plan", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--exit-code"]);
+    let mut again = vec!["plan", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--exit-code"];
+    again.extend(extra);
+    let again = schema(&again);
     assert_eq!(again.code, 0, "re-plan is not empty:\n{}{}", again.stdout, again.stderr);
-    let empty = D::create("schema_e2e_hcl")?;
-    crate::hcl_trip::round_trip(&url, &empty.url(), Some(&dev_url), allow, &D::snapshot);
-    Some(Applied { db: a, stdout: run.stdout, _scratch: scratch })
+    Some(Applied { db: a, stdout: run.stdout, dev_url, _dev: dev, _scratch: scratch })
 }

@@ -68,6 +68,13 @@ pub struct Scope {
     /// Leave out tables and views whose name matches this glob (repeatable), e.g. 'tmp_*'.
     #[arg(long = "exclude", value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// PostgreSQL: manage the privileges (GRANT/REVOKE) of these roles, and the owners the
+    /// desired state states (ALTER ... OWNER TO); without it neither is compared. A RULE is a
+    /// role name (PUBLIC for every role), or ~REGEXP matched against the whole name; a
+    /// ':no-revoke' suffix grants what is missing but never revokes. The first matching rule
+    /// wins. Comma-separated or repeated, e.g. --manage-roles 'app,~report_.*:no-revoke'.
+    #[arg(long = "manage-roles", value_name = "RULE", value_delimiter = ',')]
+    pub manage_roles: Vec<String>,
 }
 
 /// `schema inspect`.

@@ -56,6 +56,7 @@ struct Settings {
     to: Option<Vec<Spanned<String>>>,
     schemas: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
+    manage_roles: Option<Vec<String>>,
     allow: Option<Vec<Spanned<String>>>,
     allow_destructive: Option<bool>,
     online: Option<bool>,
@@ -79,6 +80,8 @@ pub struct Environment {
     pub schemas: Vec<String>,
     /// Leave out these globs.
     pub exclude: Vec<String>,
+    /// `--manage-roles` rules: whose privileges are managed.
+    pub manage_roles: Vec<String>,
     /// Hazard codes allowed.
     pub allow: Vec<HazardCode>,
     /// The destructive codes are allowed.
@@ -188,6 +191,7 @@ impl Config {
             to,
             schemas: own.schemas.clone().or_else(|| policy.schemas.clone()).unwrap_or_default(),
             exclude: own.exclude.clone().or_else(|| policy.exclude.clone()).unwrap_or_default(),
+            manage_roles: own.manage_roles.clone().or_else(|| policy.manage_roles.clone()).unwrap_or_default(),
             allow,
             allow_destructive: own.allow_destructive.or(policy.allow_destructive).unwrap_or(false),
             online: own.online.or(policy.online).unwrap_or(false),

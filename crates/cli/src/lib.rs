@@ -13,6 +13,7 @@ mod output;
 mod plan_file;
 mod policy;
 mod project;
+mod roles;
 mod state;
 mod timeouts;
 

@@ -27,6 +27,9 @@ pub struct PlanFile {
     /// Globs of objects the plan leaves alone.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// The `--manage-roles` rules the plan was made with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manage_roles: Vec<String>,
 }
 
 impl PlanFile {
@@ -40,6 +43,7 @@ impl PlanFile {
             desired,
             schemas: scope.schemas.clone(),
             exclude: scope.exclude.clone(),
+            manage_roles: scope.manage_roles.clone(),
         }
     }
 
@@ -54,7 +58,7 @@ impl PlanFile {
 
     /// The scope the plan was made in.
     pub fn scope(&self) -> Scope {
-        Scope { schemas: self.schemas.clone(), exclude: self.exclude.clone() }
+        Scope { schemas: self.schemas.clone(), exclude: self.exclude.clone(), manage_roles: self.manage_roles.clone() }
     }
 
     /// Refuses (exit 4) when the database is no longer the one the plan was made against,

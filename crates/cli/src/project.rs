@@ -85,6 +85,9 @@ fn fill_common(
     if scope.exclude.is_empty() {
         scope.exclude.clone_from(&env.exclude);
     }
+    if scope.manage_roles.is_empty() {
+        scope.manage_roles.clone_from(&env.manage_roles);
+    }
 }
 
 fn online(flag: bool, no_flag: bool, env: &Environment) -> bool {

@@ -1,10 +1,11 @@
 //! Turning SOURCE arguments and URLs into models.
 
 use schema_inspect::{connect, expand_sources, ConnectOptions, DbUrl, Driver, Source};
-use schema_model::{Dialect, Realm};
+use schema_model::{Dialect, ObjectKind, Realm};
 
 use crate::cli::Scope;
 use crate::error::{CliError, CliResult};
+use crate::roles::RoleRules;
 
 /// Opens a database for reading (a missing SQLite file is an error).
 pub async fn open(url: &str, create: bool) -> CliResult<Box<dyn Driver>> {
@@ -37,7 +38,19 @@ pub async fn load(
             }
             connect(&url, ConnectOptions::default()).await?.inspect().await?
         }
-        Source::Files(files) => crate::desired::load_files(dialect, &files, dev.as_ref(), home).await?,
+        Source::Files(files) => {
+            let hcl = files.iter().any(|f| f.name.ends_with(".hcl"));
+            if !scope.manage_roles.is_empty() && (dev.is_none() || hcl) {
+                // Only a replay on a server knows what the files grant (and what every new
+                // schema grants by default); read otherwise, they would revoke it all.
+                return Err(CliError::Usage(
+                    "--manage-roles needs the desired state as SQL replayed on a dev database: pass --dev-url URL \
+                     (the offline reader and HCL do not carry privileges)"
+                        .into(),
+                ));
+            }
+            crate::desired::load_files(dialect, &files, dev.as_ref(), home).await?
+        }
     };
     filter(realm, scope)
 }
@@ -66,11 +79,15 @@ pub fn filter(mut realm: Realm, scope: &Scope) -> CliResult<Realm> {
         realm.schemas.retain(|s| scope.schemas.contains(&s.name));
     }
     let excluded = |name: &str| patterns.iter().any(|p| p.matches(name));
+    let relation = |k: ObjectKind| matches!(k, ObjectKind::Table | ObjectKind::View | ObjectKind::MaterializedView);
     for s in &mut realm.schemas {
         s.tables.retain(|t| !excluded(&t.name));
         s.views.retain(|v| !excluded(&v.name));
         s.triggers.retain(|t| !excluded(&t.name) && !excluded(&t.table));
         s.events.retain(|e| !excluded(&e.name));
+        s.grants.retain(|g| !(relation(g.on.kind) && excluded(&g.on.name)));
+        s.owners.retain(|o| !(relation(o.on.kind) && excluded(&o.on.name)));
     }
+    RoleRules::parse(&scope.manage_roles)?.filter(&mut realm);
     Ok(realm)
 }

@@ -1,8 +1,8 @@
 //! The closed set of changes between two models; the planner renders each into steps.
 
 use schema_model::{
-    Check, Column, Domain, EnumType, Event, Exclusion, Extension, ForeignKey, Function, Index, Policy, PrimaryKey,
-    Sequence, Table, TableOptions, Trigger, UniqueConstraint, View,
+    Check, Column, Domain, EnumType, Event, Exclusion, Extension, ForeignKey, Function, Grant, Index, Policy,
+    PrimaryKey, Securable, Sequence, Table, TableOptions, Trigger, UniqueConstraint, View,
 };
 use serde::Serialize;
 
@@ -248,6 +248,35 @@ pub enum Change {
         from: Event,
         /// As desired.
         to: Event,
+    },
+    /// A privilege to grant (PostgreSQL), or its grant option to add.
+    GrantPrivilege {
+        /// The schema of the object.
+        schema: String,
+        /// The privilege as desired.
+        grant: Grant,
+        /// The role holds the privilege already, without the grant option.
+        upgrade: bool,
+    },
+    /// A privilege to revoke (PostgreSQL), or only its grant option.
+    RevokePrivilege {
+        /// The schema of the object.
+        schema: String,
+        /// The privilege as it is now.
+        grant: Grant,
+        /// Only the grant option goes; the privilege stays.
+        option_only: bool,
+    },
+    /// An object's owner changes to the one the desired state states (PostgreSQL).
+    SetOwner {
+        /// The schema of the object.
+        schema: String,
+        /// The object.
+        on: Securable,
+        /// The owner now, unless it is the connecting role.
+        from: Option<String>,
+        /// The owner desired.
+        to: String,
     },
 }
 

@@ -32,6 +32,7 @@ pub fn diff(rules: &dyn Rules, from: &Realm, to: &Realm) -> Result<Vec<Change>, 
             });
         }
         diff_schema(rules, current, s, &mut out)?;
+        crate::privileges::diff(current, s, &mut out);
     }
     for s in &from.schemas {
         if !to_names.contains_key(s.name.as_str()) {

@@ -27,6 +27,8 @@ pub enum HazardCode {
     BC101,
     /// Rename a column.
     BC102,
+    /// Revoke a privilege or change an owner (a role loses access).
+    BC103,
     /// Create or drop an index without CONCURRENTLY.
     LK101,
     /// Change a column type in a way that rewrites the table.
@@ -45,7 +47,7 @@ pub enum HazardCode {
 
 impl HazardCode {
     /// Every code, for parsing and listing.
-    pub const ALL: [HazardCode; 17] = [
+    pub const ALL: [HazardCode; 18] = [
         HazardCode::DS101,
         HazardCode::DS102,
         HazardCode::DS103,
@@ -56,6 +58,7 @@ impl HazardCode {
         HazardCode::MF105,
         HazardCode::BC101,
         HazardCode::BC102,
+        HazardCode::BC103,
         HazardCode::LK101,
         HazardCode::LK102,
         HazardCode::LK103,
@@ -78,6 +81,7 @@ impl HazardCode {
             HazardCode::MF105 => "MF105",
             HazardCode::BC101 => "BC101",
             HazardCode::BC102 => "BC102",
+            HazardCode::BC103 => "BC103",
             HazardCode::LK101 => "LK101",
             HazardCode::LK102 => "LK102",
             HazardCode::LK103 => "LK103",

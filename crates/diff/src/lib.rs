@@ -13,6 +13,7 @@ pub mod mysql;
 mod order;
 mod plan;
 pub mod postgres;
+mod privileges;
 mod render;
 mod rules;
 pub mod sqlite;
@@ -199,6 +200,31 @@ pub fn describe_change(c: &Change) -> String {
         Change::AddEvent { event, .. } => format!("event {} is missing", event.name),
         Change::DropEvent { event, .. } => format!("event {} is not desired", event.name),
         Change::ModifyEvent { to, .. } => format!("event {} differs", to.name),
+        Change::GrantPrivilege { grant: g, upgrade, .. } => format!(
+            "{} lacks {}{} on {}",
+            g.grantee,
+            g.privilege,
+            if *upgrade { " WITH GRANT OPTION" } else { "" },
+            securable(&g.on)
+        ),
+        Change::RevokePrivilege { grant: g, option_only, .. } => format!(
+            "{} has {}{} on {}, not desired",
+            g.grantee,
+            g.privilege,
+            if *option_only { " WITH GRANT OPTION" } else { "" },
+            securable(&g.on)
+        ),
+        Change::SetOwner { on, to, .. } => format!("{} should be owned by {to}", securable(on)),
+    }
+}
+
+/// `table t`, `column t.c`, `function f(integer)` for descriptions.
+fn securable(on: &schema_model::Securable) -> String {
+    let kind = format!("{:?}", on.kind).to_lowercase();
+    match (&on.column, &on.args) {
+        (Some(c), _) => format!("column {}.{c}", on.name),
+        (None, Some(a)) => format!("{kind} {}({a})", on.name),
+        (None, None) => format!("{kind} {}", on.name),
     }
 }
 

@@ -54,6 +54,8 @@ pub enum Phase {
     CreateView,
     /// Create triggers.
     CreateTrigger,
+    /// Grant and revoke privileges, change owners (of objects that exist by then).
+    Privileges,
     /// Remove extensions.
     DropExtension,
     /// Drop schemas.

@@ -12,6 +12,7 @@ mod hash;
 pub mod hcl;
 mod objects;
 pub mod partition;
+mod privileges;
 mod quote;
 mod realm;
 pub mod sql;
@@ -23,6 +24,7 @@ pub use event::{Event, EventSchedule, EventStatus};
 pub use hash::realm_hash;
 pub use objects::{Domain, EnumType, Extension, Function, Sequence, Trigger, View};
 pub use partition::Partition;
+pub use privileges::{Grant, ObjectKind, Owner, Securable};
 pub use quote::{qualified, quote_ident, quote_literal};
 pub use realm::{Realm, Schema};
 pub use table::{

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Dialect, Domain, EnumType, Event, Extension, Function, Sequence, Table, Trigger, View};
+use crate::{Dialect, Domain, EnumType, Event, Extension, Function, Grant, Owner, Sequence, Table, Trigger, View};
 
 /// Everything one connection can see: the unit that is inspected, loaded and diffed.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -46,6 +46,13 @@ pub struct Schema {
     /// The schema's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Privileges on the schema and its objects (PostgreSQL), sorted; only those of managed
+    /// roles once a scope has been applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// Owners of the schema and its objects where stated (PostgreSQL), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<Owner>,
 }
 
 impl Realm {
@@ -73,6 +80,9 @@ impl Realm {
             s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
             s.events.sort_by(|a, b| a.name.cmp(&b.name));
             s.functions.sort_by_key(|f| f.signature());
+            s.grants.sort();
+            s.grants.dedup();
+            s.owners.sort();
             for d in &mut s.domains {
                 d.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
             }

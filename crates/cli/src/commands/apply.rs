@@ -13,6 +13,7 @@ use crate::error::{CliError, CliResult};
 use crate::output::{plan_text, summary};
 use crate::plan_file::PlanFile;
 use crate::policy::Policy;
+use crate::roles::RoleRules;
 use crate::state::{filter, live_and_desired, open};
 
 /// Applies the desired files to a live database.
@@ -97,6 +98,7 @@ pub async fn execute(
     out: &mut dyn Write,
 ) -> CliResult<u8> {
     let current = filter(live.clone(), &run.scope)?;
+    let desired = &RoleRules::parse(&run.scope.manage_roles)?.keep_unrevoked(&current, desired.clone());
     let p = plan_with(&current, desired, &PlanOptions { online: run.online, timeouts: run.timeouts })?;
     execute_plan(db, p, live, desired, policy, run, out).await
 }

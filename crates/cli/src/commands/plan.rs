@@ -7,6 +7,7 @@ use crate::cli::{PlanArgs, PlanFormat};
 use crate::error::{CliError, CliResult};
 use crate::output::{plan_markdown, plan_sql, plan_text};
 use crate::plan_file::PlanFile;
+use crate::roles::RoleRules;
 use crate::state::{filter, live_and_desired, open};
 
 /// Prints the plan from a live database to the desired files.
@@ -14,6 +15,7 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
     let mut db = open(crate::project::need_url(&args.url)?, false).await?;
     let (live, desired) = live_and_desired(db.as_mut(), &args.to, args.dev_url.as_deref(), &args.scope).await?;
     let current = filter(live.clone(), &args.scope)?;
+    let desired = RoleRules::parse(&args.scope.manage_roles)?.keep_unrevoked(&current, desired);
     let mut p = plan_with(&current, &desired, &PlanOptions { online: args.online, timeouts: args.timeouts.policy() })?;
     check_live(&mut p, db.data_probe()).await;
     match args.format {

@@ -77,6 +77,26 @@ pub enum Fact {
         /// The new table.
         table: TableRef,
     },
+    /// Privileges are revoked from a role (or only their grant option) on an object that stays.
+    RevokePrivilege {
+        /// The object as the statement names it (`TABLE "public"."users"`).
+        object: String,
+        /// The role, `PUBLIC` for every role.
+        grantee: String,
+        /// The privileges, as the statement lists them.
+        privileges: String,
+        /// Only the grant option goes.
+        option_only: bool,
+    },
+    /// An object gets another owner; the old owner loses the owner's implicit privileges.
+    ChangeOwner {
+        /// The object as the statement names it.
+        object: String,
+        /// The owner now; None for the connecting role.
+        from: Option<String>,
+        /// The new owner.
+        to: String,
+    },
     /// A schema is dropped with everything in it.
     DropSchema {
         /// Its name.
@@ -287,7 +307,11 @@ impl Fact {
             | Fact::Rebuild { table } => Some(table),
             Fact::RenameTable { from, .. } => Some(from),
             Fact::DropObject { on, .. } => on.as_ref(),
-            Fact::DropSchema { .. } | Fact::TightenDomain { .. } | Fact::EnumRebuild { .. } => None,
+            Fact::DropSchema { .. }
+            | Fact::TightenDomain { .. }
+            | Fact::EnumRebuild { .. }
+            | Fact::RevokePrivilege { .. }
+            | Fact::ChangeOwner { .. } => None,
         }
     }
 }

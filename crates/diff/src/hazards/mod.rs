@@ -9,6 +9,7 @@ mod probe_sql;
 
 mod bc101;
 mod bc102;
+mod bc103;
 mod ds101;
 mod ds102;
 mod ds103;
@@ -35,7 +36,7 @@ use crate::hazard::{Hazard, HazardCode};
 use crate::plan::Step;
 
 /// Every analyzer, in the order of the design's table.
-const ANALYZERS: [fn(&Fact) -> Option<Hazard>; 17] = [
+const ANALYZERS: [fn(&Fact) -> Option<Hazard>; 18] = [
     ds101::analyze,
     ds102::analyze,
     ds103::analyze,
@@ -46,6 +47,7 @@ const ANALYZERS: [fn(&Fact) -> Option<Hazard>; 17] = [
     mf105::analyze,
     bc101::analyze,
     bc102::analyze,
+    bc103::analyze,
     lk101::analyze,
     lk102::analyze,
     lk103::analyze,
@@ -68,6 +70,7 @@ pub(crate) fn help(code: HazardCode) -> &'static str {
         HazardCode::MF105 => mf105::HELP,
         HazardCode::BC101 => bc101::HELP,
         HazardCode::BC102 => bc102::HELP,
+        HazardCode::BC103 => bc103::HELP,
         HazardCode::LK101 => lk101::HELP,
         HazardCode::LK102 => lk102::HELP,
         HazardCode::LK103 => lk103::HELP,

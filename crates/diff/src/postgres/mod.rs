@@ -7,6 +7,7 @@ mod exclusions;
 mod functions;
 mod hooks;
 mod policies;
+mod privileges;
 mod render;
 mod tables;
 mod types;
@@ -128,8 +129,10 @@ impl Planner for PostgresPlanner {
                         crate::describe_change(change)
                     )))
                 }
+                Change::GrantPrivilege { .. } | Change::RevokePrivilege { .. } | Change::SetOwner { .. } => {}
             }
         }
+        out.extend(privileges::drafts(changes));
         let hooks = hooks::PostgresHooks::new(from, changes);
         out.extend(crate::dependents::Dependents::new(&hooks, from, to, changes).drafts());
         functions::add_routine_reads(from, to, &mut out);

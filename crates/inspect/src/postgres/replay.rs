@@ -135,14 +135,40 @@ impl From<Error> for Stop {
 fn statements_of(files: &[SourceFile]) -> Result<Vec<(&SourceFile, Statement)>> {
     let mut out = Vec::new();
     for file in files {
-        out.extend(split_statements(Dialect::Postgres, file)?.into_iter().map(|st| (file, st)));
+        for st in split_statements(Dialect::Postgres, file)? {
+            refuse_cascading_revoke(file, &st)?;
+            out.push((file, st));
+        }
     }
     Ok(out)
 }
 
+/// A desired state declares what each role holds; `REVOKE ... CASCADE` would also take what
+/// others were granted through it, which the file does not say, so it is refused.
+fn refuse_cascading_revoke(file: &SourceFile, st: &Statement) -> Result<()> {
+    let words: Vec<String> = code_of(&st.text).split_whitespace().map(str::to_ascii_uppercase).collect();
+    if words.first().map(String::as_str) != Some("REVOKE") || words.last().map(String::as_str) != Some("CASCADE") {
+        return Ok(());
+    }
+    let at = st.text.to_ascii_uppercase().rfind("CASCADE").map_or(st.start, |i| st.start + i);
+    Err(file
+        .error_at(
+            (at, "CASCADE".len()),
+            "REVOKE ... CASCADE is not supported in a desired state: it also revokes what other roles were granted through this one",
+            "CASCADE",
+            Some("state each role's privileges with GRANT (and REVOKE without CASCADE)".into()),
+        )
+        .into())
+}
+
+/// A statement's text without `--` comments.
+fn code_of(text: &str) -> String {
+    text.lines().map(|l| l.split("--").next().unwrap_or_default()).collect::<Vec<_>>().join(" ")
+}
+
 /// True when the statement's first word starts, ends or marks a transaction.
 fn controls_transaction(text: &str) -> bool {
-    let code = text.lines().map(|l| l.split("--").next().unwrap_or_default()).collect::<Vec<_>>().join(" ");
+    let code = code_of(text);
     let code = code.trim_start().trim_start_matches("/*");
     let first: String = code.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect();
     TRANSACTION_CONTROL.contains(&first.to_ascii_uppercase().as_str())
@@ -440,6 +466,20 @@ mod tests {
         let (at, len) = token_at("a ,b", 2).unwrap();
         assert_eq!(&"a ,b"[at..at + len], ",");
         assert_eq!(token_at("ab", 5), None);
+    }
+
+    #[test]
+    fn cascading_revokes_are_refused_at_their_line() {
+        let file = SourceFile::new(
+            "d.sql",
+            "CREATE TABLE t (a int);\nrevoke select on t from r -- why\n  cascade;\nREVOKE SELECT ON t FROM r;",
+        );
+        let Err(err) = statements_of(std::slice::from_ref(&file)) else { panic!("REVOKE ... CASCADE was accepted") };
+        let err = err.to_string();
+        assert!(err.contains("d.sql:3"), "{err}");
+        assert!(err.contains("REVOKE ... CASCADE is not supported"), "{err}");
+        let fine = SourceFile::new("e.sql", "REVOKE SELECT ON t FROM cascade_role;\nGRANT SELECT ON t TO r;");
+        assert_eq!(statements_of(std::slice::from_ref(&fine)).map(|s| s.len()).ok(), Some(2));
     }
 
     #[test]

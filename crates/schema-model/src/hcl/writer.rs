@@ -10,13 +10,17 @@ use super::writer_table::table_block;
 use crate::{Domain, EnumType, Extension, Realm, Schema, Sequence, Trigger, View};
 
 /// What a model holds that the HCL form does not carry yet (functions, policies, exclusion
-/// constraints, partitioning, events, KEY_BLOCK_SIZE), so that output which would lose it is
+/// constraints, partitioning, events, KEY_BLOCK_SIZE, privileges, owners), so that output which would lose it is
 /// refused, not written.
 pub fn uncovered(realm: &Realm) -> Vec<String> {
     let mut out = Vec::new();
     for s in &realm.schemas {
         out.extend(s.functions.iter().map(|f| format!("function {}.{}", s.name, f.signature())));
         out.extend(s.events.iter().map(|e| format!("event {}.{}", s.name, e.name)));
+        out.extend(
+            s.grants.iter().map(|g| format!("privilege {} of {} on {}.{}", g.privilege, g.grantee, s.name, g.on.name)),
+        );
+        out.extend(s.owners.iter().map(|o| format!("owner {} of {}.{}", o.role, s.name, o.on.name)));
         for t in &s.tables {
             out.extend(t.policies.iter().map(|p| format!("policy {} on {}.{}", p.name, s.name, t.name)));
             out.extend(

@@ -6,6 +6,7 @@
 mod constraints;
 mod indexes;
 mod policies;
+mod privileges;
 mod relations;
 mod routines;
 mod schemas;
@@ -68,6 +69,7 @@ async fn read(conn: &mut PgConnection, scope: Option<&[String]>, version: i32) -
     let extensions = schemas::extensions(conn, &names).await?;
     let functions = routines::functions(conn, &names).await?;
     let triggers = routines::triggers(conn, &names).await?;
+    let (grants, owners) = privileges::read(conn, &names).await?;
 
     let at: HashMap<String, usize> = schemas.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
     distribute(&mut schemas, &at, rels.tables.into_values(), |s| &mut s.tables);
@@ -78,6 +80,8 @@ async fn read(conn: &mut PgConnection, scope: Option<&[String]>, version: i32) -
     distribute(&mut schemas, &at, extensions, |s| &mut s.extensions);
     distribute(&mut schemas, &at, functions, |s| &mut s.functions);
     distribute(&mut schemas, &at, triggers, |s| &mut s.triggers);
+    distribute(&mut schemas, &at, grants, |s| &mut s.grants);
+    distribute(&mut schemas, &at, owners, |s| &mut s.owners);
     let mut realm = Realm::new(Dialect::Postgres);
     realm.schemas = schemas;
     realm.normalize();
