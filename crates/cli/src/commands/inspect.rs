@@ -41,13 +41,6 @@ pub async fn run(args: InspectArgs, out: &mut dyn Write) -> CliResult<u8> {
             write!(out, "{}", realm_sql(&realm)?)?;
         }
         InspectFormat::Hcl => {
-            let lost = schema_model::hcl::uncovered(&realm);
-            if !lost.is_empty() {
-                return Err(crate::error::CliError::Usage(format!(
-                    "the HCL form does not carry {} yet; use --format sql (or json) for this database",
-                    lost.join(", ")
-                )));
-            }
             write!(out, "{}", schema_model::hcl::write(&realm))?;
         }
         InspectFormat::Mermaid => {
