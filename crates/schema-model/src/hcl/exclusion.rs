@@ -5,27 +5,22 @@
 use hcl_edit::structure::Block;
 use hcl_edit::Span;
 
+use super::constraints::read_key;
 use super::references::{Symbols, TableSym};
 use super::sql_parts::{closing_paren, identifier, key_expr, quoted, split_top};
 use super::table::opt_string;
 use super::values::{attr, Ctx};
 use super::writer::{attr as hattr, ident, label, reference, word};
 use crate::sql::SourceError;
-use crate::{Exclusion, Table};
+use crate::{Exclusion, IndexKey, Table};
 
 /// One element: a column or expression and the operator rows must not all match under.
 #[derive(Debug, PartialEq)]
 struct Element {
     /// A column name, or an expression as written.
-    key: Key,
+    key: IndexKey,
     /// The operator (`=`, `&&`).
     op: String,
-}
-
-#[derive(Debug, PartialEq)]
-enum Key {
-    Column(String),
-    Expr(String),
 }
 
 /// The parts Atlas's form carries.
@@ -43,8 +38,8 @@ fn compose(p: &Parts) -> String {
         .iter()
         .map(|e| {
             let key = match &e.key {
-                Key::Column(c) => quoted(c),
-                Key::Expr(x) => key_expr(x),
+                IndexKey::Column(c) => quoted(c),
+                IndexKey::Expr(x) => key_expr(x),
             };
             format!("{key} WITH {}", e.op)
         })
@@ -67,8 +62,8 @@ fn decompose(def: &str, columns: &[String]) -> Option<Parts> {
         let pieces = split_top(item, " WITH ");
         let [key, op] = pieces.as_slice() else { return None };
         let key = match identifier(key) {
-            Some(c) if columns.contains(&c) => Key::Column(c),
-            _ => Key::Expr(key.to_string()),
+            Some(c) if columns.contains(&c) => IndexKey::Column(c),
+            _ => IndexKey::Expr(key.to_string()),
         };
         elements.push(Element { key, op: op.to_string() });
     }
@@ -110,19 +105,7 @@ pub(super) fn read_exclusion(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSy
     };
     let mut elements = Vec::new();
     for on in body.get_blocks("on") {
-        ctx.check_body(&on.body, "on", &["column", "expr", "op"], &[])?;
-        let key = match (attr(&on.body, "column"), attr(&on.body, "expr")) {
-            (Some(c), None) => Key::Column(syms.column(ctx, &c.value, own)?.1),
-            (None, Some(e)) => Key::Expr(ctx.sql_text(e)?),
-            _ => {
-                return Err(ctx.err(
-                    on.ident.span(),
-                    "an exclusion element needs exactly one of `column` and `expr`",
-                    "this element",
-                    "write on { column = column.a, op = \"=\" }",
-                ))
-            }
-        };
+        let key = read_key(ctx, syms, on, own, &["op"])?;
         let op = attr(&on.body, "op").ok_or_else(|| {
             ctx.err(on.ident.span(), "an exclusion element needs `op`", "this element", "add op = \"&&\"")
         })?;
@@ -154,8 +137,8 @@ pub(super) fn exclusion_block(t: &Table, x: &Exclusion) -> Block {
             for e in &p.elements {
                 let on = Block::builder(ident("on"));
                 let on = match &e.key {
-                    Key::Column(c) => on.attribute(hattr("column", reference(&["column", c]))),
-                    Key::Expr(x) => on.attribute(hattr("expr", x.as_str())),
+                    IndexKey::Column(c) => on.attribute(hattr("column", reference(&["column", c]))),
+                    IndexKey::Expr(x) => on.attribute(hattr("expr", x.as_str())),
                 };
                 b = b.block(on.attribute(hattr("op", e.op.as_str())).build());
             }
@@ -180,10 +163,10 @@ mod tests {
         let cols = vec!["room".to_string(), "during".to_string()];
         let p = decompose("EXCLUDE USING gist (room WITH =, during WITH &&) WHERE ((room > 0))", &cols).unwrap();
         assert_eq!(p.method, "gist");
-        assert_eq!(p.elements[1], Element { key: Key::Column("during".into()), op: "&&".into() });
+        assert_eq!(p.elements[1], Element { key: IndexKey::Column("during".into()), op: "&&".into() });
         assert_eq!(p.predicate.as_deref(), Some("(room > 0)"));
         let p = decompose("EXCLUDE USING gist (lower(name) WITH =)", &cols).unwrap();
-        assert_eq!(p.elements[0].key, Key::Expr("lower(name)".into()));
+        assert_eq!(p.elements[0].key, IndexKey::Expr("lower(name)".into()));
         assert_eq!(decompose("EXCLUDE USING gist (room WITH =) DEFERRABLE", &cols), None);
         assert_eq!(decompose("EXCLUDE USING gist (room int4_ops WITH =)", &cols), None);
     }

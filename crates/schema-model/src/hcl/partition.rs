@@ -5,49 +5,41 @@
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
+use super::constraints::{own_columns, read_key};
 use super::references::{Symbols, TableSym};
 use super::sql_parts::{closing_paren, identifier, key_expr, quoted, split_top};
 use super::values::{attr, Ctx};
 use super::writer::{attr as hattr, ident, list, reference, word};
 use crate::sql::SourceError;
-use crate::{PartitionOf, Realm, Schema, Table};
+use crate::{IndexKey, PartitionOf, Realm, Schema, Table};
 
 /// The partitioning strategies PostgreSQL has.
 const STRATEGIES: &[&str] = &["RANGE", "LIST", "HASH"];
 
-/// One part of a partition key.
-#[derive(Debug, PartialEq)]
-enum KeyPart {
-    /// A column by name.
-    Column(String),
-    /// An expression, as written.
-    Expr(String),
-}
-
 /// `RANGE (a, lower(b))`: the key as `pg_get_partkeydef` renders it.
-fn compose(strategy: &str, parts: &[KeyPart]) -> String {
+fn compose(strategy: &str, parts: &[IndexKey]) -> String {
     let items: Vec<String> = parts
         .iter()
         .map(|p| match p {
-            KeyPart::Column(c) => quoted(c),
-            KeyPart::Expr(e) => key_expr(e),
+            IndexKey::Column(c) => quoted(c),
+            IndexKey::Expr(e) => key_expr(e),
         })
         .collect();
     format!("{strategy} ({})", items.join(", "))
 }
 
 /// The strategy and parts of a rendered key, when it comes back the same from them.
-fn decompose(key: &str, columns: &[String]) -> Option<(String, Vec<KeyPart>)> {
+fn decompose(key: &str, columns: &[String]) -> Option<(String, Vec<IndexKey>)> {
     let open = key.find(" (")? + 1;
     let strategy = &key[..open - 1];
     if !STRATEGIES.contains(&strategy) || closing_paren(key, open)? != key.len() - 1 {
         return None;
     }
-    let parts: Vec<KeyPart> = split_top(&key[open + 1..key.len() - 1], ", ")
+    let parts: Vec<IndexKey> = split_top(&key[open + 1..key.len() - 1], ", ")
         .into_iter()
         .map(|item| match identifier(item) {
-            Some(c) if columns.contains(&c) => KeyPart::Column(c),
-            _ => KeyPart::Expr(item.to_string()),
+            Some(c) if columns.contains(&c) => IndexKey::Column(c),
+            _ => IndexKey::Expr(item.to_string()),
         })
         .collect();
     (compose(strategy, &parts) == key).then(|| (strategy.to_string(), parts))
@@ -83,24 +75,10 @@ pub(super) fn read_partition(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSy
     }
     let mut parts = Vec::new();
     if let Some(a) = attr(body, "columns") {
-        for e in ctx.array(a)? {
-            parts.push(KeyPart::Column(own_column(ctx, syms, e, own)?));
-        }
+        parts.extend(own_columns(ctx, syms, a, own)?.into_iter().map(IndexKey::Column));
     }
     for by in body.get_blocks("by") {
-        ctx.check_body(&by.body, "by", &["column", "expr"], &[])?;
-        parts.push(match (attr(&by.body, "column"), attr(&by.body, "expr")) {
-            (Some(c), None) => KeyPart::Column(own_column(ctx, syms, &c.value, own)?),
-            (None, Some(e)) => KeyPart::Expr(ctx.sql_text(e)?),
-            _ => {
-                return Err(ctx.err(
-                    by.ident.span(),
-                    "a partition key part needs exactly one of `column` and `expr`",
-                    "this part",
-                    "write by { column = column.a } or by { expr = \"lower(a)\" }",
-                ))
-            }
-        });
+        parts.push(read_key(ctx, syms, by, own, &[])?);
     }
     if parts.is_empty() {
         return Err(ctx.err(
@@ -111,24 +89,6 @@ pub(super) fn read_partition(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSy
         ));
     }
     Ok(compose(&strategy, &parts))
-}
-
-fn own_column(
-    ctx: &Ctx,
-    syms: &Symbols,
-    e: &hcl_edit::expr::Expression,
-    own: &TableSym,
-) -> Result<String, SourceError> {
-    let (t, c) = syms.column(ctx, e, own)?;
-    if t.name != own.name || t.schema != own.schema {
-        return Err(ctx.err(
-            e.span(),
-            format!("column {c:?} is not of table {:?}", own.name),
-            "another table's column",
-            "a partition key names the table's own columns, as column.NAME",
-        ));
-    }
-    Ok(c)
 }
 
 /// `partition_of { table = table.parent, bound = "FOR VALUES ..." }`.
@@ -170,18 +130,18 @@ pub(super) fn partition_block(key: &str, t: &Table) -> Block {
         return b.attribute(hattr("as", key)).build();
     };
     b = b.attribute(hattr("type", word(&strategy)));
-    if parts.iter().all(|p| matches!(p, KeyPart::Column(_))) {
+    if parts.iter().all(|p| matches!(p, IndexKey::Column(_))) {
         let cols = parts.iter().filter_map(|p| match p {
-            KeyPart::Column(c) => Some(reference(&["column", c])),
-            KeyPart::Expr(_) => None,
+            IndexKey::Column(c) => Some(reference(&["column", c])),
+            IndexKey::Expr(_) => None,
         });
         return b.attribute(hattr("columns", list(cols.collect()))).build();
     }
     for p in &parts {
         let by = Block::builder(ident("by"));
         b = b.block(match p {
-            KeyPart::Column(c) => by.attribute(hattr("column", reference(&["column", c]))).build(),
-            KeyPart::Expr(e) => by.attribute(hattr("expr", e.as_str())).build(),
+            IndexKey::Column(c) => by.attribute(hattr("column", reference(&["column", c]))).build(),
+            IndexKey::Expr(e) => by.attribute(hattr("expr", e.as_str())).build(),
         });
     }
     b.build()
@@ -211,9 +171,9 @@ mod tests {
     #[test]
     fn keys_of_columns_and_expressions_come_apart_and_back() {
         let (s, parts) = decompose("RANGE (created_at)", &cols(&["created_at"])).unwrap();
-        assert_eq!((s.as_str(), parts), ("RANGE", vec![KeyPart::Column("created_at".into())]));
+        assert_eq!((s.as_str(), parts), ("RANGE", vec![IndexKey::Column("created_at".into())]));
         let (_, parts) = decompose("LIST (\"Region\", lower(name))", &cols(&["Region", "name"])).unwrap();
-        assert_eq!(parts, vec![KeyPart::Column("Region".into()), KeyPart::Expr("lower(name)".into())]);
+        assert_eq!(parts, vec![IndexKey::Column("Region".into()), IndexKey::Expr("lower(name)".into())]);
         assert_eq!(decompose("HASH (id int4_ops)", &cols(&["id"])), None, "an operator class is kept whole");
         assert_eq!(decompose("RANGE (gone)", &cols(&["id"])), None, "not a column of the table: kept whole");
     }
