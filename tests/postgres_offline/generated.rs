@@ -1,12 +1,13 @@
 //! Random valid PostgreSQL models (proptest): each must come back unchanged from HCL
 //! (model → HCL → model) and from SQL read offline (model → CREATE statements → offline
-//! parser → model).
+//! parser → model). The HCL check also gets the kinds offline reading refuses: policies,
+//! exclusion constraints, partitioning, row security and routines.
 
 use proptest::prelude::*;
 use schema_model::sql::SourceFile;
 use schema_model::{
-    hcl, Check, Column, ColumnType, Dialect, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, Realm, RefAction,
-    Schema, Table,
+    hcl, Check, Column, ColumnType, Dialect, Exclusion, ForeignKey, Function, Index, IndexKey, IndexPart, PartitionOf,
+    Policy, PrimaryKey, Realm, RefAction, Schema, Table,
 };
 
 use super::runtime;
@@ -133,11 +134,118 @@ fn realm() -> impl Strategy<Value = Realm> {
     })
 }
 
+/// Exclusion constraints as the server renders them: some in the parts Atlas's `exclude`
+/// block names, some only whole (operator class, `DEFERRABLE`, a name that is no column).
+const EXCLUSIONS: &[&str] = &[
+    "EXCLUDE USING gist (id WITH =)",
+    "EXCLUDE USING gist (id WITH =, id WITH <>) WHERE ((id > 0))",
+    "EXCLUDE USING btree (lower((id)::text) WITH =)",
+    "EXCLUDE USING btree (((id + 1)) WITH =)",
+    "EXCLUDE USING gist (id int4_ops WITH =)",
+    "EXCLUDE USING btree (id WITH =) DEFERRABLE INITIALLY DEFERRED",
+    "EXCLUDE USING gist (gone WITH &&)",
+];
+
+/// Partition keys as `pg_get_partkeydef` renders them, in parts or only whole.
+const KEYS: &[&str] =
+    &["RANGE (id)", "LIST (id, lower((id)::text))", "HASH (((id + 1)))", "RANGE (id int4_ops)", "LIST (\"Gone\")"];
+
+/// Policy expressions, with quotes and template markers.
+const EXPRS: &[&str] = &["(id > 0)", "(CURRENT_USER = 'it''s ${x}'::name)", "true"];
+
+fn policy() -> impl Strategy<Value = Policy> {
+    (name("p_"), 0..5usize, any::<bool>(), proptest::sample::subsequence(vec!["PUBLIC", "alice", "Bob Smith"], 1..3))
+        .prop_flat_map(|(name, cmd, permissive, roles)| {
+            (
+                Just((name, cmd, permissive, roles)),
+                proptest::option::of(0..EXPRS.len()),
+                proptest::option::of(0..EXPRS.len()),
+                comment(),
+            )
+        })
+        .prop_map(|((name, cmd, permissive, roles), using, check, comment)| Policy {
+            name,
+            command: ["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"][cmd].into(),
+            permissive,
+            roles: roles.into_iter().map(String::from).collect(),
+            using: using.map(|i| EXPRS[i].to_string()),
+            check: check.map(|i| EXPRS[i].to_string()),
+            comment,
+        })
+}
+
+/// A SQL function or procedure as `pg_get_functiondef` renders it; some with a default, so
+/// that their identity arguments differ from the full list.
+fn function() -> impl Strategy<Value = Function> {
+    (name("f_"), any::<bool>(), any::<bool>(), comment()).prop_map(|(name, procedure, default, comment)| {
+        let args = if default { "a integer, b text DEFAULT 'x''y'::text" } else { "a integer" };
+        let identity_args = if default { "a integer, b text" } else { "a integer" };
+        let (kind, head, result, body) = if procedure {
+            ("PROCEDURE", String::new(), String::new(), "$procedure$SELECT a$procedure$")
+        } else {
+            ("FUNCTION", " RETURNS integer\n".to_string(), "integer".to_string(), "$function$SELECT a + 1$function$")
+        };
+        Function {
+            definition: format!("CREATE OR REPLACE {kind} public.{name}({args})\n{head} LANGUAGE sql\nAS {body}\n"),
+            name,
+            identity_args: identity_args.into(),
+            args: args.into(),
+            result,
+            procedure,
+            types: if default { vec!["integer".into(), "text".into()] } else { vec!["integer".into()] },
+            comment,
+        }
+    })
+}
+
+/// Tables with exclusion constraints, policies, row security and partitioning, and routines,
+/// added to a random model.
+fn realm_with_more_kinds() -> impl Strategy<Value = Realm> {
+    let extras = (
+        proptest::collection::vec((0..EXCLUSIONS.len(), comment()), 0..3),
+        proptest::collection::vec(policy(), 0..3),
+        (any::<bool>(), any::<bool>()),
+        proptest::option::of(0..KEYS.len()),
+        proptest::collection::vec(function(), 0..3),
+    );
+    (realm(), extras).prop_map(|(mut r, (exclusions, policies, (rls, force), key, functions))| {
+        let s = &mut r.schemas[0];
+        for f in functions {
+            if !s.functions.iter().any(|g| g.signature() == f.signature()) {
+                s.functions.push(f);
+            }
+        }
+        if let Some(t) = s.tables.first_mut() {
+            for (i, (x, comment)) in exclusions.into_iter().enumerate() {
+                let name = format!("{}_excl{i}", t.name);
+                t.exclusions.push(Exclusion { name, definition: EXCLUSIONS[x].into(), comment });
+            }
+            for p in policies {
+                if !t.policies.iter().any(|q| q.name == p.name) {
+                    t.policies.push(p);
+                }
+            }
+            t.options.row_security = rls;
+            t.options.force_row_security = force;
+        }
+        if let (Some(k), Some(parent)) = (key, s.tables.last_mut()) {
+            parent.partition_by = Some(KEYS[k].into());
+            let of = PartitionOf { schema: "public".into(), table: parent.name.clone(), bound: "DEFAULT".into() };
+            let part = Table { name: format!("{}_part", parent.name), partition_of: Some(of), ..Default::default() };
+            if !s.tables.iter().any(|t| t.name == part.name) {
+                s.tables.push(part);
+            }
+        }
+        r.normalize();
+        r
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn model_to_hcl_to_model_is_the_identity(model in realm()) {
+    fn model_to_hcl_to_model_is_the_identity(model in realm_with_more_kinds()) {
         let text = hcl::write(&model);
         let back = hcl::load(Dialect::Postgres, &[SourceFile::new("gen.hcl", text.clone())]);
         prop_assert!(back.is_ok(), "{:?}\n{text}", back.err());

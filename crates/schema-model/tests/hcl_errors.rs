@@ -223,3 +223,158 @@ fn errors_name_the_file_they_are_in() {
     let err = hcl::load(Dialect::Sqlite, &[a, b]).unwrap_err();
     assert!(err.to_string().starts_with("b.hcl:4:5: unknown attribute `colate`"), "{err}");
 }
+
+/// A table `t` with columns `a` and `b`, for the PostgreSQL kinds' mistakes.
+const T: &str = "schema \"public\" {}\ntable \"t\" {\n  column \"a\" {\n    type = int\n  }\n  column \"b\" {\n    type = int\n  }\n";
+
+#[test]
+fn policy_command_misspelled() {
+    let r = report(Dialect::Postgres, &format!("{T}}}\npolicy \"p\" {{\n  on  = table.t\n  for = SELEKT\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:12:9: policy command \"SELEKT\" is not one of ALL, SELECT, INSERT, UPDATE, DELETE",
+            " 12 │   for = SELEKT\n    ·         ───┬──\n    ·            ╰── unknown command",
+            "help: write for = ALL, SELECT, INSERT, UPDATE or DELETE",
+        ],
+    );
+}
+
+#[test]
+fn policy_on_an_undeclared_table() {
+    let r = report(Dialect::Postgres, &format!("{T}}}\npolicy \"p\" {{\n  on = table.nope\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:11:8: table \"nope\" is not declared",
+            " 11 │   on = table.nope\n    ·        ─────┬────\n    ·             ╰── no such table",
+            "help: declared tables: t",
+        ],
+    );
+}
+
+#[test]
+fn policy_declared_twice_on_a_table() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{T}}}\npolicy \"p\" {{\n  on = table.t\n}}\npolicy \"p\" {{\n  on = table.t\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:13:8: policy \"p\" on table \"t\" is declared twice",
+            " 13 │ policy \"p\" {\n    ·        ─┬─\n    ·         ╰── declared again here",
+        ],
+    );
+}
+
+#[test]
+fn exclusion_with_an_unknown_attribute() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{T}  exclude \"x\" {{\n    type  = GIST\n    using = \"a > 0\"\n  }}\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:11:5: unknown attribute `using` in exclude \"x\"",
+            " 11 │     using = \"a > 0\"\n    ·     ──┬──\n    ·       ╰── not known here",
+            "help: exclude \"x\" takes: type, where, as, comment",
+        ],
+    );
+}
+
+#[test]
+fn exclusion_element_without_operator() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{T}  exclude \"x\" {{\n    type = GIST\n    on {{\n      column = column.a\n    }}\n  }}\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:11:5: an exclusion element needs `op`",
+            " 11 │     on {\n    ·     ─┬\n    ·      ╰── this element",
+            "help: add op = \"&&\"",
+        ],
+    );
+}
+
+#[test]
+fn partition_type_unknown() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{T}  partition {{\n    type    = RANGEE\n    columns = [column.a]\n  }}\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:10:15: partition type \"RANGEE\" is not RANGE, LIST or HASH",
+            " 10 │     type    = RANGEE\n    ·               ───┬──\n    ·                  ╰── unknown partitioning",
+            "help: write type = RANGE, type = LIST or type = HASH",
+        ],
+    );
+}
+
+#[test]
+fn partition_of_an_undeclared_table() {
+    let r = report(
+        Dialect::Postgres,
+        &format!(
+            "{T}}}\ntable \"t1\" {{\n  partition_of {{\n    table = table.tt\n    bound = \"DEFAULT\"\n  }}\n}}\n"
+        ),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:12:13: table \"tt\" is not declared",
+            " 12 │     table = table.tt\n    ·             ────┬───\n    ·                 ╰── no such table",
+        ],
+    );
+}
+
+#[test]
+fn function_in_atlas_decomposed_form() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{HEAD}function \"f\" {{\n  schema = schema.public\n  lang   = SQL\n  as     = \"SELECT 1\"\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:4:3: unknown attribute `lang` in function \"f\"",
+            " 4 │   lang   = SQL\n   ·   ──┬─\n   ·     ╰── not known here",
+            "help: function \"f\" takes: schema, as, args, identity_args, return, types, comment",
+        ],
+    );
+}
+
+#[test]
+fn function_declared_twice_with_the_same_arguments() {
+    let def = "CREATE OR REPLACE FUNCTION public.f(a integer)\\n RETURNS integer\\n LANGUAGE sql\\nAS 'SELECT a'";
+    let r = report(
+        Dialect::Postgres,
+        &format!("{HEAD}function \"f\" {{\n  as = \"{def}\"\n}}\nfunction \"f\" {{\n  as = \"{def}\"\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:5:10: function public.f(a integer) is declared twice",
+            " 5 │ function \"f\" {\n   ·          ─┬─\n   ·           ╰── declared again here",
+            "help: overloads need different identity arguments; remove or rename one",
+        ],
+    );
+}
+
+#[test]
+fn procedure_without_definition() {
+    let r = report(Dialect::Postgres, &format!("{HEAD}procedure \"p\" {{\n  comment = \"does things\"\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:2:11: procedure \"p\" has no definition",
+            " 2 │ procedure \"p\" {\n   ·           ─┬─\n   ·            ╰── declared here",
+            "help: add as = \"CREATE OR REPLACE PROCEDURE ...\"",
+        ],
+    );
+}

@@ -1,5 +1,6 @@
 //! `primary_key`, `unique`, `index` (with `on` parts), `foreign_key` and `check` blocks.
 
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::Span;
 
@@ -10,21 +11,53 @@ use crate::sql::SourceError;
 use crate::{Check, Deferrable, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, RefAction, UniqueConstraint};
 
 /// The columns of `columns = [column.a, ...]`, each of the table itself.
-fn own_columns(ctx: &Ctx, syms: &Symbols, a: &Attribute, own: &TableSym) -> Result<Vec<String>, SourceError> {
-    let mut out = Vec::new();
-    for e in ctx.array(a)? {
-        let (t, c) = syms.column(ctx, e, own)?;
-        if t.name != own.name || t.schema != own.schema {
-            return Err(ctx.err(
-                e.span(),
-                format!("column {c:?} is not of table {:?}", own.name),
-                "another table's column",
-                "list this table's columns, as column.NAME",
-            ));
-        }
-        out.push(c);
+pub(super) fn own_columns(
+    ctx: &Ctx,
+    syms: &Symbols,
+    a: &Attribute,
+    own: &TableSym,
+) -> Result<Vec<String>, SourceError> {
+    ctx.array(a)?.into_iter().map(|e| own_column(ctx, syms, e, own)).collect()
+}
+
+/// A reference to a column of the table itself.
+fn own_column(ctx: &Ctx, syms: &Symbols, e: &Expression, own: &TableSym) -> Result<String, SourceError> {
+    let (t, c) = syms.column(ctx, e, own)?;
+    if t.name != own.name || t.schema != own.schema {
+        return Err(ctx.err(
+            e.span(),
+            format!("column {c:?} is not of table {:?}", own.name),
+            "another table's column",
+            "list this table's columns, as column.NAME",
+        ));
     }
-    Ok(out)
+    Ok(c)
+}
+
+/// The key of an index part, exclusion element or partition key part: exactly one of
+/// `column = column.a` and `expr = "..."` in block `b`, which takes also `extra`.
+pub(super) fn read_key(
+    ctx: &Ctx,
+    syms: &Symbols,
+    b: &Block,
+    own: &TableSym,
+    extra: &[&str],
+) -> Result<IndexKey, SourceError> {
+    let keys: Vec<&str> = ["column", "expr"].iter().chain(extra).copied().collect();
+    ctx.check_body(&b.body, b.ident.as_str(), &keys, &[])?;
+    match (attr(&b.body, "column"), attr(&b.body, "expr")) {
+        (Some(c), None) => Ok(IndexKey::Column(own_column(ctx, syms, &c.value, own)?)),
+        (None, Some(e)) => Ok(IndexKey::Expr(ctx.sql_text(e)?)),
+        _ => {
+            let kind = b.ident.as_str();
+            Err(ctx.err(
+                b.ident.span(),
+                format!("`{kind}` needs exactly one of `column` and `expr`"),
+                "this part",
+                &format!("write {kind} {{ column = column.a }} or {kind} {{ expr = \"lower(a)\" }}"),
+            ))
+        }
+    }
 }
 
 fn required<'b>(
@@ -141,19 +174,7 @@ fn part(key: IndexKey) -> IndexPart {
 
 fn read_part(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSym) -> Result<IndexPart, SourceError> {
     let body = &b.body;
-    ctx.check_body(body, "on", &["column", "expr", "desc", "collate", "ops", "nulls_first", "prefix"], &[])?;
-    let key = match (attr(body, "column"), attr(body, "expr")) {
-        (Some(c), None) => IndexKey::Column(syms.column(ctx, &c.value, own)?.1),
-        (None, Some(e)) => IndexKey::Expr(ctx.sql_text(e)?),
-        _ => {
-            return Err(ctx.err(
-                b.ident.span(),
-                "an index part needs exactly one of `column` and `expr`",
-                "this part",
-                "write on { column = column.a } or on { expr = \"lower(a)\" }",
-            ))
-        }
-    };
+    let key = read_key(ctx, syms, b, own, &["desc", "collate", "ops", "nulls_first", "prefix"])?;
     let prefix = match attr(body, "prefix") {
         Some(a) => Some(u32::try_from(ctx.int(a)?).map_err(|_| ctx.expected(a, "a positive whole number"))?),
         None => None,

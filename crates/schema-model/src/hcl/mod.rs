@@ -2,9 +2,14 @@
 //! file), written canonically from it, and formatted in place.
 
 mod constraints;
+mod exclusion;
 mod format;
+mod functions;
 mod objects;
+mod partition;
+mod policies;
 mod references;
+mod sql_parts;
 mod table;
 mod types;
 mod values;
@@ -23,8 +28,20 @@ pub use format::format_text;
 pub use writer::{uncovered, write};
 
 /// The top-level blocks a schema file may hold.
-const TOP_BLOCKS: &[&str] =
-    &["schema", "table", "view", "materialized", "enum", "sequence", "domain", "extension", "trigger"];
+const TOP_BLOCKS: &[&str] = &[
+    "schema",
+    "table",
+    "view",
+    "materialized",
+    "enum",
+    "sequence",
+    "domain",
+    "extension",
+    "trigger",
+    "function",
+    "procedure",
+    "policy",
+];
 
 /// True for a path that names an HCL file.
 pub fn is_hcl(name: &str) -> bool {
@@ -59,8 +76,14 @@ pub fn load(dialect: Dialect, files: &[SourceFile]) -> Result<Realm, SourceError
     let mut realm = Realm::new(dialect);
     realm.schemas = syms.schemas.iter().map(Schema::named).collect();
     for p in &parsed {
-        for b in p.body.blocks() {
+        for b in p.body.blocks().filter(|b| b.ident.as_str() != "policy") {
             read_block(&p.ctx, &syms, dialect, b, &mut realm)?;
+        }
+    }
+    // Policies last: they go into the tables they are on, which may come later in the files.
+    for p in &parsed {
+        for b in p.body.get_blocks("policy") {
+            read_policy(&p.ctx, &syms, b, &mut realm)?;
         }
     }
     realm.normalize();
@@ -83,6 +106,7 @@ fn declare(dialect: Dialect, parsed: &[Parsed]) -> Result<Symbols, SourceError> 
             }
         }
     }
+    let mut partitions = Vec::new();
     for p in parsed {
         for b in p.body.blocks() {
             let kind = b.ident.as_str();
@@ -103,7 +127,20 @@ fn declare(dialect: Dialect, parsed: &[Parsed]) -> Result<Symbols, SourceError> 
             } else {
                 objects::view_columns(&p.ctx, b)?
             };
+            if kind == "table" && b.body.get_blocks("partition_of").next().is_some() {
+                partitions.push((syms.tables.len(), &p.ctx, b));
+            }
             syms.tables.push(TableSym { schema, name, columns });
+        }
+    }
+    // A partition has its parent's columns (parents may themselves be partitions).
+    for _ in 0..partitions.len() {
+        for (i, ctx, b) in &partitions {
+            let parent = partition::parent_of(ctx, &syms, &b.body, &syms.tables[*i].schema);
+            let columns = parent.and_then(|(s, n)| syms.tables.iter().find(|t| t.schema == s && t.name == n));
+            if let Some(columns) = columns.map(|t| t.columns.clone()) {
+                syms.tables[*i].columns = columns;
+            }
         }
     }
     Ok(syms)
@@ -165,7 +202,7 @@ fn read_block(ctx: &Ctx, syms: &Symbols, dialect: Dialect, b: &Block, realm: &mu
         return Ok(());
     }
     let (schema, name) = match kind {
-        "extension" | "trigger" | "sequence" | "domain" => {
+        "extension" | "trigger" | "sequence" | "domain" | "function" | "procedure" => {
             let name = ctx.label(b)?;
             match attr(&b.body, "schema") {
                 Some(a) => (syms.schema(ctx, &a.value)?, name),
@@ -201,11 +238,48 @@ fn read_block(ctx: &Ctx, syms: &Symbols, dialect: Dialect, b: &Block, realm: &mu
             let e = objects::read_extension(ctx, b, name)?;
             schema_mut(realm, &schema).extensions.push(e);
         }
+        "function" | "procedure" => {
+            let f = functions::read_function(ctx, b, &schema, name)?;
+            let functions = &mut schema_mut(realm, &schema).functions;
+            if functions.iter().any(|g| g.signature() == f.signature()) {
+                return Err(ctx.err(
+                    b.labels.first().and_then(|l| l.span()),
+                    format!("{} {schema}.{} is declared twice", b.ident.as_str(), f.signature()),
+                    "declared again here",
+                    "overloads need different identity arguments; remove or rename one",
+                ));
+            }
+            functions.push(f);
+        }
         _ => {
             let t = objects::read_trigger(ctx, syms, b, &schema, name)?;
             schema_mut(realm, &schema).triggers.push(t);
         }
     }
+    Ok(())
+}
+
+/// A `policy` block into the table it is on; names are unique per table.
+fn read_policy(ctx: &Ctx, syms: &Symbols, b: &Block, realm: &mut Realm) -> Result<(), SourceError> {
+    let on = policies::read_policy(ctx, syms, b, &on_schema(syms, b).unwrap_or_else(|| first_schema(syms)))?;
+    let table = schema_mut(realm, &on.schema).tables.iter_mut().find(|t| t.name == on.table);
+    let Some(table) = table else {
+        return Err(ctx.err(
+            attr(&b.body, "on").and_then(|a| a.value.span()),
+            format!("{:?} is a view, and policies are on tables", on.table),
+            "not a table",
+            "name a table",
+        ));
+    };
+    if table.policies.iter().any(|p| p.name == on.policy.name) {
+        return Err(ctx.err(
+            b.labels.first().and_then(|l| l.span()),
+            format!("policy {:?} on table {:?} is declared twice", on.policy.name, on.table),
+            "declared again here",
+            "policy names are unique per table; remove or rename one",
+        ));
+    }
+    table.policies.push(on.policy);
     Ok(())
 }
 

@@ -4,6 +4,8 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
 use super::constraints::{read_check, read_foreign_key, read_index, read_primary_key, read_unique};
+use super::exclusion::read_exclusion;
+use super::partition::{read_partition, read_partition_of};
 use super::references::{Symbols, TableSym};
 use super::types::{column_type, default_bounds, default_expr};
 use super::values::{attr, Ctx};
@@ -12,7 +14,18 @@ use crate::{Column, Dialect, Generated, Identity, Table, TableOptions};
 
 const TABLE_ATTRS: &[&str] =
     &["schema", "comment", "renamed_from", "without_rowid", "strict", "engine", "charset", "collate", "row_format"];
-const TABLE_BLOCKS: &[&str] = &["column", "primary_key", "unique", "index", "foreign_key", "check", "row_security"];
+const TABLE_BLOCKS: &[&str] = &[
+    "column",
+    "primary_key",
+    "unique",
+    "index",
+    "foreign_key",
+    "check",
+    "exclude",
+    "row_security",
+    "partition",
+    "partition_of",
+];
 const COLUMN_ATTRS: &[&str] = &[
     "type",
     "null",
@@ -70,6 +83,25 @@ pub(super) fn read_table(
     for b in body.get_blocks("check") {
         t.checks.push(read_check(ctx, b)?);
     }
+    for b in body.get_blocks("exclude") {
+        let x = read_exclusion(ctx, syms, b, sym)?;
+        if t.exclusions.iter().any(|o| o.name == x.name) {
+            return Err(ctx.err(
+                b.labels.first().and_then(|l| l.span()),
+                format!("exclude {:?} is declared twice in {what}", x.name),
+                "declared again here",
+                "constraint names are unique per table; remove or rename one",
+            ));
+        }
+        t.exclusions.push(x);
+    }
+    for (kind, b) in one_each(ctx, body, &["partition", "partition_of", "row_security"], &what)? {
+        match kind {
+            "partition" => t.partition_by = Some(read_partition(ctx, syms, b, sym)?),
+            "partition_of" => t.partition_of = Some(read_partition_of(ctx, syms, b, sym)?),
+            _ => {}
+        }
+    }
     t.comment = opt_string(ctx, body, "comment")?;
     t.renamed_from = opt_string(ctx, body, "renamed_from")?;
     let (mut row_security, mut force_row_security) = (false, false);
@@ -91,6 +123,31 @@ pub(super) fn read_table(
         key_block_size: None,
     };
     Ok(t)
+}
+
+/// The blocks of `kinds` in `body`, refusing any kind that appears twice.
+fn one_each<'b>(
+    ctx: &Ctx,
+    body: &'b Body,
+    kinds: &[&'static str],
+    what: &str,
+) -> Result<Vec<(&'static str, &'b Block)>, SourceError> {
+    let mut out = Vec::new();
+    for kind in kinds {
+        let mut blocks = body.get_blocks(kind);
+        if let Some(b) = blocks.next() {
+            out.push((*kind, b));
+        }
+        if let Some(again) = blocks.next() {
+            return Err(ctx.err(
+                again.ident.span(),
+                format!("{what} has two `{kind}` blocks"),
+                "second one",
+                "keep one",
+            ));
+        }
+    }
+    Ok(out)
 }
 
 fn read_column(ctx: &Ctx, syms: &Symbols, dialect: Dialect, schema: &str, b: &Block) -> Result<Column, SourceError> {

@@ -1,33 +1,31 @@
-//! The model as canonical HCL: schemas, then per schema enums, domains, sequences, tables,
-//! views, triggers and extensions, each sorted by name, laid out by [`super::format`].
+//! The model as canonical HCL: schemas, then per schema enums, domains, sequences, functions,
+//! tables, views, triggers, policies and extensions, each sorted by name, laid out by
+//! [`super::format`].
 
 use hcl_edit::expr::{Array, Expression, FuncArgs, FuncCall, Traversal, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, BlockLabel, Body};
 use hcl_edit::{Decorated, Ident};
 
 use super::format::format_body;
+use super::functions::function_block;
+use super::policies::policy_block;
 use super::writer_table::table_block;
 use crate::{Domain, EnumType, Extension, Realm, Schema, Sequence, Trigger, View};
 
-/// What a model holds that the HCL form does not carry yet (functions, policies, exclusion
-/// constraints, partitioning, events, KEY_BLOCK_SIZE, privileges, owners), so that output which would lose it is
-/// refused, not written.
+/// What a model holds that the HCL form does not carry yet (events, MySQL's inline partition
+/// lists, KEY_BLOCK_SIZE, privileges, owners), so that output which would lose it is refused,
+/// not written.
 pub fn uncovered(realm: &Realm) -> Vec<String> {
     let mut out = Vec::new();
     for s in &realm.schemas {
-        out.extend(s.functions.iter().map(|f| format!("function {}.{}", s.name, f.signature())));
         out.extend(s.events.iter().map(|e| format!("event {}.{}", s.name, e.name)));
         out.extend(
             s.grants.iter().map(|g| format!("privilege {} of {} on {}.{}", g.privilege, g.grantee, s.name, g.on.name)),
         );
         out.extend(s.owners.iter().map(|o| format!("owner {} of {}.{}", o.role, s.name, o.on.name)));
         for t in &s.tables {
-            out.extend(t.policies.iter().map(|p| format!("policy {} on {}.{}", p.name, s.name, t.name)));
-            out.extend(
-                t.exclusions.iter().map(|x| format!("exclusion constraint {} on {}.{}", x.name, s.name, t.name)),
-            );
-            if t.partition_by.is_some() || t.partition_of.is_some() || !t.partitions.is_empty() {
-                out.push(format!("partitioning of table {}.{}", s.name, t.name));
+            if !t.partitions.is_empty() {
+                out.push(format!("the partitions of table {}.{}", s.name, t.name));
             }
             if t.options.key_block_size.is_some() {
                 out.push(format!("KEY_BLOCK_SIZE of table {}.{}", s.name, t.name));
@@ -60,6 +58,9 @@ pub fn write(realm: &Realm) -> String {
         for q in &s.sequences {
             body.push(sequence_block(&realm, s, q));
         }
+        for f in &s.functions {
+            body.push(function_block(s, f));
+        }
         for t in &s.tables {
             body.push(table_block(&realm, s, t));
         }
@@ -68,6 +69,11 @@ pub fn write(realm: &Realm) -> String {
         }
         for t in &s.triggers {
             body.push(trigger_block(&realm, s, t));
+        }
+        for t in &s.tables {
+            for p in &t.policies {
+                body.push(policy_block(&realm, s, &t.name, p));
+            }
         }
         for e in &s.extensions {
             body.push(extension_block(s, e));

@@ -4,6 +4,8 @@
 use hcl_edit::expr::{Expression, FuncArgs, FuncCall};
 use hcl_edit::structure::Block;
 
+use super::exclusion::exclusion_block;
+use super::partition::{partition_block, partition_of_block};
 use super::types::{default_bounds, postgres_type_ref};
 use super::writer::{attr, ident, int, label, list, reference, schema_attr, sql, word};
 use crate::types::{canonical_type, TypeSpec};
@@ -60,6 +62,15 @@ pub(super) fn table_block(realm: &Realm, s: &Schema, t: &Table) -> Block {
     }
     for c in &t.checks {
         b = b.block(check_block(c));
+    }
+    for x in &t.exclusions {
+        b = b.block(exclusion_block(t, x));
+    }
+    if let Some(k) = &t.partition_by {
+        b = b.block(partition_block(k, t));
+    }
+    if let Some(p) = &t.partition_of {
+        b = b.block(partition_of_block(realm, s, p));
     }
     let o = &t.options;
     if o.row_security || o.force_row_security {

@@ -17,6 +17,8 @@ mod seqopts;
 mod table;
 mod types;
 
+/// PostgreSQL's own quoting of names (`quote_identifier`), for texts that must match the server's.
+pub(crate) use names::{quote_ident as pg_quote_ident, quote_qualified as pg_quote_qualified};
 pub use postgres::parse_postgres;
 
 use sqlparser::ast::Ident;

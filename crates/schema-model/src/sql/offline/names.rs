@@ -107,7 +107,7 @@ pub(super) fn index_column_names(parts: &[Option<String>]) -> Vec<String> {
 
 /// `quote_identifier`: the name as is when it is a plain lower-case word that is not a
 /// reserved keyword, else double-quoted.
-pub(super) fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     let safe = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && super::keywords::RESERVED.binary_search(&name).is_err();
@@ -119,7 +119,7 @@ pub(super) fn quote_ident(name: &str) -> String {
 }
 
 /// `quote_qualified_identifier`: `schema.name`, each part quoted where needed.
-pub(super) fn quote_qualified(schema: &str, name: &str) -> String {
+pub(crate) fn quote_qualified(schema: &str, name: &str) -> String {
     format!("{}.{}", quote_ident(schema), quote_ident(name))
 }
 

@@ -1,0 +1,180 @@
+//! Partitioning in HCL (PostgreSQL): a partitioned table's `partition` block (Atlas's
+//! `type` with `columns` or `by` parts) and a partition's `partition_of` block (its parent and
+//! `FOR VALUES` bound, which Atlas has no syntax for).
+
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span;
+
+use super::constraints::{own_columns, read_key};
+use super::references::{Symbols, TableSym};
+use super::sql_parts::{closing_paren, identifier, key_expr, quoted, split_top};
+use super::values::{attr, Ctx};
+use super::writer::{attr as hattr, ident, list, reference, word};
+use crate::sql::SourceError;
+use crate::{IndexKey, PartitionOf, Realm, Schema, Table};
+
+/// The partitioning strategies PostgreSQL has.
+const STRATEGIES: &[&str] = &["RANGE", "LIST", "HASH"];
+
+/// `RANGE (a, lower(b))`: the key as `pg_get_partkeydef` renders it.
+fn compose(strategy: &str, parts: &[IndexKey]) -> String {
+    let items: Vec<String> = parts
+        .iter()
+        .map(|p| match p {
+            IndexKey::Column(c) => quoted(c),
+            IndexKey::Expr(e) => key_expr(e),
+        })
+        .collect();
+    format!("{strategy} ({})", items.join(", "))
+}
+
+/// The strategy and parts of a rendered key, when it comes back the same from them.
+fn decompose(key: &str, columns: &[String]) -> Option<(String, Vec<IndexKey>)> {
+    let open = key.find(" (")? + 1;
+    let strategy = &key[..open - 1];
+    if !STRATEGIES.contains(&strategy) || closing_paren(key, open)? != key.len() - 1 {
+        return None;
+    }
+    let parts: Vec<IndexKey> = split_top(&key[open + 1..key.len() - 1], ", ")
+        .into_iter()
+        .map(|item| match identifier(item) {
+            Some(c) if columns.contains(&c) => IndexKey::Column(c),
+            _ => IndexKey::Expr(item.to_string()),
+        })
+        .collect();
+    (compose(strategy, &parts) == key).then(|| (strategy.to_string(), parts))
+}
+
+/// `partition { type = RANGE, columns = [...] | by { column | expr } ... }`, or
+/// `partition { as = "RANGE (...)" }` for a key the parts cannot say.
+pub(super) fn read_partition(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSym) -> Result<String, SourceError> {
+    let body = &b.body;
+    ctx.check_body(body, "partition", &["type", "columns", "as"], &["by"])?;
+    if let Some(a) = attr(body, "as") {
+        if let Some(other) = ["type", "columns"].iter().find_map(|k| attr(body, k)) {
+            return Err(ctx.err(
+                other.key.span(),
+                "a partition key is either `as` or `type` with its parts",
+                "not with `as`",
+                "keep `as = \"RANGE (...)\"` alone, or drop it",
+            ));
+        }
+        return ctx.sql_text(a);
+    }
+    let Some(t) = attr(body, "type") else {
+        return Err(ctx.err(b.ident.span(), "`partition` needs `type`", "declared here", "add type = RANGE"));
+    };
+    let strategy = ctx.word(t)?.to_ascii_uppercase();
+    if !STRATEGIES.contains(&strategy.as_str()) {
+        return Err(ctx.err(
+            t.value.span(),
+            format!("partition type {strategy:?} is not RANGE, LIST or HASH"),
+            "unknown partitioning",
+            "write type = RANGE, type = LIST or type = HASH",
+        ));
+    }
+    let mut parts = Vec::new();
+    if let Some(a) = attr(body, "columns") {
+        parts.extend(own_columns(ctx, syms, a, own)?.into_iter().map(IndexKey::Column));
+    }
+    for by in body.get_blocks("by") {
+        parts.push(read_key(ctx, syms, by, own, &[])?);
+    }
+    if parts.is_empty() {
+        return Err(ctx.err(
+            b.ident.span(),
+            "`partition` has no key",
+            "declared here",
+            "add columns = [column.a] or a by { expr = \"...\" } block",
+        ));
+    }
+    Ok(compose(&strategy, &parts))
+}
+
+/// `partition_of { table = table.parent, bound = "FOR VALUES ..." }`.
+pub(super) fn read_partition_of(
+    ctx: &Ctx,
+    syms: &Symbols,
+    b: &Block,
+    own: &TableSym,
+) -> Result<PartitionOf, SourceError> {
+    let body = &b.body;
+    ctx.check_body(body, "partition_of", &["table", "bound"], &[])?;
+    let needs = |key: &str, example: &str| {
+        ctx.err(
+            b.ident.span(),
+            format!("`partition_of` needs `{key}`"),
+            "declared here",
+            &format!("add {key} = {example}"),
+        )
+    };
+    let parent = attr(body, "table").ok_or_else(|| needs("table", "table.PARENT"))?;
+    let bound = attr(body, "bound").ok_or_else(|| needs("bound", "\"FOR VALUES IN ('a')\" or \"DEFAULT\""))?;
+    let p = syms.table(ctx, &parent.value, &own.schema)?;
+    Ok(PartitionOf { schema: p.schema.clone(), table: p.name.clone(), bound: ctx.sql_text(bound)? })
+}
+
+/// The parent a table block's `partition_of` names, read leniently for pass one (errors are
+/// reported when the block is read in pass two).
+pub(super) fn parent_of(ctx: &Ctx, syms: &Symbols, body: &Body, schema: &str) -> Option<(String, String)> {
+    let p = body.get_blocks("partition_of").next()?;
+    let t = syms.table(ctx, &attr(&p.body, "table")?.value, schema).ok()?;
+    Some((t.schema.clone(), t.name.clone()))
+}
+
+/// The `partition` block of a partitioned table.
+pub(super) fn partition_block(key: &str, t: &Table) -> Block {
+    let columns: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    let mut b = Block::builder(ident("partition"));
+    let Some((strategy, parts)) = decompose(key, &columns) else {
+        return b.attribute(hattr("as", key)).build();
+    };
+    b = b.attribute(hattr("type", word(&strategy)));
+    if parts.iter().all(|p| matches!(p, IndexKey::Column(_))) {
+        let cols = parts.iter().filter_map(|p| match p {
+            IndexKey::Column(c) => Some(reference(&["column", c])),
+            IndexKey::Expr(_) => None,
+        });
+        return b.attribute(hattr("columns", list(cols.collect()))).build();
+    }
+    for p in &parts {
+        let by = Block::builder(ident("by"));
+        b = b.block(match p {
+            IndexKey::Column(c) => by.attribute(hattr("column", reference(&["column", c]))).build(),
+            IndexKey::Expr(e) => by.attribute(hattr("expr", e.as_str())).build(),
+        });
+    }
+    b.build()
+}
+
+/// The `partition_of` block of a partition of `s`.
+pub(super) fn partition_of_block(realm: &Realm, s: &Schema, p: &PartitionOf) -> Block {
+    let parent = if p.schema != s.name || realm.schemas.len() > 1 {
+        reference(&["table", &p.schema, &p.table])
+    } else {
+        reference(&["table", &p.table])
+    };
+    Block::builder(ident("partition_of"))
+        .attribute(hattr("table", parent))
+        .attribute(hattr("bound", p.bound.as_str()))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn keys_of_columns_and_expressions_come_apart_and_back() {
+        let (s, parts) = decompose("RANGE (created_at)", &cols(&["created_at"])).unwrap();
+        assert_eq!((s.as_str(), parts), ("RANGE", vec![IndexKey::Column("created_at".into())]));
+        let (_, parts) = decompose("LIST (\"Region\", lower(name))", &cols(&["Region", "name"])).unwrap();
+        assert_eq!(parts, vec![IndexKey::Column("Region".into()), IndexKey::Expr("lower(name)".into())]);
+        assert_eq!(decompose("HASH (id int4_ops)", &cols(&["id"])), None, "an operator class is kept whole");
+        assert_eq!(decompose("RANGE (gone)", &cols(&["id"])), None, "not a column of the table: kept whole");
+    }
+}
