@@ -143,10 +143,24 @@ def write_models(args, schema: str) -> None:
             postgres.drop(db)
 
 
+def sizes_for(spec: str | None, dialect: str) -> list[int]:
+    """The table counts `--sizes` gives `dialect`: one list for all, or `dialect:n,n;...` groups."""
+    if not spec:
+        return []
+    if ":" not in spec:
+        return [int(s) for s in spec.split(",")]
+    for group in spec.split(";"):
+        name, _, counts = group.partition(":")
+        if name.strip() == dialect:
+            return [int(s) for s in counts.split(",")]
+    return []
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dialects", default="postgres,mysql,sqlite")
-    ap.add_argument("--sizes", help="table counts for every dialect (default: 1000,5000; SQLite 5000)")
+    ap.add_argument("--sizes", help="table counts for every dialect (default: 1000,5000; SQLite 5000), or per "
+                    "dialect as postgres:1000,5000;mysql:1000;sqlite:5000")
     ap.add_argument("--runs", type=int, default=3, help="timed runs per command (median reported)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work directory")
     ap.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md")
@@ -171,7 +185,7 @@ def main() -> int:
     results = []
     for name in args.dialects.split(","):
         d = DIALECTS[name]
-        sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([5000] if d is sqlite else [1000, 5000])
+        sizes = sizes_for(args.sizes, name) or ([5000] if d is sqlite else [1000, 5000])
         for n in sizes:
             results.append(bench_dialect(d, n, args, schema))
     crit = [] if args.no_criterion else criterion.run(ROOT, args.out / "models")

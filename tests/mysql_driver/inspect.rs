@@ -284,7 +284,11 @@ async fn extras_reach_the_model_except_index_visibility() {
 async fn tables_the_model_cannot_hold_are_refused() {
     for (what, sql) in [
         ("sequence", "CREATE SEQUENCE s;"),
-        ("partitioned table", "CREATE TABLE p (id int) PARTITION BY HASH (id) PARTITIONS 2;"),
+        (
+            "has subpartitions",
+            "CREATE TABLE p (id int, d date) PARTITION BY RANGE (year(d)) SUBPARTITION BY HASH (id) \
+             SUBPARTITIONS 2 (PARTITION p0 VALUES LESS THAN (2000), PARTITION p1 VALUES LESS THAN MAXVALUE);",
+        ),
         ("system-versioned table", "CREATE TABLE h (id int) WITH SYSTEM VERSIONING;"),
     ] {
         let Some(db) = MyDb::create("myd_refuse") else { return };

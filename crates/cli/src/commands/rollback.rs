@@ -45,5 +45,7 @@ pub async fn run(args: RollbackArgs, out: &mut dyn Write) -> CliResult<u8> {
         timeouts: Default::default(),
         retry: Default::default(),
     };
+    // Rollback manages no privileges or owners: the recorded state is scoped as the live one is.
+    let before = crate::state::filter(before, &run.scope)?;
     execute(db.as_mut(), &current, &before, &policy, &run, out).await
 }
