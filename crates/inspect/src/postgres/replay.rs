@@ -201,28 +201,16 @@ async fn in_transaction(
     // Another run may have used the database between the first check and the lock.
     refuse_non_empty(conn, dev_url).await?;
     prepare_scope(conn, target.scope.as_deref()).await?;
-    match run_batch(conn, statements).await? {
+    // Every statement in one round trip (one simple query) under a savepoint, which is all a
+    // file in dependency order needs; when one fails, the savepoint undoes the batch and the
+    // replay goes statement by statement, which reorders, finds the place of a real error, and
+    // tells when only a scratch database will do.
+    match run_one(conn, &batch_text(statements), true).await? {
         Ok(()) => {}
         Err(e) if needs_scratch(&e) => return Err(Stop::NeedsScratch),
         Err(_) => run_statements(conn, statements, true).await?,
     }
     Ok(catalog::inspect(conn, target.scope.as_deref()).await?)
-}
-
-/// Runs every statement in one round trip (one simple query) under a savepoint, which is all a
-/// file in dependency order needs. When a statement fails, the savepoint undoes the batch and
-/// the inner error goes back: the caller then replays statement by statement, which reorders,
-/// finds the place of a real error, and tells when only a scratch database will do.
-async fn run_batch(
-    conn: &mut PgConnection,
-    statements: &[(&SourceFile, Statement)],
-) -> std::result::Result<std::result::Result<(), sqlx::Error>, Stop> {
-    let step = |what: &'static str| db_err(format!("{what} the replay's batch savepoint"));
-    sqlx::raw_sql("SAVEPOINT schema_batch").execute(&mut *conn).await.map_err(step("setting"))?;
-    let ran = sqlx::raw_sql(&batch_text(statements)).execute(&mut *conn).await.map(drop);
-    let end = if ran.is_ok() { "RELEASE SAVEPOINT schema_batch" } else { "ROLLBACK TO SAVEPOINT schema_batch" };
-    sqlx::raw_sql(end).execute(&mut *conn).await.map_err(step("ending"))?;
-    Ok(ran)
 }
 
 /// The replay in a scratch database created on the dev server (with `admin`, a connection to
