@@ -470,7 +470,7 @@ impl Engine for Postgres {
     }
 
     fn seed(&self, db: &Db) -> Result<(), String> {
-        let columns = pg::block_on(async {
+        let columns = pg::block_on(|| async {
             let mut conn = pg::connect(&db.admin_url()).await?;
             sqlx::query_as::<_, (String, String, String, String, String, Option<String>)>(SEED_COLUMNS)
                 .fetch_all(&mut conn)

@@ -32,7 +32,7 @@ impl Holder {
         let (stop, stopped) = mpsc::channel::<()>();
         let (ready, held) = mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
-            block_on(async move {
+            block_on(|| async move {
                 let mut c = connect(&url).await?;
                 sqlx::raw_sql(&format!("BEGIN; {hold}")).execute(&mut c).await.map_err(|e| e.to_string())?;
                 let _ = ready.send(());

@@ -113,7 +113,7 @@ pub fn load_ordered(url: &str, sql: &str) -> Result<usize, String> {
 
 /// Runs statements in the database of `url` through sqlx, one connection, in order.
 pub fn exec(url: &str, sql: &str) -> Result<(), String> {
-    crate::pg::block_on(async {
+    crate::pg::block_on(|| async {
         let mut conn = sqlx::MySqlConnection::connect(url).await.map_err(|e| format!("cannot connect: {e}"))?;
         let done = sqlx::raw_sql(sql).execute(&mut conn).await.map(drop).map_err(|e| crate::pg::message(&e));
         let _ = conn.close().await;

@@ -26,9 +26,27 @@ pub fn with_database(url: &str, db: &str) -> String {
     format!("{root}/{db}{query}")
 }
 
+/// The psql binary: `SCHEMA_TEST_PSQL`, else the newest PostgreSQL's own under
+/// `/usr/lib/postgresql/*/bin` (Debian's `psql` on the PATH is a Perl wrapper that picks a
+/// version on every call and costs far more CPU than the statements it runs), else `psql`.
+fn psql_binary() -> &'static str {
+    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        if let Ok(p) = std::env::var("SCHEMA_TEST_PSQL") {
+            return p;
+        }
+        let versions = std::fs::read_dir("/usr/lib/postgresql").into_iter().flatten().flatten();
+        let newest = versions
+            .filter_map(|e| Some((e.file_name().to_str()?.parse::<u32>().ok()?, e.path().join("bin").join("psql"))))
+            .filter(|(_, p)| p.is_file())
+            .max();
+        newest.map_or_else(|| "psql".to_string(), |(_, p)| p.display().to_string())
+    })
+}
+
 /// Runs SQL with psql against `url`; returns stdout rows (unaligned, `|`-separated) or stderr.
 pub fn psql(url: &str, sql: &str) -> Result<Vec<String>, String> {
-    let mut child = Command::new("psql")
+    let mut child = Command::new(psql_binary())
         .args([url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -56,7 +74,7 @@ impl PgDb {
     /// cannot be reached outside CI; under `CI=true` an unreachable server is a test failure.
     pub fn create(prefix: &str) -> Option<PgDb> {
         let server = server_url();
-        if let Err(e) = psql(&server, "SELECT 1") {
+        if let Err(e) = exec_sqlx(&server, "SELECT 1") {
             assert!(
                 !crate::in_ci(),
                 "CI=true and PostgreSQL is unreachable at {}: {e}",
@@ -65,11 +83,7 @@ impl PgDb {
             eprintln!("skipping: PostgreSQL is unreachable at {}: {e}", schema_inspect::redact_text(&server));
             return None;
         }
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let name = format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
-        psql(&server, &format!("CREATE DATABASE \"{name}\" TEMPLATE template0")).expect("create the test database");
-        Some(PgDb { name, server })
+        Some(PgDb::try_create(prefix).unwrap_or_else(|e| panic!("{e}")))
     }
 
     /// The database's URL.
@@ -85,7 +99,7 @@ impl PgDb {
 
 impl Drop for PgDb {
     fn drop(&mut self) {
-        let _ = psql(&self.server, &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        let _ = exec_sqlx(&self.server, &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
     }
 }
 
@@ -119,11 +133,22 @@ pub fn with_user(url: &str, user: &str) -> String {
     format!("{}{encoded}@{}", &url[..scheme_end], &rest[host..])
 }
 
-/// Runs a future on a fresh single-threaded runtime. The helpers below use sqlx: a
-/// connection costs far less than starting psql, which matters to suites that make thousands
-/// of calls.
-pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime").block_on(f)
+/// Runs the future `make` gives on a fresh single-threaded runtime, on a thread of its own
+/// when called from inside a runtime (async tests create and drop databases too). The helpers
+/// below use sqlx: a connection costs far less than starting psql, which matters to suites
+/// that make thousands of calls.
+pub fn block_on<T, F>(make: impl FnOnce() -> F + Send) -> T
+where
+    T: Send,
+    F: std::future::Future<Output = T>,
+{
+    let run = || {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime").block_on(make())
+    };
+    if tokio::runtime::Handle::try_current().is_err() {
+        return run();
+    }
+    std::thread::scope(|s| s.spawn(run).join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
 }
 
 /// One sqlx connection to `url`, errors as text.
@@ -142,7 +167,7 @@ pub fn message(e: &sqlx::Error) -> String {
 
 /// Runs one or more statements (simple-query protocol, one implicit transaction) through sqlx.
 pub fn exec_sqlx(url: &str, sql: &str) -> Result<(), String> {
-    block_on(async {
+    block_on(|| async {
         let mut conn = connect(url).await?;
         sqlx::raw_sql(sql).execute(&mut conn).await.map(drop).map_err(|e| message(&e))
     })
@@ -150,7 +175,7 @@ pub fn exec_sqlx(url: &str, sql: &str) -> Result<(), String> {
 
 /// The first column, as text (NULL as ""), of every row of one query, through sqlx.
 pub fn query_text(url: &str, sql: &str) -> Result<Vec<String>, String> {
-    block_on(async {
+    block_on(|| async {
         let mut conn = connect(url).await?;
         sqlx::query_scalar::<_, Option<String>>(sql)
             .fetch_all(&mut conn)

@@ -2,8 +2,6 @@
 //! independent of `schema`'s inspector. Column order is ignored (PostgreSQL appends added
 //! columns); everything is schema-qualified.
 
-use crate::pg::psql;
-
 /// Which schemas count: every non-system schema except ours.
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'schema_revisions') \
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
@@ -32,16 +30,9 @@ fn queries() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The snapshot as sorted lines, one fact each.
+/// The snapshot as sorted lines, one fact each (see [`run`]); panics when a query fails.
 pub fn snapshot(url: &str) -> String {
-    let mut lines = Vec::new();
-    for (kind, sql) in queries() {
-        let rows = psql(url, &format!("SET search_path = ''; {sql}"))
-            .unwrap_or_else(|e| panic!("catalog query failed: {e}\n{sql}"));
-        lines.extend(rows.into_iter().map(|r| format!("{kind} {r}")));
-    }
-    lines.sort();
-    lines.join("\n")
+    run(url, queries()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Facts the suites' first snapshot leaves out, for suites whose cases use more object kinds:
@@ -68,17 +59,22 @@ fn more_queries() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Every fact of [`snapshot`] plus those of [`more_queries`], read in one session through
-/// sqlx rather than one psql process per query, and as a `Result` rather than a panic. One
-/// fact a line, sorted: `KIND field|field|...`, a newline inside a field written as `\n`.
+/// Every fact of [`snapshot`] plus those of [`more_queries`], as a `Result` rather than a
+/// panic.
 pub fn snapshot_full(url: &str) -> Result<String, String> {
-    let all: Vec<(&str, String)> = queries().into_iter().chain(more_queries()).collect();
-    crate::pg::block_on(async {
+    run(url, queries().into_iter().chain(more_queries()).collect())
+}
+
+/// Runs catalog queries in one sqlx session (one connection, not one psql process per query)
+/// and returns their facts, one a line, sorted: `KIND field|field|...` (fields as JSON text:
+/// booleans `true`/`false`), a newline inside a field written as `\n`.
+fn run(url: &str, all: Vec<(&'static str, String)>) -> Result<String, String> {
+    crate::pg::block_on(|| async {
         let mut conn = crate::pg::connect(url).await?;
         sqlx::raw_sql("SET search_path = ''").execute(&mut conn).await.map_err(|e| crate::pg::message(&e))?;
         let mut lines = Vec::new();
         for (kind, sql) in all {
-            // One text per row: its fields in order, as psql -A would print them.
+            // One text per row: its fields in order.
             let wrapped = format!(
                 "SELECT (SELECT string_agg(coalesce(replace(j.value, E'\\n', '\\n'), ''), '|' ORDER BY j.n) \
                  FROM json_each_text(row_to_json(q)) WITH ORDINALITY AS j(key, value, n)) FROM ({sql}) q"
@@ -86,7 +82,7 @@ pub fn snapshot_full(url: &str) -> Result<String, String> {
             let rows: Vec<Option<String>> = sqlx::query_scalar(&wrapped)
                 .fetch_all(&mut conn)
                 .await
-                .map_err(|e| format!("catalog query `{kind}` failed: {}", crate::pg::message(&e)))?;
+                .map_err(|e| format!("catalog query `{kind}` failed: {}\n{sql}", crate::pg::message(&e)))?;
             lines.extend(rows.into_iter().map(|r| format!("{kind} {}", r.unwrap_or_default())));
         }
         lines.sort();
