@@ -10,6 +10,7 @@ mod partition;
 mod policies;
 mod references;
 mod sql_parts;
+mod strings;
 mod table;
 mod types;
 mod values;
