@@ -59,6 +59,23 @@ impl Ctx<'_> {
         }
     }
 
+    /// A word of `choices` (`CASCADE`, `DAY`), upper case; another is an error with `message`
+    /// (which names the word as `{}`), `label` and `help`.
+    pub fn choice(
+        &self,
+        attr: &Attribute,
+        choices: &[&str],
+        message: &str,
+        label: &str,
+        help: &str,
+    ) -> Result<String, SourceError> {
+        let w = self.word(attr)?.to_ascii_uppercase();
+        if choices.contains(&w.as_str()) {
+            return Ok(w);
+        }
+        Err(self.err(attr.value.span(), message.replace("{}", &format!("{w:?}")), label, help))
+    }
+
     /// An SQL expression: `sql("...")`, or a string holding one.
     pub fn sql_text(&self, attr: &Attribute) -> Result<String, SourceError> {
         sql_call(&attr.value).or_else(|| plain_string(&attr.value)).ok_or_else(|| self.expected(attr, "an SQL text"))

@@ -1,39 +1,25 @@
 //! The model as canonical HCL: schemas, then per schema enums, domains, sequences, functions,
-//! tables, views, triggers, policies and extensions, each sorted by name, laid out by
-//! [`super::format`].
+//! tables, views, triggers, policies, extensions, events, permissions and owners, each sorted,
+//! laid out by [`super::format`].
 
 use hcl_edit::expr::{Array, Expression, FuncArgs, FuncCall, Traversal, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, BlockLabel, Body};
 use hcl_edit::{Decorated, Ident};
 
+use super::events::event_block;
 use super::format::format_body;
 use super::functions::function_block;
 use super::policies::policy_block;
+use super::privileges::{owner_blocks, permission_blocks};
 pub(super) use super::strings::text;
 use super::writer_table::table_block;
 use crate::{Domain, EnumType, Extension, Realm, Schema, Sequence, Trigger, View};
 
-/// What the HCL form cannot write of a model: what it does not carry yet (events, MySQL's
-/// inline partition lists, KEY_BLOCK_SIZE, privileges, owners) and names that hcl-edit cannot
-/// encode as a block label (see [`super::strings`]), so that output which would lose it or
-/// read back differently is refused by name, not written.
+/// What the HCL form cannot write of a model: names that hcl-edit cannot encode as a block
+/// label (see [`super::strings`]), so that output which would read back differently is
+/// refused by name, not written.
 pub fn uncovered(realm: &Realm) -> Vec<String> {
     let mut out = Vec::new();
-    for s in &realm.schemas {
-        out.extend(s.events.iter().map(|e| format!("event {}.{}", s.name, e.name)));
-        out.extend(
-            s.grants.iter().map(|g| format!("privilege {} of {} on {}.{}", g.privilege, g.grantee, s.name, g.on.name)),
-        );
-        out.extend(s.owners.iter().map(|o| format!("owner {} of {}.{}", o.role, s.name, o.on.name)));
-        for t in &s.tables {
-            if !t.partitions.is_empty() {
-                out.push(format!("the partitions of table {}.{}", s.name, t.name));
-            }
-            if t.options.key_block_size.is_some() {
-                out.push(format!("KEY_BLOCK_SIZE of table {}.{}", s.name, t.name));
-            }
-        }
-    }
     unencodable_labels(&build(realm), "", &mut out);
     out
 }
@@ -100,6 +86,12 @@ fn build(realm: &Realm) -> Body {
         }
         for e in &s.extensions {
             body.push(extension_block(s, e));
+        }
+        for e in &s.events {
+            body.push(event_block(s, e));
+        }
+        for b in permission_blocks(&realm, s).into_iter().chain(owner_blocks(&realm, s)) {
+            body.push(b);
         }
     }
     body

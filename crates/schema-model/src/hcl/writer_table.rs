@@ -67,7 +67,7 @@ pub(super) fn table_block(realm: &Realm, s: &Schema, t: &Table) -> Block {
         b = b.block(exclusion_block(t, x));
     }
     if let Some(k) = &t.partition_by {
-        b = b.block(partition_block(k, t));
+        b = b.block(partition_block(realm.dialect, k, t));
     }
     if let Some(p) = &t.partition_of {
         b = b.block(partition_of_block(realm, s, p));
@@ -92,6 +92,9 @@ pub(super) fn table_block(realm: &Realm, s: &Schema, t: &Table) -> Block {
         if let Some(v) = v {
             b = b.attribute(attr(k, word(v)));
         }
+    }
+    if let Some(n) = o.key_block_size {
+        b = b.attribute(attr("key_block_size", int(i64::from(n))));
     }
     if let Some(c) = &t.comment {
         b = b.attribute(attr("comment", c.as_str()));
