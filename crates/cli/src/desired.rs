@@ -5,7 +5,7 @@
 
 use schema_inspect::{load_sql_for, DbUrl};
 use schema_model::sql::SourceFile;
-use schema_model::{hcl, Dialect, Realm};
+use schema_model::{hcl, Dialect, Realm, Securable};
 
 use crate::error::CliResult;
 
@@ -54,8 +54,13 @@ pub async fn load_files(
 fn carry_privileges(model: &Realm, realm: &mut Realm) {
     for rs in &mut realm.schemas {
         let Some(ms) = model.schema(&rs.name) else { continue };
-        rs.grants.retain(|g| !ms.holds(&g.on));
-        rs.owners.retain(|o| !ms.holds(&o.on));
+        // Declared, or named by the model's own grants and owners (an identity column's
+        // sequence, which the model does not hold).
+        let stated = |on: &Securable| {
+            ms.holds(on) || ms.grants.iter().any(|g| g.on == *on) || ms.owners.iter().any(|o| o.on == *on)
+        };
+        rs.grants.retain(|g| !stated(&g.on));
+        rs.owners.retain(|o| !stated(&o.on));
         rs.grants.extend(ms.grants.iter().cloned());
         rs.owners.extend(ms.owners.iter().cloned());
     }

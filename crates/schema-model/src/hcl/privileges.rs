@@ -197,7 +197,13 @@ fn target(ctx: &Ctx, b: &Block, realm: &Realm) -> Result<Target, SourceError> {
             ObjectKind::View | ObjectKind::MaterializedView => {
                 s.view(name).is_some_and(|v| v.materialized == (kind == ObjectKind::MaterializedView))
             }
-            ObjectKind::Sequence => s.sequences.iter().any(|q| q.name == *name),
+            // A sequence PostgreSQL made for an identity column is not in the model (which does
+            // not name it), but its owner and privileges are reported: taken by name where the
+            // schema has identity columns (a wrong name fails when the dev database replays it).
+            ObjectKind::Sequence => {
+                s.sequences.iter().any(|q| q.name == *name)
+                    || s.tables.iter().any(|t| t.columns.iter().any(|c| c.identity.is_some()))
+            }
             _ => false,
         };
         if held {
