@@ -4,7 +4,7 @@ use schema_e2e::pg::PgDb;
 use schema_e2e::pg_catalog::snapshot;
 use schema_e2e::{schema, Scratch};
 
-use crate::harness::{both_ways, converge};
+use crate::harness::{both_ways, converge, ALLOW_ALL};
 
 macro_rules! pair {
     ($name:ident, $before:expr, $after:expr) => {
@@ -205,4 +205,6 @@ fn desired_files_may_name_objects_created_further_down() {
          ALTER TABLE t ADD CONSTRAINT t_p FOREIGN KEY (p_id) REFERENCES p (id); CREATE VIEW v AS SELECT a FROM t;",
     );
     assert_eq!(snapshot(&a.url()), snapshot(&reference.url()));
+    let Some(empty) = PgDb::create("schema_e2e_hcl") else { return };
+    schema_e2e::hcl_trip::round_trip(&a.url(), &empty.url(), Some(&dev.url()), ALLOW_ALL, &[], &snapshot);
 }

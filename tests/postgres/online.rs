@@ -68,4 +68,6 @@ fn an_online_plan_reaches_the_same_catalog_without_long_locks() {
     let again = schema(&["plan", "--url", &url, "--to", &to, "--dev-url", &dev.url(), "--online", "--exit-code"]);
     assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
     assert_eq!(a.exec("SELECT count(*) FROM t"), ["1000"]);
+    let Some(empty) = PgDb::create("schema_e2e_hcl") else { return };
+    schema_e2e::hcl_trip::round_trip(&url, &empty.url(), Some(&dev.url()), ALLOW_ALL, &[], &snapshot);
 }

@@ -45,7 +45,7 @@ pub fn converge(before: &str, after: &str, seed: &str) -> Applied {
     assert_eq!(again.code, 0, "re-plan is not empty:\n{}{}", again.stdout, again.stderr);
     assert!(again.stdout.starts_with("No changes"), "{}", again.stdout);
     let empty = scratch.sqlite_url("hcl.db");
-    schema_e2e::hcl_trip::round_trip(&url, &empty, None, ALLOW_ALL, &|u: &str| {
+    schema_e2e::hcl_trip::round_trip(&url, &empty, None, ALLOW_ALL, &[], &|u: &str| {
         snapshot(std::path::Path::new(u.trim_start_matches("sqlite://")))
     });
     Applied { scratch, stdout: run.stdout }

@@ -24,7 +24,7 @@ fn demo_schemas_round_trip_through_hcl() {
         let scratch = Scratch::new();
         let url = demo_db(&scratch, "a.db", version);
         let empty = scratch.sqlite_url("b.db");
-        schema_e2e::hcl_trip::round_trip(&url, &empty, None, ALLOW_ALL, &|u: &str| {
+        schema_e2e::hcl_trip::round_trip(&url, &empty, None, ALLOW_ALL, &[], &|u: &str| {
             snapshot(std::path::Path::new(u.trim_start_matches("sqlite://")))
         });
     }
@@ -96,4 +96,22 @@ fn fmt_formats_in_place_and_checks() {
     let want = "# users\ntable \"t\" {\n  schema = schema.main\n  column \"a\" { # the key\n    type = integer\n  }\n}\n\nschema \"main\" {}\n";
     assert_eq!(std::fs::read_to_string(&file).unwrap(), want);
     assert_eq!(schema(&["fmt", "--check", &file]).code, 0);
+}
+
+#[test]
+fn inspect_refuses_a_name_hcl_cannot_write_as_a_label() {
+    let scratch = Scratch::new();
+    schema_e2e::sqlite_catalog::load(&scratch.path("a.db"), "CREATE TABLE \"${$${\" (a integer);");
+    let run = schema(&["inspect", "--url", &scratch.sqlite_url("a.db"), "--format", "hcl"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.is_empty(), "nothing is written:\n{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "the HCL form cannot write the name of table \"${$${\" (HCL cannot write it as a block label); use --format sql"
+        ),
+        "{}",
+        run.stderr
+    );
+    let sql = schema(&["inspect", "--url", &scratch.sqlite_url("a.db"), "--format", "sql"]);
+    assert!(sql.stdout.contains("${$${"), "SQL still writes it:\n{}", sql.stdout);
 }

@@ -63,14 +63,13 @@ pub struct Applied<D> {
 /// Runs the loop with a dev database, allowing the hazard codes `allow`, then the HCL round
 /// trip; None when the server is unreachable outside CI.
 pub fn converge_with_dev<D: ServerDb>(before: &str, after: &str, seed: &str, allow: &str) -> Option<Applied<D>> {
-    let applied = converge_scoped::<D>(before, after, seed, allow, &[], &D::snapshot)?;
-    let empty = D::create("schema_e2e_hcl")?;
-    crate::hcl_trip::round_trip(&applied.db.url(), &empty.url(), Some(&applied.dev_url), allow, &D::snapshot);
-    Some(applied)
+    converge_scoped::<D>(before, after, seed, allow, &[], &D::snapshot, &D::snapshot)
 }
 
-/// The loop with `extra` arguments on every plan and apply (a scope such as `--manage-roles`),
-/// the catalogs compared through `snap`.
+/// The loop with `extra` arguments on every inspect, plan and apply (a scope such as
+/// `--manage-roles`), the catalogs compared through `snap`, then the HCL round trip in the same
+/// scope, compared through `scoped` (what the scope carries: a database made from the HCL has
+/// no privileges of roles the scope leaves out).
 pub fn converge_scoped<D: ServerDb>(
     before: &str,
     after: &str,
@@ -78,6 +77,7 @@ pub fn converge_scoped<D: ServerDb>(
     allow: &str,
     extra: &[&str],
     snap: &dyn Fn(&str) -> String,
+    scoped: &dyn Fn(&str) -> String,
 ) -> Option<Applied<D>> {
     let a = D::create("schema_e2e")?;
     let dev = D::create("schema_e2e_dev")?;
@@ -106,5 +106,7 @@ pub fn converge_scoped<D: ServerDb>(
     again.extend(extra);
     let again = schema(&again);
     assert_eq!(again.code, 0, "re-plan is not empty:\n{}{}", again.stdout, again.stderr);
+    let empty = D::create("schema_e2e_hcl")?;
+    crate::hcl_trip::round_trip(&url, &empty.url(), Some(&dev_url), allow, extra, scoped);
     Some(Applied { db: a, stdout: run.stdout, dev_url, _dev: dev, _scratch: scratch })
 }

@@ -1,10 +1,11 @@
 //! Desired-state files, SQL and HCL mixed: HCL files are read into the model, rendered as the
 //! SQL that creates it, and that script goes through the same path as SQL files (replayed on
-//! the dev database, or read offline), so an HCL state plans exactly as its SQL equivalent.
+//! the dev database, or read offline), so an HCL state plans exactly as its SQL equivalent;
+//! what SQL cannot say (renames, privileges beyond the server's defaults) comes from the model.
 
 use schema_inspect::{load_sql_for, DbUrl};
 use schema_model::sql::SourceFile;
-use schema_model::{hcl, Dialect, Realm};
+use schema_model::{hcl, Dialect, Realm, Securable};
 
 use crate::error::CliResult;
 
@@ -21,8 +22,17 @@ pub async fn load_files(
     }
     let model = hcl::load(dialect, &hcl_files).map_err(schema_inspect::Error::from)?;
     let names: Vec<&str> = hcl_files.iter().map(|f| f.name.as_str()).collect();
+    // A dev database checks that the roles exist; the offline reader takes no GRANT, and the
+    // privileges come from the model anyway.
+    let mut script_model = model.clone();
+    if dev.is_none() {
+        for s in &mut script_model.schemas {
+            s.grants.clear();
+            s.owners.clear();
+        }
+    }
     let rendered =
-        SourceFile::new(format!("{} (rendered as SQL)", names.join(", ")), crate::output::realm_sql(&model)?);
+        SourceFile::new(format!("{} (rendered as SQL)", names.join(", ")), crate::output::realm_sql(&script_model)?);
     let mut all = Vec::new();
     for f in files {
         if !hcl::is_hcl(&f.name) {
@@ -33,7 +43,28 @@ pub async fn load_files(
     }
     let mut realm = load_sql_for(dialect, &all, dev, home).await?;
     carry_renames(&model, &mut realm);
+    carry_privileges(&model, &mut realm);
     Ok(realm)
+}
+
+/// HCL states privileges and owners exactly, as Atlas reads it: what an HCL file does not
+/// grant on an object it declares is not granted, the server's defaults included (`EXECUTE` to
+/// `PUBLIC` on a new routine, `USAGE` on `public`). So on every object the HCL model holds, its
+/// grants and owners take the place of those the replay reports.
+fn carry_privileges(model: &Realm, realm: &mut Realm) {
+    for rs in &mut realm.schemas {
+        let Some(ms) = model.schema(&rs.name) else { continue };
+        // Declared, or named by the model's own grants and owners (an identity column's
+        // sequence, which the model does not hold).
+        let stated = |on: &Securable| {
+            ms.holds(on) || ms.grants.iter().any(|g| g.on == *on) || ms.owners.iter().any(|o| o.on == *on)
+        };
+        rs.grants.retain(|g| !stated(&g.on));
+        rs.owners.retain(|o| !stated(&o.on));
+        rs.grants.extend(ms.grants.iter().cloned());
+        rs.owners.extend(ms.owners.iter().cloned());
+    }
+    realm.normalize();
 }
 
 /// Declared renames (`renamed_from`) are not SQL: copy them from the HCL model onto the

@@ -39,13 +39,12 @@ pub async fn load(
             connect(&url, ConnectOptions::default()).await?.inspect().await?
         }
         Source::Files(files) => {
-            let hcl = files.iter().any(|f| f.name.ends_with(".hcl"));
-            if !scope.manage_roles.is_empty() && (dev.is_none() || hcl) {
-                // Only a replay on a server knows what the files grant (and what every new
+            if !scope.manage_roles.is_empty() && dev.is_none() {
+                // Only a replay on a server knows what SQL files grant (and what every new
                 // schema grants by default); read otherwise, they would revoke it all.
                 return Err(CliError::Usage(
-                    "--manage-roles needs the desired state as SQL replayed on a dev database: pass --dev-url URL \
-                     (the offline reader and HCL do not carry privileges)"
+                    "--manage-roles needs the desired state replayed on a dev database: pass --dev-url URL \
+                     (the offline reader does not carry privileges)"
                         .into(),
                 ));
             }

@@ -2,7 +2,7 @@
 //! HCL that loads to the same model.
 
 use schema_model::sql::SourceFile;
-use schema_model::{hcl, Dialect, IndexKey, RefAction};
+use schema_model::{hcl, Dialect, EventSchedule, EventStatus, IndexKey, RefAction};
 
 const POSTGRES: &str = r#"
 schema "public" {
@@ -182,4 +182,137 @@ fn references_resolve_across_files() {
     let child = realm.schema("main").unwrap().table("child").unwrap();
     assert_eq!(child.foreign_keys[0].ref_table, "parent");
     assert_eq!(child.column("p").unwrap().ty.canonical, "INTEGER");
+}
+
+#[test]
+fn permissions_and_owners_load_in_atlas_form() {
+    let def = |args: &str| {
+        format!("\"CREATE OR REPLACE FUNCTION app.f({args})\\n RETURNS integer\\n LANGUAGE sql\\nAS 'SELECT 1'\"")
+    };
+    let text = format!(
+        r#"schema "app" {{}}
+schema "public" {{}}
+table "app" "users" {{
+  column "id" {{
+    type = int
+    identity {{
+      generated = ALWAYS
+    }}
+  }}
+  column "email" {{
+    type = text
+  }}
+}}
+function "f" {{
+  schema = schema.app
+  as     = {}
+}}
+function "f" {{
+  schema = schema.app
+  as     = {}
+}}
+permission {{
+  for        = schema.app
+  to         = role.app
+  privileges = [USAGE]
+}}
+permission {{
+  for        = table.app.users
+  to         = "user with spaces"
+  privileges = [select, INSERT]
+  grantable  = true
+}}
+permission {{
+  for        = table.app.users.column.email
+  to         = PUBLIC
+  privileges = [UPDATE]
+}}
+permission {{
+  for        = function.app.f
+  args       = "a text"
+  to         = app
+  privileges = [EXECUTE]
+}}
+owner {{
+  for = table.app.users
+  to  = app
+}}
+owner {{
+  for = sequence.app.users_id_seq
+  to  = app
+}}
+"#,
+        def("a integer"),
+        def("a text")
+    );
+    let realm = hcl::load(Dialect::Postgres, &[SourceFile::new("s.hcl", text.as_str())]).unwrap();
+    let app = realm.schema("app").unwrap();
+    let grants: Vec<String> = app
+        .grants
+        .iter()
+        .map(|g| {
+            let on = format!(
+                "{:?} {}{}",
+                g.on.kind,
+                g.on.name,
+                g.on.column.as_deref().map(|c| format!(".{c}")).unwrap_or_default()
+            );
+            format!("{on} {:?} {} {} {}", g.on.args, g.grantee, g.privilege, g.grantable)
+        })
+        .collect();
+    assert_eq!(
+        grants,
+        [
+            "Schema app None app USAGE false",
+            "Table users None user with spaces INSERT true",
+            "Table users None user with spaces SELECT true",
+            "Table users.email None PUBLIC UPDATE false",
+            "Function f Some(\"a text\") app EXECUTE false",
+        ]
+    );
+    let owners: Vec<String> = app.owners.iter().map(|o| format!("{:?} {} {}", o.on.kind, o.on.name, o.role)).collect();
+    assert_eq!(owners, ["Table users app", "Sequence users_id_seq app"]);
+    assert!(realm.schema("public").unwrap().grants.is_empty());
+    let written = hcl::write(&realm);
+    assert!(written.contains("  for = function.app.f\n  args = \"a text\"\n"), "{written}");
+    assert_eq!(hcl::load(Dialect::Postgres, &[SourceFile::new("out.hcl", &written)]).unwrap(), realm, "{written}");
+}
+
+#[test]
+fn events_load_with_every_clause() {
+    let text = r#"schema "db" {}
+event "nightly" {
+  schema   = schema.db
+  every    = "1 4"
+  unit     = day_hour
+  ends     = "2037-01-01 00:00:00"
+  preserve = true
+  status   = DISABLE_ON_SLAVE
+  comment  = "it's late"
+  definer  = "root@%"
+  as       = "DELETE FROM t"
+}
+event "once" {
+  at = "2035-01-01 00:00:00"
+  as = sql("SELECT 1")
+}
+"#;
+    let realm = hcl::load(Dialect::Mysql, &[SourceFile::new("e.hcl", text)]).unwrap();
+    let db = realm.schema("db").unwrap();
+    let nightly = &db.events[0];
+    assert_eq!(
+        nightly.schedule,
+        EventSchedule::Every { value: "1 4".into(), unit: "DAY_HOUR".into(), ends: Some("2037-01-01 00:00:00".into()) }
+    );
+    assert!(nightly.preserve);
+    assert_eq!(nightly.status, EventStatus::DisabledOnReplica);
+    assert_eq!((nightly.comment.as_deref(), nightly.definer.as_deref()), (Some("it's late"), Some("root@%")));
+    let once = &db.events[1];
+    assert_eq!(once.schedule, EventSchedule::At { at: "2035-01-01 00:00:00".into() });
+    assert_eq!(
+        (once.body.as_str(), once.status, once.preserve, once.definer.as_deref()),
+        ("SELECT 1", EventStatus::Enabled, false, None)
+    );
+    let written = hcl::write(&realm);
+    assert_eq!(hcl::load(Dialect::Mysql, &[SourceFile::new("out.hcl", &written)]).unwrap(), realm, "{written}");
 }

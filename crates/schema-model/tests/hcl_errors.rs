@@ -378,3 +378,202 @@ fn procedure_without_definition() {
         ],
     );
 }
+
+/// A MySQL schema and the head of a table `t` with a column `id`, left open.
+const MY_T: &str = "schema \"db\" {}\ntable \"t\" {\n  schema = schema.db\n  column \"id\" {\n    type = int\n  }\n";
+
+#[test]
+fn event_unit_unknown() {
+    let r = report(
+        Dialect::Mysql,
+        "schema \"db\" {}\nevent \"purge\" {\n  schema = schema.db\n  every  = 1\n  unit   = DAYS\n  as     = \"DELETE FROM t\"\n}\n",
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:5:12: \"DAYS\" is not an interval unit",
+            " 5 │   unit   = DAYS\n   ·            ──┬─\n   ·              ╰── unknown unit",
+            "help: write one of YEAR, QUARTER, MONTH, DAY, HOUR,",
+        ],
+    );
+}
+
+#[test]
+fn event_at_and_every_both() {
+    let r = report(
+        Dialect::Mysql,
+        "schema \"db\" {}\nevent \"e\" {\n  at    = \"2035-01-01 00:00:00\"\n  every = 1\n  unit  = DAY\n  as    = \"SELECT 1\"\n}\n",
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:4:3: event \"e\" has both `at` and `every`",
+            " 4 │   every = 1\n   ·   ──┬──\n   ·     ╰── one or the other",
+            "help: an event runs once (`at`) or on a schedule (`every`)",
+        ],
+    );
+}
+
+#[test]
+fn event_in_a_postgres_file() {
+    let r = report(Dialect::Postgres, &format!("{HEAD}event \"e\" {{\n  at = \"2035-01-01 00:00:00\"\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:2:1: `event` blocks are not read for postgres: scheduled events are MySQL's and MariaDB's",
+            " 2 │ event \"e\" {\n   · ──┬──\n   ·   ╰── not for this database",
+        ],
+    );
+}
+
+#[test]
+fn mysql_partition_linear_range() {
+    let r = report(
+        Dialect::Mysql,
+        &format!(
+            "{MY_T}  partition {{\n    type    = RANGE\n    linear  = true\n    columns = [column.id]\n  }}\n}}\n"
+        ),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:9:5: `linear` is for HASH and KEY partitioning",
+            "  9 │     linear  = true\n    ·     ───┬──\n    ·        ╰── not for this key",
+            "help: MySQL partitions RANGE and LIST by `columns` or one `by`, HASH by one `by`, KEY by `columns`",
+        ],
+    );
+}
+
+#[test]
+fn mysql_hash_partition_with_values() {
+    let r = report(
+        Dialect::Mysql,
+        &format!(
+            "{MY_T}  partition {{\n    type = HASH\n    by {{\n      column = column.id\n    }}\n    partition \"p0\" {{\n      values_in = [\"1\"]\n    }}\n  }}\n}}\n"
+        ),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:12:15: partition \"p0\": HASH and KEY partitions hold no values",
+            " 12 │     partition \"p0\" {\n    ·               ──┬─\n    ·                 ╰── here",
+            "help: remove its values (HASH and KEY partitions are named only)",
+        ],
+    );
+}
+
+#[test]
+fn mysql_partition_key_names_an_unknown_column() {
+    let r = report(
+        Dialect::Mysql,
+        &format!("{MY_T}  partition {{\n    type    = KEY\n    columns = [column.ids]\n  }}\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:9:16: table \"t\" has no column \"ids\"",
+            "  9 │     columns = [column.ids]\n    ·                ─────┬────\n    ·                     ╰── no such column",
+            "help: its columns are: id",
+        ],
+    );
+}
+
+#[test]
+fn key_block_size_of_the_wrong_kind() {
+    let r = report(Dialect::Mysql, &format!("{MY_T}  key_block_size = \"8\"\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:7:20: attribute `key_block_size` must be a whole number",
+            " 7 │   key_block_size = \"8\"\n   ·                    ─┬─\n   ·                     ╰── expected a whole number",
+            "help: write it as 1",
+        ],
+    );
+}
+
+#[test]
+fn permission_with_an_unknown_privilege() {
+    let r = report(
+        Dialect::Postgres,
+        &format!(
+            "{T}}}\npermission {{\n  for        = table.t\n  to         = app\n  privileges = [SELECT, SELEKT]\n}}\n"
+        ),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:13:25: privilege \"SELEKT\" does not apply to table \"t\"",
+            " 13 │   privileges = [SELECT, SELEKT]\n    ·                         ───┬──\n    ·                            ╰── not a privilege of this object",
+            "help: it takes: SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, MAINTAIN",
+        ],
+    );
+}
+
+#[test]
+fn permission_for_a_column_the_table_lacks() {
+    let r = report(
+        Dialect::Postgres,
+        &format!("{T}}}\npermission {{\n  for        = table.t.column.c\n  to         = \"Some Role\"\n  privileges = [SELECT]\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:11:16: table \"t\" has no column \"c\"",
+            " 11 │   for        = table.t.column.c\n    ·                ────────┬───────\n    ·                        ╰── no such column",
+            "help: its columns are: a, b",
+        ],
+    );
+}
+
+#[test]
+fn permission_on_an_overloaded_function_without_args() {
+    let f = |args: &str| {
+        format!(
+            "function \"f\" {{\n  as = \"CREATE OR REPLACE FUNCTION public.f({args})\\n RETURNS integer\\n LANGUAGE sql\\nAS 'SELECT 1'\"\n}}\n"
+        )
+    };
+    let r = report(
+        Dialect::Postgres,
+        &format!(
+            "{HEAD}{}{}permission {{\n  for        = function.f\n  to         = PUBLIC\n  privileges = [EXECUTE]\n}}\n",
+            f("a integer"),
+            f("a text")
+        ),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:9:16: function \"f\" is overloaded",
+            "  9 │   for        = function.f\n    ·                ─────┬────\n    ·                     ╰── which one?",
+            "help: add args = the identity arguments of one of them: \"a integer\", \"a text\"",
+        ],
+    );
+}
+
+#[test]
+fn owner_of_a_column() {
+    let r = report(Dialect::Postgres, &format!("{T}}}\nowner {{\n  for = table.t.column.a\n  to  = app\n}}\n"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:11:9: an owner owns a whole object, not one column",
+            " 11 │   for = table.t.column.a\n    ·         ────────┬───────\n    ·                 ╰── a column",
+            "help: name the table: for = table.NAME",
+        ],
+    );
+}
+
+#[test]
+fn permission_in_a_mysql_file() {
+    let r = report(
+        Dialect::Mysql,
+        &format!("{MY_T}}}\npermission {{\n  for        = table.t\n  to         = app\n  privileges = [SELECT]\n}}\n"),
+    );
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:8:1: `permission` blocks are not read for mysql: privileges and owners are PostgreSQL's",
+            " 8 │ permission {\n   · ─────┬────\n   ·      ╰── not for this database",
+        ],
+    );
+}

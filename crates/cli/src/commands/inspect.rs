@@ -44,7 +44,7 @@ pub async fn run(args: InspectArgs, out: &mut dyn Write) -> CliResult<u8> {
             let lost = schema_model::hcl::uncovered(&realm);
             if !lost.is_empty() {
                 return Err(crate::error::CliError::Usage(format!(
-                    "the HCL form does not carry {} yet; use --format sql (or json) for this database",
+                    "the HCL form cannot write {}; use --format sql (or json) for this database",
                     lost.join(", ")
                 )));
             }

@@ -60,7 +60,8 @@ pub(super) fn read_key(
     }
 }
 
-fn required<'b>(
+/// The attribute `key` of `body`, the body of `block`, or an error saying to add it.
+pub(super) fn required<'b>(
     ctx: &Ctx,
     block: &Block,
     body: &'b Body,

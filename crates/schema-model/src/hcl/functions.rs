@@ -7,7 +7,7 @@ use hcl_edit::Span;
 
 use super::table::opt_string;
 use super::values::{attr, Ctx};
-use super::writer::{attr as hattr, ident, label, list, schema_attr};
+use super::writer::{attr as hattr, ident, label, schema_attr, texts};
 use crate::sql::offline::pg_quote_qualified;
 use crate::sql::SourceError;
 use crate::{Function, Schema};
@@ -73,7 +73,7 @@ pub(super) fn function_block(s: &Schema, f: &Function) -> Block {
         b = b.attribute(hattr("return", f.result.as_str()));
     }
     if !f.types.is_empty() {
-        b = b.attribute(hattr("types", list(f.types.iter().map(|t| t.as_str().into()).collect())));
+        b = b.attribute(hattr("types", texts(&f.types)));
     }
     b = b.attribute(hattr("as", f.definition.as_str()));
     if let Some(c) = &f.comment {

@@ -2,14 +2,18 @@
 //! file), written canonically from it, and formatted in place.
 
 mod constraints;
+mod events;
 mod exclusion;
 mod format;
 mod functions;
+mod mysql_partitions;
 mod objects;
 mod partition;
 mod policies;
+mod privileges;
 mod references;
 mod sql_parts;
+mod strings;
 mod table;
 mod types;
 mod values;
@@ -41,7 +45,13 @@ const TOP_BLOCKS: &[&str] = &[
     "function",
     "procedure",
     "policy",
+    "event",
+    "permission",
+    "owner",
 ];
+
+/// The top-level blocks read after all others, because they name objects of other blocks.
+const LATE_BLOCKS: &[&str] = &["policy", "permission", "owner"];
 
 /// True for a path that names an HCL file.
 pub fn is_hcl(name: &str) -> bool {
@@ -76,7 +86,7 @@ pub fn load(dialect: Dialect, files: &[SourceFile]) -> Result<Realm, SourceError
     let mut realm = Realm::new(dialect);
     realm.schemas = syms.schemas.iter().map(Schema::named).collect();
     for p in &parsed {
-        for b in p.body.blocks().filter(|b| b.ident.as_str() != "policy") {
+        for b in p.body.blocks().filter(|b| !LATE_BLOCKS.contains(&b.ident.as_str())) {
             read_block(&p.ctx, &syms, dialect, b, &mut realm)?;
         }
     }
@@ -84,6 +94,17 @@ pub fn load(dialect: Dialect, files: &[SourceFile]) -> Result<Realm, SourceError
     for p in &parsed {
         for b in p.body.get_blocks("policy") {
             read_policy(&p.ctx, &syms, b, &mut realm)?;
+        }
+    }
+    // Privileges and owners after everything: they name objects of any kind.
+    for p in &parsed {
+        for b in p.body.blocks().filter(|b| ["permission", "owner"].contains(&b.ident.as_str())) {
+            only_in(&p.ctx, b, dialect, Dialect::Postgres, "privileges and owners are PostgreSQL's")?;
+            if b.ident.as_str() == "permission" {
+                privileges::read_permission(&p.ctx, b, &mut realm)?;
+            } else {
+                privileges::read_owner(&p.ctx, b, &mut realm)?;
+            }
         }
     }
     realm.normalize();
@@ -202,7 +223,7 @@ fn read_block(ctx: &Ctx, syms: &Symbols, dialect: Dialect, b: &Block, realm: &mu
         return Ok(());
     }
     let (schema, name) = match kind {
-        "extension" | "trigger" | "sequence" | "domain" | "function" | "procedure" => {
+        "extension" | "trigger" | "sequence" | "domain" | "function" | "procedure" | "event" => {
             let name = ctx.label(b)?;
             match attr(&b.body, "schema") {
                 Some(a) => (syms.schema(ctx, &a.value)?, name),
@@ -251,12 +272,39 @@ fn read_block(ctx: &Ctx, syms: &Symbols, dialect: Dialect, b: &Block, realm: &mu
             }
             functions.push(f);
         }
+        "event" => {
+            only_in(ctx, b, dialect, Dialect::Mysql, "scheduled events are MySQL's and MariaDB's")?;
+            let e = events::read_event(ctx, b, name)?;
+            let events = &mut schema_mut(realm, &schema).events;
+            if events.iter().any(|x| x.name == e.name) {
+                return Err(ctx.err(
+                    b.labels.first().and_then(|l| l.span()),
+                    format!("event {:?} is declared twice in schema {schema:?}", e.name),
+                    "declared again here",
+                    "event names are unique per schema; remove or rename one",
+                ));
+            }
+            events.push(e);
+        }
         _ => {
             let t = objects::read_trigger(ctx, syms, b, &schema, name)?;
             schema_mut(realm, &schema).triggers.push(t);
         }
     }
     Ok(())
+}
+
+/// Refuses block `b` unless the dialect is `only`.
+fn only_in(ctx: &Ctx, b: &Block, dialect: Dialect, only: Dialect, why: &str) -> Result<(), SourceError> {
+    if dialect == only {
+        return Ok(());
+    }
+    Err(ctx.err(
+        b.ident.span(),
+        format!("`{}` blocks are not read for {dialect}: {why}", b.ident.as_str()),
+        "not for this database",
+        "remove the block, or load the file for the database it is written for",
+    ))
 }
 
 /// A `policy` block into the table it is on; names are unique per table.

@@ -11,7 +11,7 @@ use super::sql_parts::{closing_paren, identifier, key_expr, quoted, split_top};
 use super::values::{attr, Ctx};
 use super::writer::{attr as hattr, ident, list, reference, word};
 use crate::sql::SourceError;
-use crate::{IndexKey, PartitionOf, Realm, Schema, Table};
+use crate::{Dialect, IndexKey, Partition, PartitionOf, Realm, Schema, Table};
 
 /// The partitioning strategies PostgreSQL has.
 const STRATEGIES: &[&str] = &["RANGE", "LIST", "HASH"];
@@ -46,33 +46,74 @@ fn decompose(key: &str, columns: &[String]) -> Option<(String, Vec<IndexKey>)> {
 }
 
 /// `partition { type = RANGE, columns = [...] | by { column | expr } ... }`, or
-/// `partition { as = "RANGE (...)" }` for a key the parts cannot say.
-pub(super) fn read_partition(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSym) -> Result<String, SourceError> {
-    let body = &b.body;
-    ctx.check_body(body, "partition", &["type", "columns", "as"], &["by"])?;
-    if let Some(a) = attr(body, "as") {
-        if let Some(other) = ["type", "columns"].iter().find_map(|k| attr(body, k)) {
-            return Err(ctx.err(
-                other.key.span(),
-                "a partition key is either `as` or `type` with its parts",
-                "not with `as`",
-                "keep `as = \"RANGE (...)\"` alone, or drop it",
-            ));
-        }
-        return ctx.sql_text(a);
+/// `partition { as = "RANGE (...)" }` for a key the parts cannot say: the key, and on MySQL
+/// the partitions the block lists.
+pub(super) fn read_partition(
+    ctx: &Ctx,
+    syms: &Symbols,
+    dialect: Dialect,
+    b: &Block,
+    own: &TableSym,
+) -> Result<(String, Vec<Partition>), SourceError> {
+    if dialect == Dialect::Mysql {
+        return super::mysql_partitions::read(ctx, syms, b, own);
     }
-    let Some(t) = attr(body, "type") else {
-        return Err(ctx.err(b.ident.span(), "`partition` needs `type`", "declared here", "add type = RANGE"));
-    };
-    let strategy = ctx.word(t)?.to_ascii_uppercase();
-    if !STRATEGIES.contains(&strategy.as_str()) {
+    ctx.check_body(&b.body, "partition", &["type", "columns", "as"], &["by"])?;
+    if let Some(key) = whole_key(ctx, b, &["type", "columns"])? {
+        return Ok((key, Vec::new()));
+    }
+    read_parts(ctx, syms, b, own).map(|key| (key, Vec::new()))
+}
+
+/// The key of `as = "RANGE (...)"`, refused beside any of the attributes `parts` that say it
+/// in parts.
+pub(super) fn whole_key(ctx: &Ctx, b: &Block, parts: &[&str]) -> Result<Option<String>, SourceError> {
+    let body = &b.body;
+    let Some(a) = attr(body, "as") else { return Ok(None) };
+    let other = parts.iter().find_map(|k| attr(body, k)).map(|o| o.key.span());
+    if let Some(span) = other.or_else(|| body.get_blocks("by").next().map(|by| by.ident.span())) {
         return Err(ctx.err(
-            t.value.span(),
-            format!("partition type {strategy:?} is not RANGE, LIST or HASH"),
-            "unknown partitioning",
-            "write type = RANGE, type = LIST or type = HASH",
+            span,
+            "a partition key is either `as` or `type` with its parts",
+            "not with `as`",
+            "keep `as = \"RANGE (...)\"` alone, or drop it",
         ));
     }
+    ctx.sql_text(a).map(Some)
+}
+
+/// The `type` of partition block `b`, upper case, which must be one of `kinds`.
+pub(super) fn partition_type(ctx: &Ctx, b: &Block, kinds: &[&str], help: &str) -> Result<String, SourceError> {
+    let Some(t) = attr(&b.body, "type") else {
+        return Err(ctx.err(b.ident.span(), "`partition` needs `type`", "declared here", "add type = RANGE"));
+    };
+    let message = format!("partition type {{}} is not {}", one_of(kinds));
+    ctx.choice(t, kinds, &message, "unknown partitioning", help)
+}
+
+/// `A, B or C`.
+fn one_of(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The error of a partition block that names no key.
+pub(super) fn no_key(ctx: &Ctx, b: &Block) -> SourceError {
+    ctx.err(
+        b.ident.span(),
+        "`partition` has no key",
+        "declared here",
+        "add columns = [column.a] or a by { expr = \"...\" } block",
+    )
+}
+
+/// A PostgreSQL key from `type` with `columns` or `by` parts.
+fn read_parts(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSym) -> Result<String, SourceError> {
+    let body = &b.body;
+    let strategy = partition_type(ctx, b, STRATEGIES, "write type = RANGE, type = LIST or type = HASH")?;
     let mut parts = Vec::new();
     if let Some(a) = attr(body, "columns") {
         parts.extend(own_columns(ctx, syms, a, own)?.into_iter().map(IndexKey::Column));
@@ -81,12 +122,7 @@ pub(super) fn read_partition(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSy
         parts.push(read_key(ctx, syms, by, own, &[])?);
     }
     if parts.is_empty() {
-        return Err(ctx.err(
-            b.ident.span(),
-            "`partition` has no key",
-            "declared here",
-            "add columns = [column.a] or a by { expr = \"...\" } block",
-        ));
+        return Err(no_key(ctx, b));
     }
     Ok(compose(&strategy, &parts))
 }
@@ -122,8 +158,11 @@ pub(super) fn parent_of(ctx: &Ctx, syms: &Symbols, body: &Body, schema: &str) ->
     Some((t.schema.clone(), t.name.clone()))
 }
 
-/// The `partition` block of a partitioned table.
-pub(super) fn partition_block(key: &str, t: &Table) -> Block {
+/// The `partition` block of a partitioned table of `dialect`.
+pub(super) fn partition_block(dialect: Dialect, key: &str, t: &Table) -> Block {
+    if dialect == Dialect::Mysql {
+        return super::mysql_partitions::partition_block(key, t);
+    }
     let columns: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
     let mut b = Block::builder(ident("partition"));
     let Some((strategy, parts)) = decompose(key, &columns) else {

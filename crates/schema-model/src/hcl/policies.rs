@@ -42,18 +42,13 @@ pub(super) fn read_policy(ctx: &Ctx, syms: &Symbols, b: &Block, schema: &str) ->
     let t = syms.table(ctx, &on.value, schema)?;
     let command = match attr(body, "for") {
         None => "ALL".to_string(),
-        Some(a) => {
-            let w = ctx.word(a)?.to_ascii_uppercase();
-            if !COMMANDS.contains(&w.as_str()) {
-                return Err(ctx.err(
-                    a.value.span(),
-                    format!("policy command {w:?} is not one of ALL, SELECT, INSERT, UPDATE, DELETE"),
-                    "unknown command",
-                    "write for = ALL, SELECT, INSERT, UPDATE or DELETE",
-                ));
-            }
-            w
-        }
+        Some(a) => ctx.choice(
+            a,
+            COMMANDS,
+            "policy command {} is not one of ALL, SELECT, INSERT, UPDATE, DELETE",
+            "unknown command",
+            "write for = ALL, SELECT, INSERT, UPDATE or DELETE",
+        )?,
     };
     let permissive = match attr(body, "as") {
         None => true,

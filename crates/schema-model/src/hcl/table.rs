@@ -12,8 +12,18 @@ use super::values::{attr, Ctx};
 use crate::sql::SourceError;
 use crate::{Column, Dialect, Generated, Identity, Table, TableOptions};
 
-const TABLE_ATTRS: &[&str] =
-    &["schema", "comment", "renamed_from", "without_rowid", "strict", "engine", "charset", "collate", "row_format"];
+const TABLE_ATTRS: &[&str] = &[
+    "schema",
+    "comment",
+    "renamed_from",
+    "without_rowid",
+    "strict",
+    "engine",
+    "charset",
+    "collate",
+    "row_format",
+    "key_block_size",
+];
 const TABLE_BLOCKS: &[&str] = &[
     "column",
     "primary_key",
@@ -97,7 +107,11 @@ pub(super) fn read_table(
     }
     for (kind, b) in one_each(ctx, body, &["partition", "partition_of", "row_security"], &what)? {
         match kind {
-            "partition" => t.partition_by = Some(read_partition(ctx, syms, b, sym)?),
+            "partition" => {
+                let (key, partitions) = read_partition(ctx, syms, dialect, b, sym)?;
+                t.partition_by = Some(key);
+                t.partitions = partitions;
+            }
             "partition_of" => t.partition_of = Some(read_partition_of(ctx, syms, b, sym)?),
             _ => {}
         }
@@ -119,8 +133,10 @@ pub(super) fn read_table(
         row_format: attr(body, "row_format").map(|a| ctx.word(a)).transpose()?,
         row_security,
         force_row_security,
-        // Not carried by HCL yet (`hcl::uncovered` lists it).
-        key_block_size: None,
+        key_block_size: match attr(body, "key_block_size") {
+            Some(a) => Some(u32::try_from(ctx.int(a)?).map_err(|_| ctx.expected(a, "a positive whole number"))?),
+            None => None,
+        },
     };
     Ok(t)
 }

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use hcl_edit::expr::{Expression, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
+use hcl_edit::template::{Element, Strip};
 use hcl_edit::Span;
 
 use crate::sql::{SourceError, SourceFile};
@@ -56,6 +57,23 @@ impl Ctx<'_> {
             Expression::Variable(v) => Ok(v.as_str().to_string()),
             e => plain_string(e).ok_or_else(|| self.expected(attr, "a name")),
         }
+    }
+
+    /// A word of `choices` (`CASCADE`, `DAY`), upper case; another is an error with `message`
+    /// (which names the word as `{}`), `label` and `help`.
+    pub fn choice(
+        &self,
+        attr: &Attribute,
+        choices: &[&str],
+        message: &str,
+        label: &str,
+        help: &str,
+    ) -> Result<String, SourceError> {
+        let w = self.word(attr)?.to_ascii_uppercase();
+        if choices.contains(&w.as_str()) {
+            return Ok(w);
+        }
+        Err(self.err(attr.value.span(), message.replace("{}", &format!("{w:?}")), label, help))
     }
 
     /// An SQL expression: `sql("...")`, or a string holding one.
@@ -164,10 +182,19 @@ pub(super) fn plain_string(e: &Expression) -> Option<String> {
     literal_elements(template)
 }
 
+/// The text of a template's literals, and of interpolations of a plain string (`${"$"}`,
+/// which the writer uses where a `$` or `%` run meets `{`), as long as they strip nothing.
 fn literal_elements(t: &hcl_edit::template::Template) -> Option<String> {
     let mut s = String::new();
     for el in t.iter() {
-        s.push_str(el.as_literal()?.value());
+        match el {
+            Element::Literal(l) => s.push_str(l.value()),
+            Element::Interpolation(i) if i.strip == Strip::None => match &i.expr {
+                Expression::String(inner) => s.push_str(inner.value()),
+                _ => return None,
+            },
+            _ => return None,
+        }
     }
     Some(s)
 }
@@ -201,7 +228,7 @@ pub(super) fn path(e: &Expression) -> Option<Vec<String>> {
             for op in &t.operators {
                 match op.value() {
                     TraversalOperator::GetAttr(name) => out.push(name.as_str().to_string()),
-                    TraversalOperator::Index(Expression::String(s)) => out.push(s.value().clone()),
+                    TraversalOperator::Index(index) => out.push(plain_string(index)?),
                     _ => return None,
                 }
             }
@@ -215,7 +242,7 @@ fn example(what: &str) -> &'static str {
     match what {
         "a string" => "\"text\"",
         "true or false" => "true",
-        "a whole number" => "1",
+        "a whole number" | "a whole number or a quantity such as \"1 4\"" => "1",
         "a name" => "CASCADE",
         "an SQL text" => "sql(\"now()\")",
         "a list" | "a list of strings" => "[\"a\", \"b\"]",

@@ -1,43 +1,52 @@
 //! The model as canonical HCL: schemas, then per schema enums, domains, sequences, functions,
-//! tables, views, triggers, policies and extensions, each sorted by name, laid out by
-//! [`super::format`].
+//! tables, views, triggers, policies, extensions, events, permissions and owners, each sorted,
+//! laid out by [`super::format`].
 
 use hcl_edit::expr::{Array, Expression, FuncArgs, FuncCall, Traversal, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, BlockLabel, Body};
 use hcl_edit::{Decorated, Ident};
 
+use super::events::event_block;
 use super::format::format_body;
 use super::functions::function_block;
 use super::policies::policy_block;
+use super::privileges::{owner_blocks, permission_blocks};
+pub(super) use super::strings::text;
 use super::writer_table::table_block;
 use crate::{Domain, EnumType, Extension, Realm, Schema, Sequence, Trigger, View};
 
-/// What a model holds that the HCL form does not carry yet (events, MySQL's inline partition
-/// lists, KEY_BLOCK_SIZE, privileges, owners), so that output which would lose it is refused,
-/// not written.
+/// What the HCL form cannot write of a model: names that hcl-edit cannot encode as a block
+/// label (see [`super::strings`]), so that output which would read back differently is
+/// refused by name, not written.
 pub fn uncovered(realm: &Realm) -> Vec<String> {
     let mut out = Vec::new();
-    for s in &realm.schemas {
-        out.extend(s.events.iter().map(|e| format!("event {}.{}", s.name, e.name)));
-        out.extend(
-            s.grants.iter().map(|g| format!("privilege {} of {} on {}.{}", g.privilege, g.grantee, s.name, g.on.name)),
-        );
-        out.extend(s.owners.iter().map(|o| format!("owner {} of {}.{}", o.role, s.name, o.on.name)));
-        for t in &s.tables {
-            if !t.partitions.is_empty() {
-                out.push(format!("the partitions of table {}.{}", s.name, t.name));
-            }
-            if t.options.key_block_size.is_some() {
-                out.push(format!("KEY_BLOCK_SIZE of table {}.{}", s.name, t.name));
-            }
-        }
-    }
+    unencodable_labels(&build(realm), "", &mut out);
     out
 }
 
+/// Lists the blocks of `body` (inside `within`) whose labels do not read back the same.
+fn unencodable_labels(body: &Body, within: &str, out: &mut Vec<String>) {
+    for b in body.blocks() {
+        let mut here = b.ident.as_str().to_string();
+        for l in &b.labels {
+            here.push_str(&format!(" {:?}", l.as_str()));
+        }
+        here.push_str(within);
+        if b.labels.iter().any(|l| !super::strings::label_fits(l.as_str())) {
+            out.push(format!("the name of {here} (HCL cannot write it as a block label)"));
+        }
+        unencodable_labels(&b.body, &format!(" in {here}"), out);
+    }
+}
+
 /// The realm as HCL text that [`super::load`] reads back to the same model. Callers check
-/// [`uncovered`] first: what it lists is not written.
+/// [`uncovered`] first: a name it lists would read back differently.
 pub fn write(realm: &Realm) -> String {
+    format_body(&mut build(realm))
+}
+
+/// The realm's blocks, in canonical order.
+fn build(realm: &Realm) -> Body {
     let mut realm = realm.clone();
     realm.normalize();
     let mut body = Body::new();
@@ -78,8 +87,14 @@ pub fn write(realm: &Realm) -> String {
         for e in &s.extensions {
             body.push(extension_block(s, e));
         }
+        for e in &s.events {
+            body.push(event_block(s, e));
+        }
+        for b in permission_blocks(&realm, s).into_iter().chain(owner_blocks(&realm, s)) {
+            body.push(b);
+        }
     }
-    format_body(&mut body)
+    body
 }
 
 /// An identifier (names are checked by callers or are fixed keywords).
@@ -92,23 +107,54 @@ pub(super) fn label(name: &str) -> BlockLabel {
     BlockLabel::String(Decorated::new(name.to_string()))
 }
 
+/// What an attribute's value is made from. Text goes through [`text`], so that no string
+/// reaches the file in a form that reads back differently.
+pub(super) trait Value {
+    /// The value as an expression.
+    fn expr(self) -> Expression;
+}
+
+impl Value for Expression {
+    fn expr(self) -> Expression {
+        self
+    }
+}
+
+impl Value for &str {
+    fn expr(self) -> Expression {
+        text(self)
+    }
+}
+
+impl Value for &String {
+    fn expr(self) -> Expression {
+        text(self)
+    }
+}
+
+impl Value for bool {
+    fn expr(self) -> Expression {
+        Expression::from(self)
+    }
+}
+
 /// An attribute.
-pub(super) fn attr(key: &str, value: impl Into<Expression>) -> Attribute {
-    Attribute::new(ident(key), value)
+pub(super) fn attr(key: &str, value: impl Value) -> Attribute {
+    Attribute::new(ident(key), value.expr())
 }
 
 /// A bare word (`CASCADE`) where the text is an identifier, else a string.
-pub(super) fn word(text: &str) -> Expression {
-    match Ident::try_new(text) {
-        Ok(i) if !["true", "false", "null"].contains(&text) => Expression::Variable(Decorated::new(i)),
-        _ => Expression::from(text),
+pub(super) fn word(s: &str) -> Expression {
+    match Ident::try_new(s) {
+        Ok(i) if !["true", "false", "null"].contains(&s) => Expression::Variable(Decorated::new(i)),
+        _ => text(s),
     }
 }
 
 /// `sql("text")`.
-pub(super) fn sql(text: &str) -> Expression {
+pub(super) fn sql(s: &str) -> Expression {
     let mut args = FuncArgs::new();
-    args.push(text);
+    args.push(text(s));
     Expression::FuncCall(Box::new(FuncCall::new(ident("sql"), args)))
 }
 
@@ -124,7 +170,7 @@ pub(super) fn reference(parts: &[&str]) -> Expression {
         .map(|p| {
             Decorated::new(match Ident::try_new(*p) {
                 Ok(i) => TraversalOperator::GetAttr(Decorated::new(i)),
-                Err(_) => TraversalOperator::Index(Expression::from(*p)),
+                Err(_) => TraversalOperator::Index(text(p)),
             })
         })
         .collect();
@@ -145,6 +191,11 @@ pub(super) fn list(items: Vec<Expression>) -> Expression {
     Expression::Array(a)
 }
 
+/// A list of strings.
+pub(super) fn texts(items: &[String]) -> Expression {
+    list(items.iter().map(|i| text(i)).collect())
+}
+
 /// A whole number, with a leading minus where negative.
 pub(super) fn int(n: i64) -> Expression {
     Expression::from(n)
@@ -154,7 +205,7 @@ fn enum_block(s: &Schema, e: &EnumType) -> Block {
     let mut b = Block::builder(ident("enum"))
         .label(label(&e.name))
         .attribute(schema_attr(s))
-        .attribute(attr("values", list(e.values.iter().map(|v| Expression::from(v.as_str())).collect())));
+        .attribute(attr("values", texts(&e.values)));
     if let Some(c) = &e.comment {
         b = b.attribute(attr("comment", c.as_str()));
     }

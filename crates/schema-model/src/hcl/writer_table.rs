@@ -7,7 +7,7 @@ use hcl_edit::structure::Block;
 use super::exclusion::exclusion_block;
 use super::partition::{partition_block, partition_of_block};
 use super::types::{default_bounds, postgres_type_ref};
-use super::writer::{attr, ident, int, label, list, reference, schema_attr, sql, word};
+use super::writer::{attr, ident, int, label, list, reference, schema_attr, sql, text, texts, word};
 use crate::types::{canonical_type, TypeSpec};
 use crate::{
     quote_literal, Check, Column, ColumnType, Deferrable, Dialect, ForeignKey, Identity, Index, IndexKey, Realm,
@@ -67,7 +67,7 @@ pub(super) fn table_block(realm: &Realm, s: &Schema, t: &Table) -> Block {
         b = b.block(exclusion_block(t, x));
     }
     if let Some(k) = &t.partition_by {
-        b = b.block(partition_block(k, t));
+        b = b.block(partition_block(realm.dialect, k, t));
     }
     if let Some(p) = &t.partition_of {
         b = b.block(partition_of_block(realm, s, p));
@@ -92,6 +92,9 @@ pub(super) fn table_block(realm: &Realm, s: &Schema, t: &Table) -> Block {
         if let Some(v) = v {
             b = b.attribute(attr(k, word(v)));
         }
+    }
+    if let Some(n) = o.key_block_size {
+        b = b.attribute(attr("key_block_size", int(i64::from(n))));
     }
     if let Some(c) = &t.comment {
         b = b.attribute(attr("comment", c.as_str()));
@@ -188,8 +191,8 @@ pub(super) fn type_expr(realm: &Realm, s: &Schema, ty: &ColumnType) -> Expressio
 }
 
 /// `int`, `varchar(255)`, `enum("a","b")` when that spelling reads back to exactly `text`.
-fn bare_type(d: Dialect, text: &str) -> Option<Expression> {
-    let spec = TypeSpec::parse(text).ok()?;
+fn bare_type(d: Dialect, written: &str) -> Option<Expression> {
+    let spec = TypeSpec::parse(written).ok()?;
     if spec.name.len() != 1 || !spec.modifiers.is_empty() || !spec.arrays.is_empty() {
         return None;
     }
@@ -197,7 +200,7 @@ fn bare_type(d: Dialect, text: &str) -> Option<Expression> {
     if ["sql", "true", "false", "null"].contains(&name.as_str()) {
         return None;
     }
-    let (expr, back) = if text.contains('(') {
+    let (expr, back) = if written.contains('(') {
         let mut args = FuncArgs::new();
         let mut back = Vec::new();
         for a in &spec.args {
@@ -207,7 +210,7 @@ fn bare_type(d: Dialect, text: &str) -> Option<Expression> {
             } else {
                 let inner = a.strip_prefix('\'')?.strip_suffix('\'')?.replace("''", "'");
                 back.push(quote_literal(d, &inner));
-                args.push(inner);
+                args.push(text(&inner));
             }
         }
         let back = format!("{}({})", name.as_str(), back.join(","));
@@ -215,25 +218,25 @@ fn bare_type(d: Dialect, text: &str) -> Option<Expression> {
     } else {
         (Expression::Variable(hcl_edit::Decorated::new(name)), spec.name[0].clone())
     };
-    let same = if d == Dialect::Postgres { canonical_type(d, &back) == text } else { back == text };
+    let same = if d == Dialect::Postgres { canonical_type(d, &back) == written } else { back == written };
     same.then_some(expr)
 }
 
 /// A default as a number or string where that reads back the same, else `sql("...")`.
-pub(super) fn default_value(d: Dialect, text: &str) -> Expression {
-    if let Ok(n) = text.parse::<i64>() {
-        if n.to_string() == text {
+pub(super) fn default_value(d: Dialect, written: &str) -> Expression {
+    if let Ok(n) = written.parse::<i64>() {
+        if n.to_string() == written {
             return int(n);
         }
     }
-    if let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+    if let Some(inner) = written.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
         let s = inner.replace("''", "'");
         let s = if d == Dialect::Mysql { s.replace("\\\\", "\\") } else { s };
-        if quote_literal(d, &s) == text {
-            return Expression::from(s);
+        if quote_literal(d, &s) == written {
+            return text(&s);
         }
     }
-    sql(text)
+    sql(written)
 }
 
 fn columns(cols: &[String]) -> Expression {
@@ -362,7 +365,7 @@ pub(super) fn index_block(i: &Index) -> Block {
         b = b.attribute(attr("nulls_distinct", false));
     }
     if !i.storage.is_empty() {
-        b = b.attribute(attr("storage", list(i.storage.iter().map(|p| Expression::from(p.as_str())).collect())));
+        b = b.attribute(attr("storage", texts(&i.storage)));
     }
     if let Some(c) = &i.comment {
         b = b.attribute(attr("comment", c.as_str()));
