@@ -169,6 +169,35 @@ fn a_revoke_needs_bc103_and_is_undone_by_a_grant() {
     assert!(has(&a, "e2e user with spaces", "SELECT"));
 }
 
+/// PostgreSQL gives PUBLIC EXECUTE on every routine it creates: a desired state that revokes
+/// it gets the REVOKE right after the CREATE (no BC103: nothing runs the new routine yet),
+/// and without PUBLIC among the rules the server's default is left alone.
+#[test]
+fn a_new_routine_loses_what_the_server_gave_it_where_desired_says_so() {
+    let Some((a, dev)) = setup("") else { return };
+    let (url, dev_url) = (a.url(), dev.url());
+    let desired = "CREATE FUNCTION f(x integer) RETURNS integer AS $$ SELECT x $$ LANGUAGE sql;
+        REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC; GRANT EXECUTE ON FUNCTION f(integer) TO e2e_app;";
+    let can = |role: &str| a.exec(&format!("SELECT has_function_privilege('{role}', 'f(integer)', 'EXECUTE')"));
+    let unmanaged = ["apply", "--url", &url, "--dev-url", &dev_url, "--auto-approve", "--manage-roles", "e2e_app"];
+    let (ok, _s) = run(&unmanaged, desired);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(!ok.stdout.contains("FROM PUBLIC"), "PUBLIC is not managed:\n{}", ok.stdout);
+    assert_eq!(can("e2e_other"), ["t"], "PUBLIC keeps the server's default");
+    a.exec("DROP FUNCTION f(integer)");
+    let managed = ["apply", "--url", &url, "--dev-url", &dev_url, "--auto-approve", "--manage-roles", RULES];
+    let (ok, _s) = run(&managed, desired);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    let revoke = "REVOKE EXECUTE ON FUNCTION \"public\".\"f\"(x integer) FROM PUBLIC";
+    assert!(ok.stdout.contains(revoke), "{}", ok.stdout);
+    assert!(!ok.stdout.contains("BC103"), "{}", ok.stdout);
+    assert_eq!(can("e2e_other"), ["f"], "PUBLIC's EXECUTE is gone");
+    assert_eq!(can("e2e_app"), ["t"]);
+    let (again, _s) =
+        run(&["plan", "--url", &url, "--dev-url", &dev_url, "--manage-roles", RULES, "--exit-code"], desired);
+    assert_eq!(again.code, 0, "re-plan is empty:\n{}{}", again.stdout, again.stderr);
+}
+
 #[test]
 fn owners_change_only_where_the_desired_state_states_them() {
     if !roles() {

@@ -64,6 +64,12 @@ impl RoleRules {
         })
     }
 
+    /// Whether PUBLIC's privileges are managed and may be revoked: then the privileges the
+    /// server gives PUBLIC on a new object count (`PlanOptions::creation_grants`).
+    pub fn revokes_from_public(&self) -> bool {
+        self.rule("PUBLIC").is_some_and(|r| r.revoke)
+    }
+
     /// Keeps the grants of managed roles only; without rules, drops every grant and owner.
     pub fn filter(&self, realm: &mut Realm) {
         for s in &mut realm.schemas {

@@ -266,6 +266,9 @@ pub enum Change {
         grant: Grant,
         /// Only the grant option goes; the privilege stays.
         option_only: bool,
+        /// The plan creates the object: the privilege is one the server gives a new object
+        /// ([`crate::rules::Rules::creation_grants`]), which no running code relies on yet.
+        created: bool,
     },
     /// An object's owner changes to the one the desired state states (PostgreSQL).
     SetOwner {

@@ -10,8 +10,9 @@ use crate::change::{Change, TableChange};
 use crate::rules::Rules;
 use crate::DiffError;
 
-/// Computes the changes that turn `from` into `to`.
-pub fn diff(rules: &dyn Rules, from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
+/// Computes the changes that turn `from` into `to`; `creation_grants` as in
+/// [`crate::privileges::diff`].
+pub fn diff(rules: &dyn Rules, from: &Realm, to: &Realm, creation_grants: bool) -> Result<Vec<Change>, DiffError> {
     let mut out = Vec::new();
     let from_by: HashMap<&str, &Schema> = from.schemas.iter().map(|s| (s.name.as_str(), s)).collect();
     let to_names: HashMap<&str, ()> = to.schemas.iter().map(|s| (s.name.as_str(), ())).collect();
@@ -32,7 +33,7 @@ pub fn diff(rules: &dyn Rules, from: &Realm, to: &Realm) -> Result<Vec<Change>, 
             });
         }
         diff_schema(rules, current, s, &mut out)?;
-        crate::privileges::diff(current, s, &mut out);
+        crate::privileges::diff(rules, creation_grants, current, s, &mut out);
     }
     for s in &from.schemas {
         if !to_names.contains_key(s.name.as_str()) {

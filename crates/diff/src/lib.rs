@@ -70,6 +70,12 @@ pub fn planner_for(dialect: Dialect) -> Result<&'static dyn Planner, DiffError> 
 
 /// The changes that turn `from` into `to`.
 pub fn diff(from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
+    diff_with(from, to, false)
+}
+
+/// [`diff`], counting the privileges the server gives a routine it creates when
+/// `creation_grants` (see [`PlanOptions::creation_grants`]).
+fn diff_with(from: &Realm, to: &Realm, creation_grants: bool) -> Result<Vec<Change>, DiffError> {
     if from.dialect != to.dialect {
         return Err(DiffError::DialectMismatch(from.dialect, to.dialect));
     }
@@ -79,9 +85,9 @@ pub fn diff(from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
         // name, so compare the one schema with the other whatever their names.
         let mut aligned = to.clone();
         aligned.schemas[0].name = from.schemas[0].name.clone();
-        return differ::diff(rules, from, &aligned);
+        return differ::diff(rules, from, &aligned, creation_grants);
     }
-    differ::diff(rules, from, to)
+    differ::diff(rules, from, to, creation_grants)
 }
 
 /// The ordered plan that turns `from` into `to`.
@@ -99,6 +105,10 @@ pub struct PlanOptions {
     pub online: bool,
     /// The timeouts of online steps.
     pub timeouts: TimeoutPolicy,
+    /// The roles the server gives privileges on a new object (PostgreSQL: EXECUTE on a
+    /// routine to PUBLIC) are managed with revokes: a routine the plan creates counts as
+    /// holding those privileges, and those the desired state lacks are revoked after it.
+    pub creation_grants: bool,
 }
 
 /// The timeouts an online plan gives its steps (PostgreSQL `lock_timeout` and
@@ -146,7 +156,7 @@ pub fn plan_with(from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Plan
     std::thread::scope(|scope| {
         let from_hash = scope.spawn(|| realm_hash(from));
         let to_hash = scope.spawn(|| realm_hash(to));
-        let changes = diff(from, to)?;
+        let changes = diff_with(from, to, options.creation_grants)?;
         let drafts = planner_for(from.dialect)?.drafts(from, to, &changes, options)?;
         let mut steps = order::order(drafts)?;
         hazards::analyze(&mut steps);

@@ -9,28 +9,50 @@ use std::collections::HashMap;
 use schema_model::{Grant, Schema, Securable};
 
 use crate::change::Change;
+use crate::rules::Rules;
 
 /// The privilege changes of one schema present on both sides (or created), appended to `out`.
-pub fn diff(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+/// With `creation_grants`, a routine the plan creates counts as holding what the server gives
+/// a new one ([`Rules::creation_grants`]), so a desired state without it revokes it; the
+/// caller asks for that when the roles those privileges go to are managed with revokes.
+pub fn diff(rules: &dyn Rules, creation_grants: bool, from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     let key = |g: &Grant| (g.on.clone(), g.grantee.clone(), g.privilege.clone());
-    let current: HashMap<_, &Grant> = from.grants.iter().map(|g| (key(g), g)).collect();
+    let given: Vec<Grant> = match creation_grants {
+        true => to
+            .functions
+            .iter()
+            .map(Securable::routine)
+            .filter(|on| !from.holds(on))
+            .flat_map(|on| rules.creation_grants(&on))
+            .collect(),
+        false => Vec::new(),
+    };
+    // What the database holds once the plan has created its routines; `true` marks a grant
+    // the server gave a routine the plan creates.
+    let held: Vec<(&Grant, bool)> =
+        from.grants.iter().map(|g| (g, false)).chain(given.iter().map(|g| (g, true))).collect();
+    let current: HashMap<_, (&Grant, bool)> = held.iter().map(|&(g, created)| (key(g), (g, created))).collect();
     let desired: HashMap<_, &Grant> = to.grants.iter().map(|g| (key(g), g)).collect();
     let schema = to.name.clone();
+    let revoke = |grant: &Grant, option_only: bool, created: bool| Change::RevokePrivilege {
+        schema: schema.clone(),
+        grant: grant.clone(),
+        option_only,
+        created,
+    };
     for g in &to.grants {
         match current.get(&key(g)) {
             None => out.push(Change::GrantPrivilege { schema: schema.clone(), grant: g.clone(), upgrade: false }),
-            Some(c) if g.grantable && !c.grantable => {
+            Some((c, _)) if g.grantable && !c.grantable => {
                 out.push(Change::GrantPrivilege { schema: schema.clone(), grant: g.clone(), upgrade: true })
             }
-            Some(c) if !g.grantable && c.grantable => {
-                out.push(Change::RevokePrivilege { schema: schema.clone(), grant: (*c).clone(), option_only: true })
-            }
+            Some((c, created)) if !g.grantable && c.grantable => out.push(revoke(c, true, *created)),
             Some(_) => {}
         }
     }
-    for g in &from.grants {
+    for &(g, created) in &held {
         if !desired.contains_key(&key(g)) && to.holds(&g.on) {
-            out.push(Change::RevokePrivilege { schema: schema.clone(), grant: g.clone(), option_only: false });
+            out.push(revoke(g, false, created));
         }
     }
     let owners: HashMap<&Securable, &str> = from.owners.iter().map(|o| (&o.on, o.role.as_str())).collect();
@@ -69,7 +91,7 @@ mod tests {
 
     fn changes(from: &Schema, to: &Schema) -> Vec<Change> {
         let mut out = Vec::new();
-        diff(from, to, &mut out);
+        diff(&crate::postgres::PostgresRules, true, from, to, &mut out);
         out
     }
 
@@ -83,9 +105,19 @@ mod tests {
             got,
             vec![
                 Change::GrantPrivilege { schema: s.clone(), grant: grant("a", "SELECT", true), upgrade: true },
-                Change::RevokePrivilege { schema: s.clone(), grant: grant("b", "INSERT", true), option_only: true },
+                Change::RevokePrivilege {
+                    schema: s.clone(),
+                    grant: grant("b", "INSERT", true),
+                    option_only: true,
+                    created: false
+                },
                 Change::GrantPrivilege { schema: s.clone(), grant: grant("d", "DELETE", false), upgrade: false },
-                Change::RevokePrivilege { schema: s, grant: grant("c", "UPDATE", true), option_only: false },
+                Change::RevokePrivilege {
+                    schema: s,
+                    grant: grant("c", "UPDATE", true),
+                    option_only: false,
+                    created: false
+                },
             ]
         );
         assert!(changes(&to, &to).is_empty());
@@ -100,6 +132,32 @@ mod tests {
         assert_eq!(changes(&from, &to).len(), 1, "only the table privilege: the column is gone");
         to.tables.clear();
         assert!(changes(&from, &to).is_empty());
+    }
+
+    #[test]
+    fn a_new_routine_counts_as_holding_what_the_server_gives_it() {
+        let f = schema_model::Function { name: "f".into(), identity_args: "integer".into(), ..Default::default() };
+        let public = Grant::new(Securable::routine(&f), "PUBLIC", "EXECUTE", false);
+        let from = schema(vec![]);
+        let mut to = schema(vec![]);
+        to.functions.push(f);
+        let revoke = Change::RevokePrivilege {
+            schema: "public".into(),
+            grant: public.clone(),
+            option_only: false,
+            created: true,
+        };
+        assert_eq!(changes(&from, &to), vec![revoke], "desired without PUBLIC's EXECUTE revokes it");
+        let mut out = Vec::new();
+        diff(&crate::postgres::PostgresRules, false, &from, &to, &mut out);
+        assert!(out.is_empty(), "PUBLIC's privileges not managed: nothing to compare");
+        to.grants.push(public.clone());
+        assert!(changes(&from, &to).is_empty(), "desired keeps the server's grant: nothing to do");
+        to.grants[0].grantable = true;
+        assert_eq!(
+            changes(&from, &to),
+            vec![Change::GrantPrivilege { schema: "public".into(), grant: to.grants[0].clone(), upgrade: true }]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! How a dialect decides that two spellings mean the same thing.
 
 use schema_model::sql::normalize_sql;
-use schema_model::{Column, Dialect, Index, IndexKey, Trigger};
+use schema_model::{Column, Dialect, Grant, Index, IndexKey, Securable, Trigger};
 
 /// Equality rules the differ asks of a dialect. The defaults compare the database's own
 /// renderings after token normalization.
@@ -30,6 +30,13 @@ pub trait Rules {
     /// SQLite and PostgreSQL append added columns, so order is not compared there).
     fn ordered_columns(&self) -> bool {
         false
+    }
+
+    /// The privileges the server gives `on` when it is created, beyond its owner's own
+    /// (PostgreSQL: EXECUTE for PUBLIC on a function or procedure), so that a desired state
+    /// without them has them revoked right after the CREATE.
+    fn creation_grants(&self, _on: &Securable) -> Vec<Grant> {
+        Vec::new()
     }
 
     /// Whether a realm is one schema whose name is not part of its identity (MySQL: the

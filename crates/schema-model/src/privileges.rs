@@ -71,6 +71,12 @@ impl Securable {
     pub fn table(name: &str) -> Self {
         Securable { kind: ObjectKind::Table, name: name.into(), args: None, column: None }
     }
+
+    /// The function or procedure `f`, told from its overloads by its identity arguments.
+    pub fn routine(f: &crate::Function) -> Self {
+        let kind = if f.procedure { ObjectKind::Procedure } else { ObjectKind::Function };
+        Securable { kind, name: f.name.clone(), args: Some(f.identity_args.clone()), column: None }
+    }
 }
 
 impl Grant {

@@ -98,8 +98,11 @@ pub async fn execute(
     out: &mut dyn Write,
 ) -> CliResult<u8> {
     let current = filter(live.clone(), &run.scope)?;
-    let desired = &RoleRules::parse(&run.scope.manage_roles)?.keep_unrevoked(&current, desired.clone());
-    let p = plan_with(&current, desired, &PlanOptions { online: run.online, timeouts: run.timeouts })?;
+    let rules = RoleRules::parse(&run.scope.manage_roles)?;
+    let desired = &rules.keep_unrevoked(&current, desired.clone());
+    let options =
+        PlanOptions { online: run.online, timeouts: run.timeouts, creation_grants: rules.revokes_from_public() };
+    let p = plan_with(&current, desired, &options)?;
     execute_plan(db, p, live, desired, policy, run, out).await
 }
 

@@ -15,8 +15,14 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
     let mut db = open(crate::project::need_url(&args.url)?, false).await?;
     let (live, desired) = live_and_desired(db.as_mut(), &args.to, args.dev_url.as_deref(), &args.scope).await?;
     let current = filter(live.clone(), &args.scope)?;
-    let desired = RoleRules::parse(&args.scope.manage_roles)?.keep_unrevoked(&current, desired);
-    let mut p = plan_with(&current, &desired, &PlanOptions { online: args.online, timeouts: args.timeouts.policy() })?;
+    let rules = RoleRules::parse(&args.scope.manage_roles)?;
+    let desired = rules.keep_unrevoked(&current, desired);
+    let options = PlanOptions {
+        online: args.online,
+        timeouts: args.timeouts.policy(),
+        creation_grants: rules.revokes_from_public(),
+    };
+    let mut p = plan_with(&current, &desired, &options)?;
     check_live(&mut p, db.data_probe()).await;
     match args.format {
         PlanFormat::Text => {

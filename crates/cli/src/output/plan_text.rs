@@ -12,14 +12,19 @@ pub fn summary(plan: &Plan) -> String {
         let mut words = s.description.split_whitespace();
         let verb = words.next().unwrap_or("").to_string();
         let noun = words.next().unwrap_or("").to_string();
-        *counts.entry((noun, verb)).or_default() += 1;
+        // Privilege steps name what they grant (`grant SELECT, INSERT on ...`) and owner steps
+        // start with `owner of`: counted by what they are.
+        let key = match verb.as_str() {
+            "grant" | "revoke" => ("privilege".to_string(), verb),
+            "owner" => ("owner".to_string(), "change".to_string()),
+            _ => (noun, verb),
+        };
+        *counts.entry(key).or_default() += 1;
     }
     let past = |v: &str| match v {
-        "create" => "created".to_string(),
         "drop" => "dropped".to_string(),
-        "add" => "added".to_string(),
-        "rename" => "renamed".to_string(),
         "rebuild" => "rebuilt".to_string(),
+        v if v.ends_with('e') => format!("{v}d"),
         other => format!("{other}ed"),
     };
     let parts: Vec<String> = counts
@@ -133,4 +138,35 @@ pub fn plan_text(plan: &Plan, target: &str) -> String {
         }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema_diff::Step;
+    use schema_model::Dialect;
+
+    #[test]
+    fn the_summary_counts_steps_by_what_they_do() {
+        let step = |d: &str| Step::new(d.to_string(), vec![], vec![]);
+        let steps = [
+            "create table \"t\"",
+            "create table \"u\"",
+            "drop index \"i\"",
+            "grant SELECT, INSERT on TABLE \"t\" to \"app\"",
+            "revoke EXECUTE on FUNCTION \"f\"() to PUBLIC",
+            "grant USAGE on SCHEMA \"s\" to PUBLIC",
+            "owner of TABLE \"t\" to \"app\"",
+        ];
+        let plan = Plan {
+            dialect: Dialect::Postgres,
+            from_hash: String::new(),
+            to_hash: String::new(),
+            steps: steps.iter().map(|d| step(d)).collect(),
+        };
+        assert_eq!(
+            summary(&plan),
+            "1 index dropped, 1 owner changed, 2 privileges granted, 1 privilege revoked, 2 tables created"
+        );
+    }
 }

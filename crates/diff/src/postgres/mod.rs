@@ -12,7 +12,7 @@ mod render;
 mod tables;
 mod types;
 
-use schema_model::{Dialect, Realm};
+use schema_model::{Dialect, Grant, ObjectKind, Realm, Securable};
 
 use crate::change::Change;
 use crate::order::{Draft, Phase};
@@ -29,6 +29,14 @@ pub struct PostgresRules;
 impl Rules for PostgresRules {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
+    }
+
+    fn creation_grants(&self, on: &Securable) -> Vec<Grant> {
+        match on.kind {
+            // `acldefault('f', owner)`: every role may run a new routine.
+            ObjectKind::Function | ObjectKind::Procedure => vec![Grant::new(on.clone(), "PUBLIC", "EXECUTE", false)],
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! loses) on one object in the same way are one statement (`GRANT SELECT, INSERT (a) ON TABLE
 //! t TO r`), run after the object exists; each step's reverse gives back exactly what it took.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use schema_model::{Grant, ObjectKind, Securable};
 
@@ -99,13 +99,18 @@ fn revoke_sql(on: &str, what: &str, grantee: &str, option_only: bool) -> String 
 pub fn drafts(changes: &[Change]) -> Vec<Draft> {
     type Group<'a> = BTreeMap<(String, Securable, String, Way), Vec<&'a Grant>>;
     let mut groups: Group = BTreeMap::new();
+    // Objects the plan creates: revoking what the server gave them breaks nothing running.
+    let mut created: BTreeSet<(String, Securable)> = BTreeSet::new();
     let mut out = Vec::new();
     for c in changes {
         let (schema, g, way) = match c {
             Change::GrantPrivilege { schema, grant, upgrade } => {
                 (schema, grant, if *upgrade { Way::AddOption } else { Way::Grant { option: grant.grantable } })
             }
-            Change::RevokePrivilege { schema, grant, option_only } => {
+            Change::RevokePrivilege { schema, grant, option_only, created: fresh } => {
+                if *fresh {
+                    created.insert((schema.clone(), Securable { column: None, ..grant.on.clone() }));
+                }
                 (schema, grant, if *option_only { Way::DropOption } else { Way::Revoke { option: grant.grantable } })
             }
             Change::SetOwner { schema, on, from, to } => {
@@ -132,7 +137,7 @@ pub fn drafts(changes: &[Change]) -> Vec<Draft> {
             Way::DropOption => ("revoke", revoke_sql(&target, &what, &r, true), grant_sql(&target, &what, &r, true)),
         };
         let mut s = Step::new(format!("{verb} {what} on {target} to {r}"), vec![sql], vec![reverse]);
-        if matches!(way, Way::Revoke { .. } | Way::DropOption) {
+        if matches!(way, Way::Revoke { .. } | Way::DropOption) && !created.contains(&(schema.clone(), on.clone())) {
             s.facts.push(Fact::RevokePrivilege {
                 object: target.clone(),
                 grantee: grantee.clone(),
@@ -188,7 +193,12 @@ mod tests {
                 grant: g("user with spaces", "INSERT", Some("b")),
                 upgrade: false,
             },
-            Change::RevokePrivilege { schema: s.clone(), grant: g("PUBLIC", "DELETE", None), option_only: false },
+            Change::RevokePrivilege {
+                schema: s.clone(),
+                grant: g("PUBLIC", "DELETE", None),
+                option_only: false,
+                created: false,
+            },
         ];
         let d = drafts(&changes);
         let sql: Vec<(&str, &str)> = d.iter().map(|d| (d.step.sql[0].as_str(), d.step.reverse[0].as_str())).collect();
@@ -207,6 +217,17 @@ mod tests {
         );
         assert!(matches!(d[0].step.facts[0], Fact::RevokePrivilege { .. }));
         assert!(d[1].step.facts.is_empty());
+    }
+
+    #[test]
+    fn revoking_what_a_new_routine_was_given_carries_no_fact() {
+        let on = Securable { kind: ObjectKind::Function, name: "f".into(), args: Some("integer".into()), column: None };
+        let grant = Grant::new(on, "PUBLIC", "EXECUTE", false);
+        let changes = vec![Change::RevokePrivilege { schema: "s".into(), grant, option_only: false, created: true }];
+        let d = drafts(&changes);
+        assert_eq!(d[0].step.sql[0], "REVOKE EXECUTE ON FUNCTION \"s\".\"f\"(integer) FROM PUBLIC");
+        assert_eq!(d[0].step.reverse[0], "GRANT EXECUTE ON FUNCTION \"s\".\"f\"(integer) TO PUBLIC");
+        assert!(d[0].step.facts.is_empty(), "no running code relies on a routine the plan creates");
     }
 
     #[test]
