@@ -36,6 +36,27 @@ fn each_code_is_raised_where_it_applies_and_only_there() {
         case("volatile default", T, &t_with("e text, r float8 DEFAULT random()"), "LK104", true),
         case("constant default", T, &t_with("e text, r float8 DEFAULT 1"), "LK104", false),
         case(
+            "row level security turned off",
+            &format!("{T} ALTER TABLE t ENABLE ROW LEVEL SECURITY;"),
+            T,
+            "DS104",
+            true,
+        ),
+        case(
+            "row level security no longer forced",
+            &format!("{T} ALTER TABLE t ENABLE ROW LEVEL SECURITY; ALTER TABLE t FORCE ROW LEVEL SECURITY;"),
+            &format!("{T} ALTER TABLE t ENABLE ROW LEVEL SECURITY;"),
+            "DS104",
+            true,
+        ),
+        case(
+            "row level security turned on",
+            T,
+            &format!("{T} ALTER TABLE t ENABLE ROW LEVEL SECURITY;"),
+            "DS104",
+            false,
+        ),
+        case(
             "enum label removed",
             "CREATE TYPE mood AS ENUM ('a', 'b', 'c');",
             "CREATE TYPE mood AS ENUM ('a', 'b');",

@@ -1,4 +1,5 @@
-//! DS104: dropping an index, constraint, view, trigger or type that integrity or a query relies on.
+//! DS104: dropping an index, constraint, view, trigger or type that integrity or a query relies
+//! on, or turning off the row-level security that keeps rows from roles.
 
 use super::{Fact, Hazard, HazardCode};
 
@@ -15,6 +16,16 @@ pub fn analyze(fact: &Fact) -> Option<Hazard> {
             Some(Hazard::new(CODE, format!("{kind} {name} on {table} is dropped")))
         }
         Fact::DropObject { kind, name, on: None } => Some(Hazard::new(CODE, format!("{kind} {name} is dropped"))),
+        Fact::LoosenRowSecurity { table, force_only: false } => Some(Hazard::new(
+            CODE,
+            format!(
+                "row level security on {table} is turned off: every role with access to the table sees all its rows"
+            ),
+        )),
+        Fact::LoosenRowSecurity { table, force_only: true } => Some(Hazard::new(
+            CODE,
+            format!("row level security on {table} is no longer forced: the table's owner bypasses its policies"),
+        )),
         _ => None,
     }
 }
@@ -28,6 +39,14 @@ mod tests {
     fn err_on_dropped_index() {
         let f = Fact::DropObject { kind: "index".into(), name: "by_email".into(), on: Some(users()) };
         assert_eq!(analyze(&f).unwrap().message, "index by_email on users is dropped");
+    }
+
+    #[test]
+    fn err_on_row_security_turned_off_or_unforced() {
+        let off = Fact::LoosenRowSecurity { table: users(), force_only: false };
+        assert!(analyze(&off).unwrap().message.starts_with("row level security on users is turned off"));
+        let unforced = Fact::LoosenRowSecurity { table: users(), force_only: true };
+        assert!(analyze(&unforced).unwrap().message.contains("owner bypasses its policies"));
     }
 
     #[test]

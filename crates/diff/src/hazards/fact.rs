@@ -130,6 +130,14 @@ pub enum Fact {
         /// The table it belongs to, if any.
         on: Option<TableRef>,
     },
+    /// Row-level security is turned off (PostgreSQL `DISABLE ROW LEVEL SECURITY`), or only
+    /// for the table's owner (`NO FORCE`): rows its policies hid become visible.
+    LoosenRowSecurity {
+        /// The table.
+        table: TableRef,
+        /// Only `FORCE` goes: the owner bypasses the policies again.
+        force_only: bool,
+    },
     /// A unique index or constraint is added.
     AddUnique {
         /// Its table.
@@ -304,6 +312,7 @@ impl Fact {
             | Fact::BlockingIndex { table, .. }
             | Fact::ValidatingConstraint { table, .. }
             | Fact::TableCopy { table, .. }
+            | Fact::LoosenRowSecurity { table, .. }
             | Fact::Rebuild { table } => Some(table),
             Fact::RenameTable { from, .. } => Some(from),
             Fact::DropObject { on, .. } => on.as_ref(),

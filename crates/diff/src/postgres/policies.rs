@@ -121,11 +121,16 @@ pub fn table_change(schema: &str, table: &str, c: &TableChange) -> Option<Result
                     "table {schema}.{table}: storage options are not managed on PostgreSQL"
                 ))));
             }
-            let s = Step::new(
+            let mut s = Step::new(
                 format!("row level security on {tn}"),
                 row_security(&tn, from, to),
                 row_security(&tn, to, from),
             );
+            let loosened = |on: fn(&TableOptions) -> bool| on(from) && !on(to);
+            if loosened(|o| o.row_security) || loosened(|o| o.force_row_security) {
+                let force_only = !loosened(|o| o.row_security);
+                s.facts.push(Fact::LoosenRowSecurity { table: TableRef::new(schema, table), force_only });
+            }
             let mut d = draft(s, Phase::AlterTable, schema, table);
             d.provides = vec![key(schema, table)];
             d
