@@ -209,8 +209,7 @@ fn clean(db: &PgDb) -> Result<(), String> {
 
 /// `url` with `?search_path=NAME` (our tool's way to manage one schema).
 fn scoped(url: &str, schema: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}search_path={schema}")
+    pg::with_param(url, "search_path", schema)
 }
 
 fn quote(name: &str) -> String {

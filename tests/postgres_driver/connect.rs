@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use schema_e2e::pg::{psql, PgDb};
+use schema_e2e::pg::{psql, with_param, PgDb};
 use schema_inspect::{ApplyRequest, ConnectOptions, DbUrl, Revision, StatementGroup};
 
 use crate::driver;
@@ -25,7 +25,7 @@ async fn sslmode_and_a_password_in_the_url_are_accepted() {
     // and connect with it, in every sslmode that does not demand TLS.
     let with_password = db.url().replacen("postgres@", "postgres:any%20pw@", 1);
     for mode in ["disable", "prefer", "allow"] {
-        let mut d = driver(&format!("{with_password}?sslmode={mode}")).await;
+        let mut d = driver(&with_param(&with_password, "sslmode", mode)).await;
         d.inspect().await.unwrap();
     }
 }
@@ -38,8 +38,9 @@ async fn sslmode_require_connects_over_tls_and_verify_full_refuses_an_unverifiab
         println!("skipping: the server has ssl = off");
         return;
     }
-    let name = db.url().rsplit('/').next().unwrap().to_string();
-    let mut d = driver(&format!("{}?sslmode=require&application_name=schema_tls_probe", db.url())).await;
+    let name = db.name.clone();
+    let mut d =
+        driver(&with_param(&with_param(&db.url(), "sslmode", "require"), "application_name", "schema_tls_probe")).await;
     d.inspect().await.unwrap();
     // Seen from the server, through a connection of its own: our session is encrypted.
     let seen = psql(
@@ -55,7 +56,8 @@ async fn sslmode_require_connects_over_tls_and_verify_full_refuses_an_unverifiab
     // Debian's snakeoil certificate is self-signed for the host's name: verify-full cannot
     // trust it, and says why without the password.
     let url =
-        DbUrl::parse(&format!("{}?sslmode=verify-full", db.url().replacen("postgres@", "postgres:pw-77@", 1))).unwrap();
+        DbUrl::parse(&with_param(&db.url().replacen("postgres@", "postgres:pw-77@", 1), "sslmode", "verify-full"))
+            .unwrap();
     let err = schema_inspect::connect(&url, ConnectOptions::default()).await.err().expect("an unverifiable server");
     let text = err.to_string();
     assert!(!text.contains("pw-77"), "{text}");
@@ -66,7 +68,7 @@ async fn sslmode_require_connects_over_tls_and_verify_full_refuses_an_unverifiab
 async fn an_apply_scoped_by_search_path_runs_unqualified_statements_in_that_schema() {
     let Some(db) = PgDb::create("pgd_scoped") else { return };
     db.exec("CREATE SCHEMA billing; CREATE TABLE public.untouched (id int);");
-    let mut d = driver(&format!("{}?search_path=billing", db.url())).await;
+    let mut d = driver(&with_param(&db.url(), "search_path", "billing")).await;
     let ok = |_: &schema_model::Realm| Ok(());
     let request = ApplyRequest {
         groups: vec![StatementGroup {

@@ -328,7 +328,7 @@ async fn a_rich_database_is_read_exactly() {
 async fn search_path_in_the_url_limits_inspection_to_that_schema() {
     let Some(db) = PgDb::create("pgd_scope") else { return };
     db.exec("CREATE SCHEMA a; CREATE SCHEMA b; CREATE TABLE a.x (id int); CREATE TABLE b.y (id int);");
-    let realm = driver(&format!("{}?search_path=b", db.url())).await.inspect().await.unwrap();
+    let realm = driver(&schema_e2e::pg::with_param(&db.url(), "search_path", "b")).await.inspect().await.unwrap();
     let schema_names: Vec<&str> = realm.schemas.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(schema_names, ["b"]);
     assert_eq!(realm.schemas[0].tables[0].name, "y");

@@ -7,9 +7,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// The server URL: `SCHEMA_TEST_POSTGRES_URL`, or the local server.
+/// The server URL: `SCHEMA_TEST_POSTGRES_URL`, or the local server without TLS (a TLS
+/// handshake doubles the server's CPU for a connection, and the suites make tens of thousands;
+/// the TLS tests ask for it with `sslmode` themselves).
 pub fn server_url() -> String {
-    std::env::var("SCHEMA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("SCHEMA_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into())
+}
+
+/// `url` with the query parameter `key` set to `value` (replaced where it is set already).
+pub fn with_param(url: &str, key: &str, value: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut params: Vec<String> =
+        query.split('&').filter(|p| !p.is_empty() && p.split('=').next() != Some(key)).map(str::to_string).collect();
+    params.push(format!("{key}={value}"));
+    format!("{base}?{}", params.join("&"))
 }
 
 /// `url` with its database name replaced by `db`.
@@ -348,6 +360,16 @@ mod tests {
         assert_eq!(with_user("postgres://postgres@h:1/db", "a b"), "postgres://a%20b@h:1/db");
         assert_eq!(with_user("postgres://u:p@h/db?x=1", "v"), "postgres://v@h/db?x=1");
         assert_eq!(with_user("postgres://h/db", "v"), "postgres://v@h/db");
+    }
+
+    #[test]
+    fn parameters_are_added_or_replaced() {
+        assert_eq!(with_param("postgres://h/db", "sslmode", "require"), "postgres://h/db?sslmode=require");
+        assert_eq!(
+            with_param("postgres://h/db?sslmode=disable&x=1", "sslmode", "require"),
+            "postgres://h/db?x=1&sslmode=require"
+        );
+        assert_eq!(with_param("postgres://h/db?a=1", "search_path", "b"), "postgres://h/db?a=1&search_path=b");
     }
 
     #[test]
