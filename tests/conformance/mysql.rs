@@ -242,7 +242,7 @@ const TABLES: &str = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TAB
 /// Every column a seed row sets: not generated, in declared order.
 const SEED_COLUMNS: &str = "SELECT c.TABLE_NAME, c.COLUMN_NAME FROM information_schema.COLUMNS c \
      JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME \
-     WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' AND c.TABLE_NAME <> 'schema_revisions' \
+     WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' AND c.TABLE_NAME <> 'schema_revisions' \
      AND c.EXTRA NOT LIKE '%GENERATED%' AND c.EXTRA NOT IN ('VIRTUAL', 'STORED') \
      ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION";
 
