@@ -2,6 +2,7 @@
 //! `schema`, compare with `after` loaded directly using the suite's own information_schema
 //! queries (column order included: MySQL keeps it), and re-plan to empty.
 
+mod generated_mysql;
 mod harness;
 mod objects;
 mod partitions_events;

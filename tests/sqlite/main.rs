@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod errors;
+mod generated_sqlite;
 mod harness;
 mod hcl;
 mod names;

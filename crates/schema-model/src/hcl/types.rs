@@ -59,6 +59,10 @@ pub(super) fn column_type(
         }
         _ => return Err(ctx.expected(attr, "a type such as varchar(255) or sql(\"…\")")),
     };
+    // SQLite allows a column without a declared type, which the writer spells `sql("")`.
+    if dialect == Dialect::Sqlite && text.is_empty() && matches!(e, Expression::FuncCall(_)) {
+        return Ok(ColumnType::default());
+    }
     if let Err(err) = TypeSpec::parse(&text) {
         let start = e.span().map(|r| r.start).unwrap_or(0);
         let inner = if matches!(e, Expression::FuncCall(f) if f.name.name.as_str() == "sql") { 5 } else { 0 };
