@@ -1,43 +1,127 @@
-//! The differ and planner alone at scale: between the models of a generated schema and its
-//! mutated twin (1k, 5k and 10k tables). The models are what `schema inspect --format json`
-//! read from PostgreSQL databases loaded with `../shared/bench/gen_schema.py` output;
-//! `bench/run.py` writes them to `bench/out/models` (or `BENCH_MODELS`), runs this, and copies
-//! the estimates into BENCHMARKS.md.
+//! The pure parts at scale, with no server: the offline SQL parse of a generated PostgreSQL
+//! schema, and the differ and planner (`steps_with`: changes, drafts, order, hazards) between
+//! its model and its mutated twin's, alone and as a whole `Plan` with fingerprints (1k, 5k and 10k
+//! tables, 5% of objects changed). The SQL comes from `../shared/bench/gen_schema.py --seed 1`,
+//! cut to the subset the offline reader takes (no views, GIN or expression indexes, and
+//! `length` for `char_length`: it refuses what it cannot reproduce exactly);
+//! `bench/run.py` writes it to `bench/out/models` (or `BENCH_MODELS`), runs this, and copies
+//! the estimates into BENCHMARKS.md. Run alone, the bench generates what is missing itself.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use schema_model::Realm;
+use schema_diff::PlanOptions;
+use schema_model::sql::offline::parse_postgres;
+use schema_model::sql::{split_statements, SourceFile};
+use schema_model::{Dialect, Realm};
 
 /// The table counts of the acceptance figures.
 const SIZES: [usize; 3] = [1_000, 5_000, 10_000];
 
-/// Where the models are: `BENCH_MODELS`, or `bench/out/models` in the repository.
-fn models_dir() -> PathBuf {
-    std::env::var_os("BENCH_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/out/models"))
+/// The repository's root.
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The model `a` (the base) or `b` (its twin) at `tables` tables.
-fn model(which: &str, tables: usize) -> Realm {
-    let path = models_dir().join(format!("{which}-{tables}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("{}: {e}; run `python3 bench/run.py --models-only` first (or set BENCH_MODELS)", path.display())
-    });
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+/// Where the generated files are: `BENCH_MODELS`, or `bench/out/models` in the repository.
+fn models_dir() -> PathBuf {
+    std::env::var_os("BENCH_MODELS").map(PathBuf::from).unwrap_or_else(|| root().join("bench/out/models"))
+}
+
+/// The SQL of `a` (the base) or `b` (its twin) at `tables` tables, generated when missing, in
+/// the offline subset.
+fn source(which: &str, tables: usize) -> SourceFile {
+    let dir = models_dir();
+    let path = dir.join(format!("{which}-{tables}.sql"));
+    if !path.exists() {
+        generate(&path, tables, which == "b");
+    }
+    let file = SourceFile::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let kept: Vec<String> = split_statements(Dialect::Postgres, &file)
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+        .into_iter()
+        .filter(|st| offline(&st.text))
+        .map(|st| st.text.replace("char_length(", "length("))
+        .collect();
+    SourceFile::new(file.name, kept.join(";\n") + ";\n")
+}
+
+/// Whether the offline reader takes a generated statement: not a view (PostgreSQL rewrites
+/// its text), nor a GIN or expression index.
+fn offline(text: &str) -> bool {
+    let body = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+    let body = body.trim_start();
+    if body.starts_with("CREATE VIEW")
+        || body.starts_with("CREATE OR REPLACE VIEW")
+        || body.starts_with("COMMENT ON VIEW")
+    {
+        return false;
+    }
+    let index = body.starts_with("CREATE INDEX") || body.starts_with("CREATE UNIQUE INDEX");
+    let keys = body.split_once(" (").map_or("", |(_, k)| k.split(" WHERE ").next().unwrap_or(k));
+    !(index && (body.contains("USING gin") || keys.contains('(')))
+}
+
+/// Runs the generator (`BENCH_GENERATOR`, or `../shared/bench/gen_schema.py` beside the repository).
+fn generate(path: &Path, tables: usize, mutate: bool) {
+    let generator = std::env::var_os("BENCH_GENERATOR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/bench/gen_schema.py"));
+    std::fs::create_dir_all(path.parent().expect("a directory")).expect("the models directory");
+    let mut cmd = Command::new("python3");
+    cmd.arg(&generator).args(["--tables", &tables.to_string(), "--seed", "1", "--dialect", "postgres", "-q", "-o"]);
+    cmd.arg(path);
+    if mutate {
+        cmd.arg("--mutate");
+    }
+    let status = cmd.status().unwrap_or_else(|e| panic!("{}: {e}", generator.display()));
+    assert!(status.success(), "{} exited with {status}", generator.display());
+}
+
+/// The model the offline reader makes of `file`.
+fn parse(file: &SourceFile) -> Realm {
+    parse_postgres(std::slice::from_ref(file)).unwrap_or_else(|e| panic!("{}: {e:?}", file.name))
+}
+
+/// The sizes to run: `BENCH_SIZES` (comma-separated, for profiling one), or all of [`SIZES`].
+fn sizes() -> Vec<usize> {
+    match std::env::var("BENCH_SIZES") {
+        Ok(list) => list.split(',').map(|n| n.trim().parse().expect("BENCH_SIZES: table counts")).collect(),
+        Err(_) => SIZES.to_vec(),
+    }
 }
 
 fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("diff_and_plan");
     group.sample_size(10);
-    for n in SIZES {
-        let (from, to) = (model("a", n), model("b", n));
+    let (mut parse_group, mut models) = (Vec::new(), Vec::new());
+    for n in sizes() {
+        let (a, b) = (source("a", n), source("b", n));
+        let (from, to) = (parse(&a), parse(&b));
         let steps = schema_diff::plan(&from, &to).expect("a plan").steps.len();
         assert!(steps > 0, "the twin at {n} tables differs from its base");
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |bench, _| {
-            bench.iter(|| schema_diff::plan(&from, &to).expect("a plan"))
+            bench.iter(|| schema_diff::steps_with(&from, &to, &PlanOptions::default()).expect("a plan"))
         });
+        models.push((n, from, to));
+        parse_group.push((n, a));
+    }
+    group.finish();
+    // A whole `Plan` also carries the fingerprints of both sides (drift detection), hashed on
+    // threads of their own while the plan is made.
+    let mut group = c.benchmark_group("plan_with_fingerprints");
+    group.sample_size(10);
+    for (n, from, to) in &models {
+        group.bench_with_input(BenchmarkId::from_parameter(n), n, |bench, _| {
+            bench.iter(|| schema_diff::plan(from, to).expect("a plan"))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("offline_parse");
+    group.sample_size(10);
+    for (n, a) in parse_group {
+        group.bench_with_input(BenchmarkId::from_parameter(n), &a, |bench, a| bench.iter(|| parse(a)));
     }
     group.finish();
 }

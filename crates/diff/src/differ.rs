@@ -2,6 +2,7 @@
 //! rules); a rename happens only where the desired model declares it. Linear in the number
 //! of objects: every lookup goes through a hash map.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use schema_model::{Check, Event, Exclusion, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View};
@@ -287,13 +288,18 @@ fn diff_table(
     to: &Table,
     out: &mut Vec<Change>,
 ) -> Result<(), DiffError> {
+    // Most tables of a large catalog are unchanged: equal models have no difference to find.
+    if from == to {
+        return Ok(());
+    }
     let mut changes = Vec::new();
     let current: HashMap<String, &schema_model::Column> =
         from.columns.iter().map(|c| (rules.name_key(&c.name), c)).collect();
     let desired: HashMap<String, ()> = to.columns.iter().map(|c| (rules.name_key(&c.name), ())).collect();
     let mut matched: HashMap<String, ()> = HashMap::new();
-    // Constraints and indexes name columns; compare them under the desired names.
-    let mut renamed_from = from.clone();
+    // Constraints and indexes name columns; compare them under the desired names (a copy of
+    // the table only when a column is renamed).
+    let mut renamed_from = Cow::Borrowed(from);
     for c in &to.columns {
         let key = rules.name_key(&c.name);
         let cur = match current.get(&key) {
@@ -316,7 +322,7 @@ fn diff_table(
                 }
                 current.get(&k).map(|cur| {
                     changes.push(TableChange::RenameColumn { from: cur.name.clone(), to: c.name.clone() });
-                    rename_column_refs(&mut renamed_from, &cur.name, &c.name, rules);
+                    rename_column_refs(renamed_from.to_mut(), &cur.name, &c.name, rules);
                     *cur
                 })
             }),
@@ -360,7 +366,7 @@ fn diff_table(
             changes.push(TableChange::ReorderColumns);
         }
     }
-    let f = &renamed_from;
+    let f: &Table = &renamed_from;
     let name_eq = |a: &Option<String>, b: &Option<String>| rules.opt_name_eq(a.as_deref(), b.as_deref());
     let pk_eq = |a: &PrimaryKey, b: &PrimaryKey| {
         rules.names_eq(&a.columns, &b.columns) && name_eq(&a.name, &b.name) && a.deferrable == b.deferrable

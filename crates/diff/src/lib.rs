@@ -156,14 +156,21 @@ pub fn plan_with(from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Plan
     std::thread::scope(|scope| {
         let from_hash = scope.spawn(|| realm_hash(from));
         let to_hash = scope.spawn(|| realm_hash(to));
-        let changes = diff_with(from, to, options.creation_grants)?;
-        let drafts = planner_for(from.dialect)?.drafts(from, to, &changes, options)?;
-        let mut steps = order::order(drafts)?;
-        hazards::analyze(&mut steps);
+        let steps = steps_with(from, to, options)?;
         let joined =
             |h: std::thread::ScopedJoinHandle<'_, String>| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         Ok(Plan { dialect: from.dialect, from_hash: joined(from_hash), to_hash: joined(to_hash), steps })
     })
+}
+
+/// The ordered steps that turn `from` into `to`, made with `options`: a plan without the
+/// fingerprints of its two sides, for callers that only want its statements.
+pub fn steps_with(from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Vec<Step>, DiffError> {
+    let changes = diff_with(from, to, options.creation_grants)?;
+    let drafts = planner_for(from.dialect)?.drafts(from, to, &changes, options)?;
+    let mut steps = order::order(drafts)?;
+    hazards::analyze(&mut steps);
+    Ok(steps)
 }
 
 /// A person-readable list of what differs between a live model and the desired one, empty

@@ -1,10 +1,15 @@
-//! Reading a SQLite catalog into the model: a fixed number of queries over `sqlite_master`
-//! joined with the table-valued pragmas, whatever the number of tables.
+//! Reading a SQLite catalog into the model in two queries, whatever the number of tables: the
+//! objects of `sqlite_master`, then one row per table with its columns, indexes and foreign
+//! keys aggregated by SQLite itself into JSON arrays (`json_group_array` over the table-valued
+//! pragmas), so the driver copies four values per table instead of one row per column, index
+//! column and key column.
 //!
 //! `pragma_table_list` is never joined: it lists every table of every attached schema on each
 //! call, so a join or `NOT IN` over it runs once per row of `sqlite_master` and made inspection
 //! quadratic (170 s at 5,000 tables). Virtual tables are told by their stored text instead, and
-//! since they are refused, their shadow tables never reach the model.
+//! since they are refused, their shadow tables never reach the model. An index's text comes
+//! from the objects already read, not from a join back to `sqlite_master` inside the per-table
+//! subquery, which would scan it once per index.
 
 use std::collections::HashMap;
 
@@ -12,6 +17,7 @@ use schema_model::{
     Column, ColumnType, Dialect, ForeignKey, Generated, Index, IndexKey, IndexPart, PrimaryKey, Realm, RefAction,
     Schema, Table, TableOptions, Trigger, UniqueConstraint, View,
 };
+use serde::de::DeserializeOwned;
 use sqlx::SqliteConnection;
 
 use super::ddl_text::{parse_create_index, parse_create_table, TableText};
@@ -32,43 +38,32 @@ const OBJECTS: &str = concat!(
     " ORDER BY m.type, m.name"
 );
 
-/// Every column of every table, in declared order.
-const COLUMNS: &str = concat!(
-    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden ",
-    "FROM main.sqlite_master m JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND ",
+/// One row per table: its name, then JSON arrays of its columns in declared order, its indexes
+/// (with the key columns of unique constraints, whose text is in the table) and its foreign
+/// key column pairs grouped by key id.
+const TABLES: &str = concat!(
+    "SELECT m.name, ",
+    "(SELECT json_group_array(json_array(p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden) ",
+    "ORDER BY p.cid) FROM pragma_table_xinfo(m.name) p), ",
+    "(SELECT json_group_array(json_array(il.name, il.\"unique\", il.origin, json(CASE il.origin WHEN 'u' THEN ",
+    "(SELECT json_group_array(ii.name ORDER BY ii.seqno) FROM pragma_index_xinfo(il.name) ii WHERE ii.key = 1) ",
+    "ELSE '[]' END)) ORDER BY il.name) FROM pragma_index_list(m.name) il), ",
+    "(SELECT json_group_array(json_array(f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete) ",
+    "ORDER BY f.id, f.seq) FROM pragma_foreign_key_list(m.name) f) ",
+    "FROM main.sqlite_master m WHERE m.type = 'table' AND ",
     user_objects!("m"),
-    " ORDER BY m.name, p.cid"
-);
-
-/// Every index of every table with where it came from (`c` CREATE INDEX, `u` UNIQUE, `pk`).
-const INDEXES: &str = concat!(
-    "SELECT m.name, il.name, il.\"unique\", il.origin, im.sql ",
-    "FROM main.sqlite_master m JOIN pragma_index_list(m.name) il ",
-    "LEFT JOIN main.sqlite_master im ON im.type = 'index' AND im.name = il.name WHERE m.type = 'table' AND ",
-    user_objects!("m"),
-    " ORDER BY m.name, il.name"
-);
-
-/// The key columns of every index (for unique constraints, whose text is in the table).
-const INDEX_COLUMNS: &str = concat!(
-    "SELECT il.name, ii.name FROM main.sqlite_master m JOIN pragma_index_list(m.name) il ",
-    "JOIN pragma_index_xinfo(il.name) ii WHERE m.type = 'table' AND ii.key = 1 AND il.origin = 'u' AND ",
-    user_objects!("m"),
-    " ORDER BY il.name, ii.seqno"
-);
-
-/// Every foreign key column pair, grouped by key id.
-const FOREIGN_KEYS: &str = concat!(
-    "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete ",
-    "FROM main.sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND ",
-    user_objects!("m"),
-    " ORDER BY m.name, f.id, f.seq"
+    " ORDER BY m.name"
 );
 
 type ObjectRow = (String, String, String, Option<String>);
-type ColumnRow = (String, String, String, i64, Option<String>, i64, i64);
-type IndexRow = (String, String, i64, String, Option<String>);
-type FkRow = (String, i64, String, String, Option<String>, String, String);
+/// A table's name and the JSON arrays of its columns, indexes and foreign keys.
+type TableRow = (String, String, String, String);
+/// name, type, notnull, default, pk, hidden
+type ColumnRow = (String, String, i64, Option<String>, i64, i64);
+/// name, unique, origin (`c` CREATE INDEX, `u` UNIQUE, `pk`), key columns of a `u` index
+type IndexRow = (String, i64, String, Vec<String>);
+/// id, referenced table, from, to, on update, on delete
+type FkRow = (i64, String, String, Option<String>, String, String);
 
 /// The canonical spelling of a declared SQLite type: upper case, single spaces, none
 /// inside parentheses.
@@ -77,12 +72,13 @@ pub fn canonical_type(raw: &str) -> String {
 }
 
 /// Reads the whole `main` schema. The stored `CREATE TABLE` texts are parsed on a blocking
-/// thread while the pragma queries run on the connection's own.
+/// thread while the pragma query runs on the connection's own.
 pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
     let objects: Vec<ObjectRow> =
         sqlx::query_as(OBJECTS).fetch_all(&mut *conn).await.map_err(db_err("reading sqlite_master"))?;
     let mut schema = Schema::named("main");
     let mut table_texts = Vec::new();
+    let mut index_texts = HashMap::new();
     for (kind, name, tbl_name, sql) in objects {
         let sql = sql.unwrap_or_default();
         match kind.as_str() {
@@ -92,6 +88,9 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
                 )))
             }
             "table" => table_texts.push((name, sql)),
+            "index" => {
+                index_texts.insert(name, sql);
+            }
             "view" => schema.views.push(View { name, definition: sql, ..Default::default() }),
             "trigger" => schema.triggers.push(Trigger { name, table: tbl_name, definition: sql, comment: None }),
             _ => {}
@@ -103,29 +102,50 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             .map(|(name, sql)| {
                 let text = parse_create_table(&sql)
                     .map_err(|e| Error::Unsupported(format!("cannot read the definition of table {name}: {e}")))?;
-                let options =
-                    TableOptions { without_rowid: text.without_rowid, strict: text.strict, ..Default::default() };
-                Ok((name.clone(), (Table { name, options, ..Default::default() }, text)))
+                Ok((name, text))
             })
-            .collect::<Result<HashMap<String, (Table, TableText)>>>()
+            .collect::<Result<HashMap<String, TableText>>>()
     });
-    let columns: Vec<ColumnRow> =
-        sqlx::query_as(COLUMNS).fetch_all(&mut *conn).await.map_err(db_err("reading columns"))?;
-    let indexes: Vec<IndexRow> =
-        sqlx::query_as(INDEXES).fetch_all(&mut *conn).await.map_err(db_err("reading indexes"))?;
-    let index_columns: Vec<(String, String)> =
-        sqlx::query_as(INDEX_COLUMNS).fetch_all(&mut *conn).await.map_err(db_err("reading index columns"))?;
-    let fks: Vec<FkRow> =
-        sqlx::query_as(FOREIGN_KEYS).fetch_all(&mut *conn).await.map_err(db_err("reading foreign keys"))?;
-    let mut tables = parsing
+    let rows: Vec<TableRow> =
+        sqlx::query_as(TABLES).fetch_all(&mut *conn).await.map_err(db_err("reading the tables' pragmas"))?;
+    let mut texts = parsing
         .await
         .map_err(|e| Error::Unsupported(format!("reading the stored table definitions failed: {e}")))??;
-
-    let mut pk_cols: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for (tbl, name, ty, notnull, default, pk, hidden) in columns {
-        let Some((table, text)) = tables.get_mut(&tbl) else {
+    schema.tables.reserve(rows.len());
+    for (name, columns, indexes, fks) in rows {
+        let Some(text) = texts.remove(&name) else {
             continue;
         };
+        let mut table = Table {
+            name,
+            options: TableOptions { without_rowid: text.without_rowid, strict: text.strict, ..Default::default() },
+            ..Default::default()
+        };
+        let (columns, indexes, fks) =
+            (json(&table.name, &columns)?, json(&table.name, &indexes)?, json(&table.name, &fks)?);
+        add_columns(&mut table, &text, columns);
+        add_indexes(&mut table, &text, indexes, &mut index_texts)?;
+        add_foreign_keys(&mut table, &text, fks);
+        table.checks = text.checks;
+        schema.tables.push(table);
+    }
+    let mut realm = Realm::new(Dialect::Sqlite);
+    realm.schemas.push(schema);
+    realm.normalize();
+    Ok(realm)
+}
+
+/// Decodes one of the JSON arrays SQLite aggregated for `table`.
+fn json<T: DeserializeOwned>(table: &str, text: &str) -> Result<Vec<T>> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::Unsupported(format!("cannot read the catalog rows of table {table}: {e}")))
+}
+
+/// The columns and the primary key, completed with what only the text holds.
+fn add_columns(table: &mut Table, text: &TableText, rows: Vec<ColumnRow>) {
+    let mut pk_cols = Vec::new();
+    table.columns.reserve(rows.len());
+    for (name, ty, notnull, default, pk, hidden) in rows {
         if hidden == 1 {
             continue;
         }
@@ -138,7 +158,7 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             _ => None,
         };
         if pk > 0 {
-            pk_cols.entry(tbl.clone()).or_default().push((pk, name.clone()));
+            pk_cols.push((pk, name.clone()));
         }
         table.columns.push(Column {
             ty: ColumnType { canonical: canonical_type(&ty), raw: ty },
@@ -151,28 +171,27 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             ..Default::default()
         });
     }
-    for (tbl, mut cols) in pk_cols {
-        if let Some((table, text)) = tables.get_mut(&tbl) {
-            cols.sort();
-            table.primary_key = Some(PrimaryKey {
-                name: text.pk_name.clone(),
-                columns: cols.into_iter().map(|(_, c)| c).collect(),
-                ..Default::default()
-            });
-        }
+    if !pk_cols.is_empty() {
+        pk_cols.sort();
+        table.primary_key = Some(PrimaryKey {
+            name: text.pk_name.clone(),
+            columns: pk_cols.into_iter().map(|(_, c)| c).collect(),
+            ..Default::default()
+        });
     }
+}
 
-    let mut unique_cols: HashMap<String, Vec<String>> = HashMap::new();
-    for (idx, col) in index_columns {
-        unique_cols.entry(idx).or_default().push(col);
-    }
-    for (tbl, name, unique, origin, sql) in indexes {
-        let Some((table, text)) = tables.get_mut(&tbl) else {
-            continue;
-        };
+/// Unique constraints (named from the text) and `CREATE INDEX` indexes (read from theirs,
+/// taken out of `index_texts`).
+fn add_indexes(
+    table: &mut Table,
+    text: &TableText,
+    rows: Vec<IndexRow>,
+    index_texts: &mut HashMap<String, String>,
+) -> Result<()> {
+    for (name, unique, origin, columns) in rows {
         match origin.as_str() {
             "u" => {
-                let columns = unique_cols.remove(&name).unwrap_or_default();
                 let declared = text.uniques.iter().find(|(_, c)| same_names(c, &columns));
                 table.uniques.push(UniqueConstraint {
                     name: declared.and_then(|(n, _)| n.clone()),
@@ -181,7 +200,7 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
                 });
             }
             "c" => {
-                let sql = sql.unwrap_or_default();
+                let sql = index_texts.remove(&name).unwrap_or_default();
                 let parsed = parse_create_index(&sql)
                     .map_err(|e| Error::Unsupported(format!("cannot read the definition of index {name}: {e}")))?;
                 let parts = parsed
@@ -210,16 +229,20 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             _ => {}
         }
     }
+    Ok(())
+}
 
-    let mut grouped: Vec<(String, i64, ForeignKey)> = Vec::new();
-    for (tbl, id, ref_table, from, to, on_update, on_delete) in fks {
+/// Foreign keys from their column pairs (in key id order), each named and made deferrable by
+/// the first clause of the text with the same columns and referenced table not yet taken.
+fn add_foreign_keys(table: &mut Table, text: &TableText, rows: Vec<FkRow>) {
+    let mut grouped: Vec<(i64, ForeignKey)> = Vec::new();
+    for (id, ref_table, from, to, on_update, on_delete) in rows {
         match grouped.last_mut() {
-            Some((t, i, fk)) if *t == tbl && *i == id => {
+            Some((i, fk)) if *i == id => {
                 fk.columns.push(from);
                 fk.ref_columns.extend(to);
             }
             _ => grouped.push((
-                tbl,
                 id,
                 ForeignKey {
                     columns: vec![from],
@@ -232,12 +255,8 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             )),
         }
     }
-    let mut used: HashMap<String, Vec<bool>> = HashMap::new();
-    for (tbl, _, mut fk) in grouped {
-        let Some((table, text)) = tables.get_mut(&tbl) else {
-            continue;
-        };
-        let taken = used.entry(tbl.clone()).or_insert_with(|| vec![false; text.fks.len()]);
+    let mut taken = vec![false; text.fks.len()];
+    for (_, mut fk) in grouped {
         if let Some(i) = text.fks.iter().enumerate().position(|(i, t)| {
             !taken[i] && same_names(&t.columns, &fk.columns) && t.ref_table.eq_ignore_ascii_case(&fk.ref_table)
         }) {
@@ -247,15 +266,6 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
         }
         table.foreign_keys.push(fk);
     }
-
-    for (_, (mut table, text)) in tables {
-        table.checks = text.checks;
-        schema.tables.push(table);
-    }
-    let mut realm = Realm::new(Dialect::Sqlite);
-    realm.schemas.push(schema);
-    realm.normalize();
-    Ok(realm)
 }
 
 /// Whether a table's stored text declares a virtual table (`CREATE VIRTUAL TABLE`, in any case

@@ -3,8 +3,8 @@
 //! The pragmas give everything else; this module reads the text with `sqlparser`'s tokenizer
 //! and slices expressions out of it verbatim.
 
-use schema_model::sql::{significant_tokens, SpannedToken};
-use schema_model::{Check, Deferrable, Dialect, Generated};
+use schema_model::sql::SpannedToken;
+use schema_model::{Check, Deferrable, Generated};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
@@ -64,7 +64,7 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(sql: &'a str) -> Result<Self, String> {
-        let toks = significant_tokens(Dialect::Sqlite, sql).map_err(|e| e.to_string())?;
+        let toks = super::lexer::tokens(sql)?;
         Ok(Cursor { sql, toks, pos: 0 })
     }
 
@@ -132,7 +132,7 @@ impl<'a> Cursor<'a> {
         self.pos += 1;
         let mut depth = 1;
         let mut item_start = true;
-        while let Some(t) = self.next().cloned() {
+        while let Some(t) = self.next() {
             match t {
                 Token::LParen => depth += 1,
                 Token::RParen => {
@@ -213,7 +213,7 @@ pub fn parse_create_table(sql: &str) -> Result<TableText, String> {
             _ => break,
         }
     }
-    while let Some(t) = c.next().cloned() {
+    while let Some(t) = c.next() {
         if let Token::Word(w) = t {
             match w.keyword {
                 Keyword::STRICT => out.strict = true,
@@ -232,15 +232,16 @@ fn column(c: &mut Cursor<'_>, out: &mut TableText) {
     };
     let mut col = ColumnText { name: name.clone(), ..Default::default() };
     let mut pending: Option<String> = None;
-    while let Some(t) = c.peek().cloned() {
+    while let Some(t) = c.peek() {
         match t {
             Token::Comma | Token::RParen => break,
             Token::LParen => {
                 c.group();
             }
             Token::Word(w) if w.quote_style.is_none() => {
+                let keyword = w.keyword;
                 c.pos += 1;
-                match w.keyword {
+                match keyword {
                     Keyword::CONSTRAINT => pending = c.name(),
                     Keyword::COLLATE => col.collation = c.name(),
                     Keyword::AUTOINCREMENT => col.autoincrement = true,

@@ -4,6 +4,7 @@
 mod apply;
 mod catalog;
 mod ddl_text;
+mod lexer;
 mod replay;
 mod revisions;
 
