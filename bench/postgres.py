@@ -13,6 +13,16 @@ PORT = os.environ.get("BENCH_PG_PORT", "5432")
 USER = os.environ.get("BENCH_PG_USER", "postgres")
 MIGRA = os.environ.get("BENCH_MIGRA", "/opt/peers/venv/bin/migra")
 
+
+def real_pg_dump() -> str:
+    """The newest server's own pg_dump: Debian's /usr/bin/pg_dump is a Perl wrapper (pg_wrapper)
+    that costs ~100 ms per call before the real binary starts, which is not pg_dump's time."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"), key=lambda p: int(p.parts[-3]))
+    return str(found[-1]) if found else "pg_dump"
+
+
+PG_DUMP = os.environ.get("BENCH_PG_DUMP") or real_pg_dump()
+
 NAME = "postgres"
 FLAVOUR = "postgres"  # gen_schema.py --dialect
 
@@ -70,12 +80,12 @@ def peers(a: str, b: str, work: Path) -> list[tuple[str, list[str], tuple]]:
     dumps = []
     for db in (a, b):
         out = work / f"{db}.dump.sql"
-        run(["pg_dump", "--schema-only", "-h", HOST, "-p", PORT, "-U", USER, "-d", db, "-f", str(out)])
+        run([PG_DUMP, "--schema-only", "-h", HOST, "-p", PORT, "-U", USER, "-d", db, "-f", str(out)])
         # pg_dump 15.14+ brackets the dump with psql meta-commands (\restrict) apgdiff cannot read.
         text = out.read_text()
         out.write_text("".join(line for line in text.splitlines(True) if not line.startswith("\\")))
         dumps.append(str(out))
-    peers = [("pg_dump --schema-only (A)", ["pg_dump", "--schema-only", "-h", HOST, "-p", PORT, "-U", USER, "-d", a],
+    peers = [("pg_dump --schema-only (A)", [PG_DUMP, "--schema-only", "-h", HOST, "-p", PORT, "-U", USER, "-d", a],
               (0,))]
     if shutil.which(MIGRA) or Path(MIGRA).exists():
         peers.append(("migra (A → B)", [MIGRA, "--unsafe", url(a).replace("postgres://", "postgresql://"),
