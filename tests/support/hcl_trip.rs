@@ -51,3 +51,17 @@ pub fn round_trip(
     args.extend(&dev_args);
     run(&args, extra, &format!("re-plan from the HCL (not empty)\n{text}"));
 }
+
+/// Model → HCL → model, the property the generated-model tests check: the HCL text and the
+/// model it loads back, or why the HCL form cannot write `model` or the text does not load.
+pub fn model_through_hcl(model: &Realm) -> Result<(String, Realm), String> {
+    let uncovered = hcl::uncovered(model);
+    if !uncovered.is_empty() {
+        return Err(format!("the HCL form cannot write this model: {uncovered:?}"));
+    }
+    let text = hcl::write(model);
+    match hcl::load(model.dialect, &[SourceFile::new("gen.hcl", text.clone())]) {
+        Ok(back) => Ok((text, back)),
+        Err(e) => Err(format!("{e:?}\n{text}")),
+    }
+}

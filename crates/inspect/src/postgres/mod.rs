@@ -41,6 +41,21 @@ macro_rules! description_join {
     };
 }
 
+/// The comment on object `$oid` of catalog `$catalog` (sub-object 0) as a scalar lookup through
+/// pg_description's index, for queries where a [`description_join!`] would be planned as a
+/// nested loop over every comment (the sequences read: 160 ms at 5,000 tables).
+macro_rules! description_lookup {
+    ($catalog:literal, $oid:literal) => {
+        concat!(
+            "(SELECT dsc.description FROM pg_description dsc WHERE dsc.objoid = ",
+            $oid,
+            " AND dsc.classoid = '",
+            $catalog,
+            "'::regclass AND dsc.objsubid = 0)"
+        )
+    };
+}
+
 /// The name of the collation `$co` (in namespace `$cn`), qualified only outside pg_catalog.
 macro_rules! collation_name {
     ($co:literal, $cn:literal) => {
