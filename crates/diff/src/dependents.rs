@@ -3,7 +3,9 @@
 //! SQLite a rebuilt or renamed table, on PostgreSQL a dropped column or a changed type). Which
 //! changes disturb what, and how to spell the statements, is the dialect's hook.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use schema_model::sql::{ident_value, significant_tokens};
 use schema_model::{Dialect, Realm, Trigger, View};

@@ -2,12 +2,13 @@
 //! rules); a rename happens only where the desired model declares it. Linear in the number
 //! of objects: every lookup goes through a hash map.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use schema_model::{Check, Event, Exclusion, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View};
 
 use crate::change::{Change, TableChange};
+use crate::pairing::Pairing;
 use crate::rules::Rules;
 use crate::DiffError;
 
@@ -48,32 +49,31 @@ pub fn diff(rules: &dyn Rules, from: &Realm, to: &Realm, creation_grants: bool) 
 
 fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Result<(), DiffError> {
     let schema = to.name.clone();
-    let current: HashMap<String, &Table> = from.tables.iter().map(|t| (rules.name_key(&t.name), t)).collect();
-    let desired: HashMap<String, &Table> = to.tables.iter().map(|t| (rules.name_key(&t.name), t)).collect();
-    let mut matched: HashMap<String, ()> = HashMap::new();
-    for t in &to.tables {
-        let key = rules.name_key(&t.name);
-        if let Some(cur) = current.get(&key) {
+    let mut tables = Pairing::new(&from.tables, &to.tables, |t| rules.name_key(&t.name));
+    for (j, t) in to.tables.iter().enumerate() {
+        if let Some(cur) = tables.partner(j) {
             if let Some(old) = &t.renamed_from {
                 let old_key = rules.name_key(old);
-                if old_key != key && current.contains_key(&old_key) {
+                if old_key != rules.name_key(&t.name) && tables.old_has(&old_key) {
                     return Err(DiffError::RenameConflict(format!(
                         "table {} is declared renamed from {old}, but both {old} and {} exist; if the rename already happened, remove the directive",
                         t.name, t.name
                     )));
                 }
             }
-            matched.insert(key, ());
             diff_table(rules, &schema, cur, t, out)?;
             continue;
         }
         let renamed = t.renamed_from.as_ref().and_then(|old| {
             let k = rules.name_key(old);
-            (!desired.contains_key(&k)).then(|| current.get(&k).map(|c| (k, *c))).flatten()
+            if tables.new_has(&k) {
+                None
+            } else {
+                tables.claim(&k)
+            }
         });
         match renamed {
-            Some((old_key, cur)) => {
-                matched.insert(old_key, ());
+            Some(cur) => {
                 out.push(Change::RenameTable { schema: schema.clone(), from: cur.name.clone(), to: t.name.clone() });
                 let mut moved = cur.clone();
                 moved.name = t.name.clone();
@@ -82,10 +82,8 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
             None => out.push(Change::AddTable { schema: schema.clone(), table: t.clone() }),
         }
     }
-    for t in &from.tables {
-        if !matched.contains_key(&rules.name_key(&t.name)) {
-            out.push(Change::DropTable { schema: schema.clone(), table: t.clone() });
-        }
+    for t in tables.unpaired_from() {
+        out.push(Change::DropTable { schema: schema.clone(), table: t.clone() });
     }
     let same_query = |a: &View, b: &View| {
         rules.expr_eq(&a.definition, &b.definition)
@@ -233,17 +231,17 @@ fn diff_named<T, C>(
     mut emit: impl FnMut(Pair<'_, T>) -> C,
     out: &mut Vec<C>,
 ) {
-    let current: HashMap<String, &T> = from.iter().map(|x| (rules.name_key(&name(x)), x)).collect();
-    let desired: HashMap<String, ()> = to.iter().map(|x| (rules.name_key(&name(x)), ())).collect();
+    let current: HashMap<String, &T> = from.iter().map(|x| (rules.name_key(&name(x)).into_owned(), x)).collect();
+    let desired: HashMap<String, ()> = to.iter().map(|x| (rules.name_key(&name(x)).into_owned(), ())).collect();
     for x in to {
-        match current.get(&rules.name_key(&name(x))) {
+        match current.get(rules.name_key(&name(x)).as_ref()) {
             None => out.push(emit(Pair::Add(x))),
             Some(c) if !same(c, x) => out.push(emit(Pair::Modify(c, x))),
             Some(_) => {}
         }
     }
     for x in from {
-        if !desired.contains_key(&rules.name_key(&name(x))) {
+        if !desired.contains_key(rules.name_key(&name(x)).as_ref()) {
             out.push(emit(Pair::Drop(x)));
         }
     }
@@ -293,43 +291,37 @@ fn diff_table(
         return Ok(());
     }
     let mut changes = Vec::new();
-    let current: HashMap<String, &schema_model::Column> =
-        from.columns.iter().map(|c| (rules.name_key(&c.name), c)).collect();
-    let desired: HashMap<String, ()> = to.columns.iter().map(|c| (rules.name_key(&c.name), ())).collect();
-    let mut matched: HashMap<String, ()> = HashMap::new();
+    let mut columns = Pairing::new(&from.columns, &to.columns, |c| rules.name_key(&c.name));
     // Constraints and indexes name columns; compare them under the desired names (a copy of
     // the table only when a column is renamed).
     let mut renamed_from = Cow::Borrowed(from);
-    for c in &to.columns {
-        let key = rules.name_key(&c.name);
-        let cur = match current.get(&key) {
+    for (j, c) in to.columns.iter().enumerate() {
+        let cur = match columns.partner(j) {
             Some(cur) => {
                 if let Some(old) = &c.renamed_from {
                     let ok = rules.name_key(old);
-                    if ok != key && current.contains_key(&ok) {
+                    if ok != rules.name_key(&c.name) && columns.old_has(&ok) {
                         return Err(DiffError::RenameConflict(format!(
                             "column {}.{} is declared renamed from {old}, but both {old} and {} exist; if the rename already happened, remove the directive",
                             to.name, c.name, c.name
                         )));
                     }
                 }
-                Some(*cur)
+                Some(cur)
             }
             None => c.renamed_from.as_ref().and_then(|old| {
                 let k = rules.name_key(old);
-                if desired.contains_key(&k) {
+                if columns.new_has(&k) {
                     return None;
                 }
-                current.get(&k).map(|cur| {
+                columns.claim(&k).inspect(|cur| {
                     changes.push(TableChange::RenameColumn { from: cur.name.clone(), to: c.name.clone() });
                     rename_column_refs(renamed_from.to_mut(), &cur.name, &c.name, rules);
-                    *cur
                 })
             }),
         };
         match cur {
             Some(cur) => {
-                matched.insert(rules.name_key(&cur.name), ());
                 if !rules.column_eq(cur, c) {
                     let mut renamed = cur.clone();
                     renamed.name = c.name.clone();
@@ -339,25 +331,25 @@ fn diff_table(
             None => changes.push(TableChange::AddColumn { column: c.clone() }),
         }
     }
-    for c in &from.columns {
-        if !matched.contains_key(&rules.name_key(&c.name)) {
-            changes.push(TableChange::DropColumn { column: c.clone() });
-        }
+    for c in columns.unpaired_from() {
+        changes.push(TableChange::DropColumn { column: c.clone() });
     }
     if rules.ordered_columns() {
         // Compare the order of the columns both sides have, under their desired names.
         let renames: HashMap<String, String> = changes
             .iter()
             .filter_map(|c| match c {
-                TableChange::RenameColumn { from, to } => Some((rules.name_key(from), rules.name_key(to))),
+                TableChange::RenameColumn { from, to } => {
+                    Some((rules.name_key(from).into_owned(), rules.name_key(to).into_owned()))
+                }
                 _ => None,
             })
             .collect();
-        let desired_keys: Vec<String> = to.columns.iter().map(|c| rules.name_key(&c.name)).collect();
+        let desired_keys: Vec<String> = to.columns.iter().map(|c| rules.name_key(&c.name).into_owned()).collect();
         let kept: Vec<String> = from
             .columns
             .iter()
-            .map(|c| rules.name_key(&c.name))
+            .map(|c| rules.name_key(&c.name).into_owned())
             .map(|k| renames.get(&k).cloned().unwrap_or(k))
             .filter(|k| desired_keys.contains(k))
             .collect();
@@ -457,7 +449,7 @@ fn diff_table(
             comment_change(&b.name, &a.comment, &b.comment, &mut changes);
         }
     }
-    let idx: HashMap<String, &schema_model::Index> = f.indexes.iter().map(|i| (rules.name_key(&i.name), i)).collect();
+    let idx: HashMap<Cow<str>, &schema_model::Index> = f.indexes.iter().map(|i| (rules.name_key(&i.name), i)).collect();
     for i in &to.indexes {
         match idx.get(&rules.name_key(&i.name)) {
             None => changes.push(TableChange::AddIndex { index: i.clone() }),

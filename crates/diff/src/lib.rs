@@ -11,6 +11,7 @@ mod hazard;
 pub mod hazards;
 pub mod mysql;
 mod order;
+mod pairing;
 mod plan;
 pub mod postgres;
 mod privileges;

@@ -4,7 +4,7 @@
 //! no longer has is not revoked: dropping the object takes it. Which roles are compared at all
 //! is the caller's scope (the CLI filters both models first).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use schema_model::{Grant, Schema, Securable};
 

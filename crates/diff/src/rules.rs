@@ -1,5 +1,7 @@
 //! How a dialect decides that two spellings mean the same thing.
 
+use std::borrow::Cow;
+
 use schema_model::sql::normalize_sql;
 use schema_model::{Column, Dialect, Grant, Index, IndexKey, Securable, Trigger};
 
@@ -9,11 +11,17 @@ pub trait Rules {
     /// The dialect these rules are for.
     fn dialect(&self) -> Dialect;
 
-    /// The key under which a name is matched (SQLite and MySQL ignore case).
-    fn name_key(&self, name: &str) -> String {
-        match self.dialect() {
-            Dialect::Sqlite | Dialect::Mysql => name.to_lowercase(),
-            Dialect::Postgres => name.to_string(),
+    /// The key under which a name is matched (SQLite and MySQL ignore case); borrowed unless
+    /// folding changes it, since the differ asks for it of every column.
+    fn name_key<'n>(&self, name: &'n str) -> Cow<'n, str> {
+        let folds = match self.dialect() {
+            Dialect::Sqlite | Dialect::Mysql => !name.is_ascii() || name.bytes().any(|b| b.is_ascii_uppercase()),
+            Dialect::Postgres => false,
+        };
+        if folds {
+            Cow::Owned(name.to_lowercase())
+        } else {
+            Cow::Borrowed(name)
         }
     }
 
@@ -91,8 +99,6 @@ pub trait Rules {
             }
             && a.auto_increment == b.auto_increment
             && a.identity == b.identity
-            && self.opt_expr_eq(a.on_update.as_deref(), b.on_update.as_deref())
-            && a.invisible == b.invisible
             && self.opt_expr_eq(a.on_update.as_deref(), b.on_update.as_deref())
             && a.invisible == b.invisible
             && a.comment == b.comment

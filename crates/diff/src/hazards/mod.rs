@@ -26,7 +26,7 @@ mod mf103;
 mod mf104;
 mod mf105;
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 pub use fact::{Conversion, Fact, NewColumnRows, Storage, TableRef};
 pub use live::{check_live, DataCheck, DataProbe, LiveCheck, Outcome, TypeLimit, Verdict, PROBE_LIMIT};

@@ -1,7 +1,7 @@
 //! Table steps on MySQL: create, drop, rename, and one combined `ALTER TABLE` for the changes
 //! inside a table, with foreign keys dropped before it and added after it.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use schema_model::{Column, Table};
 

@@ -55,7 +55,7 @@ pub fn replaceable(from: &Function, to: &Function) -> bool {
 fn routine_draft(step: Step, phase: Phase, schema: &str, f: &Function) -> Draft {
     let mut d = Draft::new(step, phase, fn_key(schema, &f.name));
     d.reads.push(super::schema_key(schema));
-    d.reads.extend(f.types.iter().map(|t| type_key(t)).filter(|k| k.contains('.')));
+    d.reads.extend(f.types.iter().map(|t| type_key(t)).filter(|k| k.contains('.')).map(|k| k.into_owned()));
     d
 }
 

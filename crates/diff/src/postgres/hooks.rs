@@ -1,51 +1,28 @@
 //! PostgreSQL's answers for the shared dependent-view mechanism.
 
-use std::collections::HashSet;
-
-use schema_model::{Dialect, Realm, Trigger, View};
+use schema_model::{Dialect, Trigger, View};
 
 use super::render::{comment, create_index, q, qn};
-use super::types::enum_rebuilt;
+use super::tables::Context;
 use crate::change::{Change, TableChange};
 use crate::dependents::DependentHooks;
 
 /// Views on PostgreSQL follow renames by themselves, but block dropping a table or column
 /// they read and changing such a column's type; an enum rebuild changes the type of every
 /// column that uses it.
-pub struct PostgresHooks {
-    /// Tables per enum type key, for enum rebuilds.
-    enum_users: Vec<(String, String)>,
-    rebuilt: HashSet<String>,
+pub struct PostgresHooks<'c> {
+    /// The table steps' context, which knows the rebuilt enums and the columns that use them.
+    ctx: &'c Context<'c>,
 }
 
-impl PostgresHooks {
-    /// Hooks that know which tables use which enum in `from`.
-    pub fn new(from: &Realm, changes: &[Change]) -> Self {
-        let rebuilt: HashSet<String> = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::ModifyEnum { schema, from, to } if enum_rebuilt(from, to) => {
-                    Some(super::key(schema, &from.name))
-                }
-                _ => None,
-            })
-            .collect();
-        let mut enum_users = Vec::new();
-        for s in &from.schemas {
-            for t in &s.tables {
-                for c in &t.columns {
-                    let k = super::types::type_key(&c.ty.canonical);
-                    if rebuilt.contains(&k) {
-                        enum_users.push((k, t.name.clone()));
-                    }
-                }
-            }
-        }
-        PostgresHooks { enum_users, rebuilt }
+impl<'c> PostgresHooks<'c> {
+    /// Hooks that answer from `ctx`.
+    pub fn new(ctx: &'c Context<'c>) -> Self {
+        PostgresHooks { ctx }
     }
 }
 
-impl DependentHooks for PostgresHooks {
+impl DependentHooks for PostgresHooks<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
@@ -77,9 +54,12 @@ impl DependentHooks for PostgresHooks {
             Change::ModifyFunction { from, to, .. } if !super::functions::replaceable(from, to) => {
                 vec![to.name.clone()]
             }
-            Change::ModifyEnum { schema, from, .. } if self.rebuilt.contains(&super::key(schema, &from.name)) => {
+            Change::ModifyEnum { schema, from, .. }
+                if self.ctx.rebuilt_enums.contains(&super::key(schema, &from.name)) =>
+            {
                 let k = super::key(schema, &from.name);
-                self.enum_users.iter().filter(|(e, _)| *e == k).map(|(_, t)| t.clone()).collect()
+                let users = self.ctx.enum_columns.get(&k).map(Vec::as_slice).unwrap_or_default();
+                users.iter().map(|(_, t, _)| t.name.clone()).collect()
             }
             _ => vec![],
         }

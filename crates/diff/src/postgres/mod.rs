@@ -141,7 +141,7 @@ impl Planner for PostgresPlanner {
             }
         }
         out.extend(privileges::drafts(changes));
-        let hooks = hooks::PostgresHooks::new(from, changes);
+        let hooks = hooks::PostgresHooks::new(&ctx);
         out.extend(crate::dependents::Dependents::new(&hooks, from, to, changes).drafts());
         functions::add_routine_reads(from, to, &mut out);
         if options.online {

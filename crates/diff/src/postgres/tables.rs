@@ -1,12 +1,12 @@
 //! Table steps on PostgreSQL: create, drop, rename, and the changes inside a table.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use schema_model::{Column, Realm, Table, View};
 
 use super::columns::alter_column;
 use super::render::{check, column_def, comment, create_index, foreign_key, primary_key, q, qn, unique};
-use super::types::{sequences_in, type_key};
+use super::types::{enum_rebuilt, sequences_in, type_key};
 use super::{display, draft, key};
 use crate::change::{Change, TableChange};
 use crate::hazards::{Fact, NewColumnRows, TableRef};
@@ -28,8 +28,10 @@ pub struct Context<'a> {
     pub rekeyed_tables: HashSet<String>,
     /// Plan for a live, busy database (`--online`).
     pub online: bool,
-    /// The current columns of each enum type, by the type's key, in model order: found once,
-    /// not by a scan of every column per rebuilt enum.
+    /// Keys of the enum types this plan rebuilds (labels removed or reordered).
+    pub rebuilt_enums: HashSet<String>,
+    /// The current columns of each rebuilt enum type, by the type's key, in model order: found
+    /// in one scan of the columns, and none at all when no enum is rebuilt.
     pub enum_columns: HashMap<String, Vec<(&'a str, &'a Table, &'a Column)>>,
 }
 
@@ -82,18 +84,34 @@ impl<'a> Context<'a> {
                 _ => None,
             })
             .collect();
+        let rebuilt_enums: HashSet<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::ModifyEnum { schema, from, to } if enum_rebuilt(from, to) => Some(key(schema, &from.name)),
+                _ => None,
+            })
+            .collect();
         let mut enum_columns: HashMap<String, Vec<_>> = HashMap::new();
-        for s in &from.schemas {
+        for s in from.schemas.iter().filter(|_| !rebuilt_enums.is_empty()) {
             for t in &s.tables {
                 for c in &t.columns {
                     let k = type_key(&c.ty.canonical);
-                    if enum_keys.contains(&k) {
-                        enum_columns.entry(k).or_default().push((s.name.as_str(), t, c));
+                    if rebuilt_enums.contains(k.as_ref()) {
+                        enum_columns.entry(k.into_owned()).or_default().push((s.name.as_str(), t, c));
                     }
                 }
             }
         }
-        Context { type_keys, enum_keys, dropped_tables, dropped_columns, rekeyed_tables, online, enum_columns }
+        Context {
+            type_keys,
+            enum_keys,
+            dropped_tables,
+            dropped_columns,
+            rekeyed_tables,
+            online,
+            rebuilt_enums,
+            enum_columns,
+        }
     }
 
     /// The keys a table's columns need to exist first: their types and sequences.
@@ -101,8 +119,8 @@ impl<'a> Context<'a> {
         let mut reads = Vec::new();
         for c in &t.columns {
             let k = type_key(&c.ty.canonical);
-            if self.type_keys.contains(&k) {
-                reads.push(k);
+            if self.type_keys.contains(k.as_ref()) {
+                reads.push(k.into_owned());
             }
             if let Some(d) = &c.default {
                 reads.extend(sequences_in(d));
@@ -298,7 +316,7 @@ impl<'a> Context<'a> {
                     out.push(staged);
                     out.push(validate_draft(schema, t, &temp));
                 }
-                let is_enum = |ty: &str| self.enum_keys.contains(&type_key(ty));
+                let is_enum = |ty: &str| self.enum_keys.contains(type_key(ty).as_ref());
                 let (sql, facts) = alter_column(schema, t, a, b, &is_enum);
                 let (reverse, _) = alter_column(schema, t, b, a, &is_enum);
                 let mut step = Step::new(format!("alter column {tn}.{}", q(&b.name)), sql, reverse);

@@ -1,5 +1,7 @@
 //! Schema-level objects on PostgreSQL: extensions, enum types, domains and sequences.
 
+use std::borrow::Cow;
+
 use schema_model::{EnumType, Sequence};
 
 use super::render::{comment, create_domain, create_sequence, q, qn, sequence_options, sequence_owner};
@@ -11,10 +13,14 @@ use crate::order::{Draft, Phase};
 use crate::plan::Step;
 use crate::DiffError;
 
-/// The ordering key of the user type a column type names: `public."My Type"[]` → `public.My Type`.
-pub fn type_key(canonical: &str) -> String {
+/// The ordering key of the user type a column type names: `public."My Type"[]` → `public.My Type`;
+/// borrowed from the type's text unless quotes must be taken out (called for every column).
+pub fn type_key(canonical: &str) -> Cow<'_, str> {
     let base = canonical.trim_end_matches("[]");
-    let mut out = String::new();
+    if !base.contains('"') {
+        return Cow::Borrowed(base);
+    }
+    let mut out = String::with_capacity(base.len());
     let mut chars = base.chars().peekable();
     let mut quoted = false;
     while let Some(c) = chars.next() {
@@ -27,7 +33,7 @@ pub fn type_key(canonical: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The sequence keys a default reads: `nextval('public.seq'::regclass)` → `public.seq`.
@@ -37,7 +43,7 @@ pub fn sequences_in(default: &str) -> Vec<String> {
     while let Some(i) = rest.find("nextval('") {
         rest = &rest[i + 9..];
         if let Some(end) = rest.find("'::regclass") {
-            out.push(type_key(&rest[..end].replace("''", "'")));
+            out.push(type_key(&rest[..end].replace("''", "'")).into_owned());
         }
     }
     out
@@ -213,7 +219,7 @@ pub fn domain(change: &Change) -> Result<Vec<Draft>, DiffError> {
             );
             let mut dr = draft(s, Phase::CreateType, schema, &d.name);
             dr.provides = vec![key(schema, &d.name)];
-            dr.reads.push(type_key(&d.ty.canonical));
+            dr.reads.push(type_key(&d.ty.canonical).into_owned());
             vec![dr]
         }
         Change::DropDomain { schema, domain: d } => {
@@ -226,7 +232,7 @@ pub fn domain(change: &Change) -> Result<Vec<Draft>, DiffError> {
             let mut dr = draft(s, Phase::DropType, schema, &d.name);
             dr.removes = vec![key(schema, &d.name)];
             // A domain over another domain or type is dropped before what it is built on.
-            dr.reads.push(type_key(&d.ty.canonical));
+            dr.reads.push(type_key(&d.ty.canonical).into_owned());
             vec![dr]
         }
         Change::ModifyDomain { schema, from, to } => {
