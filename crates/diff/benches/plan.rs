@@ -16,6 +16,10 @@ use schema_model::sql::offline::parse_postgres;
 use schema_model::sql::{split_statements, SourceFile};
 use schema_model::{Dialect, Realm};
 
+/// The allocator of the `schema` binary (crates/cli/src/main.rs), so the figures are its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The table counts of the acceptance figures.
 const SIZES: [usize; 3] = [1_000, 5_000, 10_000];
 
