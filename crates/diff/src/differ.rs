@@ -1,6 +1,6 @@
 //! The differ: model × model → changes. Names are matched exactly (by the dialect's name
 //! rules); a rename happens only where the desired model declares it. Linear in the number
-//! of objects: every lookup goes through a hash map.
+//! of objects: named objects are paired by [`Pairing`] (side by side, then by hash map).
 
 use foldhash::HashMap;
 use std::borrow::Cow;
@@ -231,19 +231,16 @@ fn diff_named<T, C>(
     mut emit: impl FnMut(Pair<'_, T>) -> C,
     out: &mut Vec<C>,
 ) {
-    let current: HashMap<String, &T> = from.iter().map(|x| (rules.name_key(&name(x)).into_owned(), x)).collect();
-    let desired: HashMap<String, ()> = to.iter().map(|x| (rules.name_key(&name(x)).into_owned(), ())).collect();
-    for x in to {
-        match current.get(rules.name_key(&name(x)).as_ref()) {
+    let pairs = Pairing::new(from, to, |x| Cow::Owned(rules.name_key(&name(x)).into_owned()));
+    for (j, x) in to.iter().enumerate() {
+        match pairs.partner(j) {
             None => out.push(emit(Pair::Add(x))),
             Some(c) if !same(c, x) => out.push(emit(Pair::Modify(c, x))),
             Some(_) => {}
         }
     }
-    for x in from {
-        if !desired.contains_key(rules.name_key(&name(x)).as_ref()) {
-            out.push(emit(Pair::Drop(x)));
-        }
+    for x in pairs.unpaired_from() {
+        out.push(emit(Pair::Drop(x)));
     }
 }
 
@@ -449,12 +446,12 @@ fn diff_table(
             comment_change(&b.name, &a.comment, &b.comment, &mut changes);
         }
     }
-    let idx: HashMap<Cow<str>, &schema_model::Index> = f.indexes.iter().map(|i| (rules.name_key(&i.name), i)).collect();
-    for i in &to.indexes {
-        match idx.get(&rules.name_key(&i.name)) {
+    let indexes = Pairing::new(&f.indexes, &to.indexes, |i| rules.name_key(&i.name));
+    for (j, i) in to.indexes.iter().enumerate() {
+        match indexes.partner(j) {
             None => changes.push(TableChange::AddIndex { index: i.clone() }),
             Some(cur) if !rules.index_eq(cur, i) => {
-                changes.push(TableChange::ModifyIndex { from: (*cur).clone(), to: i.clone() })
+                changes.push(TableChange::ModifyIndex { from: cur.clone(), to: i.clone() })
             }
             Some(cur) if cur.comment != i.comment => changes.push(TableChange::SetIndexComment {
                 name: i.name.clone(),
@@ -464,10 +461,8 @@ fn diff_table(
             Some(_) => {}
         }
     }
-    for i in &f.indexes {
-        if !to.indexes.iter().any(|d| rules.name_eq(&d.name, &i.name)) {
-            changes.push(TableChange::DropIndex { index: i.clone() });
-        }
+    for i in indexes.unpaired_from() {
+        changes.push(TableChange::DropIndex { index: i.clone() });
     }
     diff_named(
         rules,
