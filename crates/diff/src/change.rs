@@ -5,13 +5,16 @@ use schema_model::{
     PrimaryKey, Securable, Sequence, Table, TableOptions, Trigger, UniqueConstraint, View,
 };
 use serde::Serialize;
+use std::borrow::Cow;
 
-/// One difference between the current and the desired model.
+/// One difference between the current and the desired model. Tables are borrowed from the
+/// two models (a large catalog changes thousands of them; copying each would cost more than
+/// comparing it), and owned only where the differ made a new one (a renamed table).
 // A plan holds few changes; boxing the table variants would only add noise.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
-pub enum Change {
+pub enum Change<'a> {
     /// A schema to create.
     AddSchema {
         /// Its name.
@@ -119,14 +122,14 @@ pub enum Change {
         /// The schema.
         schema: String,
         /// The new table.
-        table: Table,
+        table: Cow<'a, Table>,
     },
     /// A table to drop, with its rows.
     DropTable {
         /// The schema.
         schema: String,
         /// The table as it is now.
-        table: Table,
+        table: Cow<'a, Table>,
     },
     /// A declared table rename.
     RenameTable {
@@ -142,9 +145,9 @@ pub enum Change {
         /// The schema.
         schema: String,
         /// The table as it is now (under its new name if renamed).
-        from: Table,
+        from: Cow<'a, Table>,
         /// The table as desired.
-        to: Table,
+        to: Cow<'a, Table>,
         /// What differs.
         changes: Vec<TableChange>,
     },

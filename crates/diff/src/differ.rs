@@ -12,43 +12,77 @@ use crate::pairing::Pairing;
 use crate::rules::Rules;
 use crate::DiffError;
 
+/// The model of a schema with nothing in it: the other side of a schema to create or drop.
+static EMPTY: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(Schema::default);
+
 /// Computes the changes that turn `from` into `to`; `creation_grants` as in
-/// [`crate::privileges::diff`].
-pub fn diff(rules: &dyn Rules, from: &Realm, to: &Realm, creation_grants: bool) -> Result<Vec<Change>, DiffError> {
+/// [`crate::privileges::diff`]. With `one_schema` (MySQL: a realm is one database, and the
+/// desired state was read in a database of another name), the single schemas of both sides
+/// are compared whatever their names, under the current one's.
+pub fn diff<'a>(
+    rules: &dyn Rules,
+    from: &'a Realm,
+    to: &'a Realm,
+    creation_grants: bool,
+    one_schema: bool,
+) -> Result<Vec<Change<'a>>, DiffError> {
     let mut out = Vec::new();
+    if one_schema {
+        if let ([current], [desired]) = (from.schemas.as_slice(), to.schemas.as_slice()) {
+            diff_pair(rules, &current.name, current, desired, creation_grants, &mut out)?;
+            return Ok(out);
+        }
+    }
     let from_by: HashMap<&str, &Schema> = from.schemas.iter().map(|s| (s.name.as_str(), s)).collect();
     let to_names: HashMap<&str, ()> = to.schemas.iter().map(|s| (s.name.as_str(), ())).collect();
-    let empty = Schema::default();
     for s in &to.schemas {
         let current = match from_by.get(s.name.as_str()) {
             Some(c) => c,
             None => {
                 out.push(Change::AddSchema { name: s.name.clone() });
-                &empty
+                &*EMPTY
             }
         };
-        if current.comment != s.comment {
-            out.push(Change::SetSchemaComment {
-                name: s.name.clone(),
-                from: current.comment.clone(),
-                to: s.comment.clone(),
-            });
-        }
-        diff_schema(rules, current, s, &mut out)?;
-        crate::privileges::diff(rules, creation_grants, current, s, &mut out);
+        diff_pair(rules, &s.name, current, s, creation_grants, &mut out)?;
     }
     for s in &from.schemas {
         if !to_names.contains_key(s.name.as_str()) {
-            let gone = Schema { name: s.name.clone(), ..Default::default() };
-            diff_schema(rules, s, &gone, &mut out)?;
+            diff_schema(rules, &s.name, s, &EMPTY, &mut out)?;
             out.push(Change::DropSchema { name: s.name.clone() });
         }
     }
     Ok(out)
 }
 
-fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Result<(), DiffError> {
-    let schema = to.name.clone();
+/// The changes between two schemas that both exist (or are about to), named `name`.
+fn diff_pair<'a>(
+    rules: &dyn Rules,
+    name: &str,
+    from: &'a Schema,
+    to: &'a Schema,
+    creation_grants: bool,
+    out: &mut Vec<Change<'a>>,
+) -> Result<(), DiffError> {
+    if from.comment != to.comment {
+        out.push(Change::SetSchemaComment {
+            name: name.to_string(),
+            from: from.comment.clone(),
+            to: to.comment.clone(),
+        });
+    }
+    diff_schema(rules, name, from, to, out)?;
+    crate::privileges::diff(rules, creation_grants, name, from, to, out);
+    Ok(())
+}
+
+fn diff_schema<'a>(
+    rules: &dyn Rules,
+    name: &str,
+    from: &'a Schema,
+    to: &'a Schema,
+    out: &mut Vec<Change<'a>>,
+) -> Result<(), DiffError> {
+    let schema = name.to_string();
     let mut tables = Pairing::new(&from.tables, &to.tables, |t| rules.name_key(&t.name));
     for (j, t) in to.tables.iter().enumerate() {
         if let Some(cur) = tables.partner(j) {
@@ -61,7 +95,7 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
                     )));
                 }
             }
-            diff_table(rules, &schema, cur, t, out)?;
+            diff_table(rules, &schema, Cow::Borrowed(cur), t, out)?;
             continue;
         }
         let renamed = t.renamed_from.as_ref().and_then(|old| {
@@ -77,13 +111,13 @@ fn diff_schema(rules: &dyn Rules, from: &Schema, to: &Schema, out: &mut Vec<Chan
                 out.push(Change::RenameTable { schema: schema.clone(), from: cur.name.clone(), to: t.name.clone() });
                 let mut moved = cur.clone();
                 moved.name = t.name.clone();
-                diff_table(rules, &schema, &moved, t, out)?;
+                diff_table(rules, &schema, Cow::Owned(moved), t, out)?;
             }
-            None => out.push(Change::AddTable { schema: schema.clone(), table: t.clone() }),
+            None => out.push(Change::AddTable { schema: schema.clone(), table: Cow::Borrowed(t) }),
         }
     }
     for t in tables.unpaired_from() {
-        out.push(Change::DropTable { schema: schema.clone(), table: t.clone() });
+        out.push(Change::DropTable { schema: schema.clone(), table: Cow::Borrowed(t) });
     }
     let same_query = |a: &View, b: &View| {
         rules.expr_eq(&a.definition, &b.definition)
@@ -269,24 +303,25 @@ fn diff_set<T: Clone>(
 /// The changes inside one table, for planners that re-derive a table's reverse.
 pub(crate) fn table_changes(rules: &dyn Rules, from: &Table, to: &Table) -> Result<Vec<TableChange>, DiffError> {
     let mut out = Vec::new();
-    diff_table(rules, "", from, to, &mut out)?;
+    diff_table(rules, "", Cow::Borrowed(from), to, &mut out)?;
     Ok(match out.pop() {
         Some(Change::ModifyTable { changes, .. }) => changes,
         _ => Vec::new(),
     })
 }
 
-fn diff_table(
+fn diff_table<'a>(
     rules: &dyn Rules,
     schema: &str,
-    from: &Table,
-    to: &Table,
-    out: &mut Vec<Change>,
+    current: Cow<'a, Table>,
+    to: &'a Table,
+    out: &mut Vec<Change<'a>>,
 ) -> Result<(), DiffError> {
     // Most tables of a large catalog are unchanged: equal models have no difference to find.
-    if from == to {
+    if *current == *to {
         return Ok(());
     }
+    let from: &Table = &current;
     let mut changes = Vec::new();
     let mut columns = Pairing::new(&from.columns, &to.columns, |c| rules.name_key(&c.name));
     // Constraints and indexes name columns; compare them under the desired names (a copy of
@@ -487,7 +522,7 @@ fn diff_table(
         changes.push(TableChange::SetOptions { from: f.options.clone(), to: to.options.clone() });
     }
     if !changes.is_empty() {
-        out.push(Change::ModifyTable { schema: schema.to_string(), from: from.clone(), to: to.clone(), changes });
+        out.push(Change::ModifyTable { schema: schema.to_string(), from: current, to: Cow::Borrowed(to), changes });
     }
     Ok(())
 }

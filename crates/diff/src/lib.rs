@@ -70,25 +70,18 @@ pub fn planner_for(dialect: Dialect) -> Result<&'static dyn Planner, DiffError> 
 }
 
 /// The changes that turn `from` into `to`.
-pub fn diff(from: &Realm, to: &Realm) -> Result<Vec<Change>, DiffError> {
+pub fn diff<'a>(from: &'a Realm, to: &'a Realm) -> Result<Vec<Change<'a>>, DiffError> {
     diff_with(from, to, false)
 }
 
 /// [`diff`], counting the privileges the server gives a routine it creates when
 /// `creation_grants` (see [`PlanOptions::creation_grants`]).
-fn diff_with(from: &Realm, to: &Realm, creation_grants: bool) -> Result<Vec<Change>, DiffError> {
+fn diff_with<'a>(from: &'a Realm, to: &'a Realm, creation_grants: bool) -> Result<Vec<Change<'a>>, DiffError> {
     if from.dialect != to.dialect {
         return Err(DiffError::DialectMismatch(from.dialect, to.dialect));
     }
     let rules = planner_for(from.dialect)?.rules();
-    if rules.single_schema() && from.schemas.len() == 1 && to.schemas.len() == 1 {
-        // A MySQL realm is one database; the desired state was read in a database of another
-        // name, so compare the one schema with the other whatever their names.
-        let mut aligned = to.clone();
-        aligned.schemas[0].name = from.schemas[0].name.clone();
-        return differ::diff(rules, from, &aligned, creation_grants);
-    }
-    differ::diff(rules, from, to, creation_grants)
+    differ::diff(rules, from, to, creation_grants, rules.single_schema())
 }
 
 /// The ordered plan that turns `from` into `to`.

@@ -11,11 +11,11 @@ use schema_model::{Grant, Schema, Securable};
 use crate::change::Change;
 use crate::rules::Rules;
 
-/// The privilege changes of one schema present on both sides (or created), appended to `out`.
+/// The privilege changes of schema `name`, present on both sides (or created), appended to `out`.
 /// With `creation_grants`, a routine the plan creates counts as holding what the server gives
 /// a new one ([`Rules::creation_grants`]), so a desired state without it revokes it; the
 /// caller asks for that when the roles those privileges go to are managed with revokes.
-pub fn diff(rules: &dyn Rules, creation_grants: bool, from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+pub fn diff(rules: &dyn Rules, creation_grants: bool, name: &str, from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     let key = |g: &Grant| (g.on.clone(), g.grantee.clone(), g.privilege.clone());
     let given: Vec<Grant> = match creation_grants {
         true => to
@@ -33,7 +33,7 @@ pub fn diff(rules: &dyn Rules, creation_grants: bool, from: &Schema, to: &Schema
         from.grants.iter().map(|g| (g, false)).chain(given.iter().map(|g| (g, true))).collect();
     let current: HashMap<_, (&Grant, bool)> = held.iter().map(|&(g, created)| (key(g), (g, created))).collect();
     let desired: HashMap<_, &Grant> = to.grants.iter().map(|g| (key(g), g)).collect();
-    let schema = to.name.clone();
+    let schema = name.to_string();
     let revoke = |grant: &Grant, option_only: bool, created: bool| Change::RevokePrivilege {
         schema: schema.clone(),
         grant: grant.clone(),
@@ -89,9 +89,9 @@ mod tests {
         s
     }
 
-    fn changes(from: &Schema, to: &Schema) -> Vec<Change> {
+    fn changes(from: &Schema, to: &Schema) -> Vec<Change<'static>> {
         let mut out = Vec::new();
-        diff(&crate::postgres::PostgresRules, true, from, to, &mut out);
+        diff(&crate::postgres::PostgresRules, true, &to.name, from, to, &mut out);
         out
     }
 
@@ -149,7 +149,7 @@ mod tests {
         };
         assert_eq!(changes(&from, &to), vec![revoke], "desired without PUBLIC's EXECUTE revokes it");
         let mut out = Vec::new();
-        diff(&crate::postgres::PostgresRules, false, &from, &to, &mut out);
+        diff(&crate::postgres::PostgresRules, false, &to.name, &from, &to, &mut out);
         assert!(out.is_empty(), "PUBLIC's privileges not managed: nothing to compare");
         to.grants.push(public.clone());
         assert!(changes(&from, &to).is_empty(), "desired keeps the server's grant: nothing to do");
