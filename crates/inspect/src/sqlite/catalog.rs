@@ -1,8 +1,8 @@
 //! Reading a SQLite catalog into the model in two queries, whatever the number of tables: the
-//! objects of `sqlite_master`, then one row per table with its columns, indexes and foreign
-//! keys aggregated by SQLite itself into JSON arrays (`json_group_array` over the table-valued
-//! pragmas), so the driver copies four values per table instead of one row per column, index
-//! column and key column.
+//! objects of `sqlite_master` as one JSON array, then one row per table with its columns,
+//! indexes and foreign keys aggregated by SQLite itself into JSON arrays (`json_group_array`
+//! over the table-valued pragmas), so the driver copies four values per table instead of one
+//! row per column, index column and key column.
 //!
 //! `pragma_table_list` is never joined: it lists every table of every attached schema on each
 //! call, so a join or `NOT IN` over it runs once per row of `sqlite_master` and made inspection
@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use futures_util::TryStreamExt;
 use schema_model::{
     Column, ColumnType, Dialect, ForeignKey, Generated, Index, IndexKey, IndexPart, PrimaryKey, Realm, RefAction,
     Schema, Table, TableOptions, Trigger, UniqueConstraint, View,
@@ -31,11 +32,11 @@ macro_rules! user_objects {
     };
 }
 
-/// Every user object with its kind and stored text.
+/// Every user object with its kind and stored text, as one JSON array (one row to copy
+/// instead of one per object).
 const OBJECTS: &str = concat!(
-    "SELECT m.type, m.name, m.tbl_name, m.sql FROM main.sqlite_master m WHERE ",
+    "SELECT json_group_array(json_array(m.type, m.name, m.tbl_name, m.sql)) FROM main.sqlite_master m WHERE ",
     user_objects!("m"),
-    " ORDER BY m.type, m.name"
 );
 
 /// One row per table: its name, then JSON arrays of its columns in declared order, its indexes
@@ -71,13 +72,15 @@ pub fn canonical_type(raw: &str) -> String {
     schema_model::types::sqlite_canonical(raw)
 }
 
-/// Reads the whole `main` schema. The stored `CREATE TABLE` texts are parsed on a blocking
-/// thread while the pragma query runs on the connection's own.
+/// Reads the whole `main` schema. The per-table rows are streamed: each is made into its table
+/// (its stored `CREATE TABLE` text parsed) while SQLite, on the connection's own thread,
+/// computes the next ones.
 pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
-    let objects: Vec<ObjectRow> =
-        sqlx::query_as(OBJECTS).fetch_all(&mut *conn).await.map_err(db_err("reading sqlite_master"))?;
+    let (objects,): (String,) =
+        sqlx::query_as(OBJECTS).fetch_one(&mut *conn).await.map_err(db_err("reading sqlite_master"))?;
+    let objects: Vec<ObjectRow> = json("sqlite_master", &objects)?;
     let mut schema = Schema::named("main");
-    let mut table_texts = Vec::new();
+    let mut table_texts = HashMap::new();
     let mut index_texts = HashMap::new();
     for (kind, name, tbl_name, sql) in objects {
         let sql = sql.unwrap_or_default();
@@ -87,7 +90,9 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
                     "table {name} is a virtual table ({sql}); schema does not manage virtual tables yet"
                 )))
             }
-            "table" => table_texts.push((name, sql)),
+            "table" => {
+                table_texts.insert(name, sql);
+            }
             "index" => {
                 index_texts.insert(name, sql);
             }
@@ -96,43 +101,42 @@ pub async fn inspect(conn: &mut SqliteConnection) -> Result<Realm> {
             _ => {}
         }
     }
-    let parsing = tokio::task::spawn_blocking(move || {
-        table_texts
-            .into_iter()
-            .map(|(name, sql)| {
-                let text = parse_create_table(&sql)
-                    .map_err(|e| Error::Unsupported(format!("cannot read the definition of table {name}: {e}")))?;
-                Ok((name, text))
-            })
-            .collect::<Result<HashMap<String, TableText>>>()
-    });
-    let rows: Vec<TableRow> =
-        sqlx::query_as(TABLES).fetch_all(&mut *conn).await.map_err(db_err("reading the tables' pragmas"))?;
-    let mut texts = parsing
-        .await
-        .map_err(|e| Error::Unsupported(format!("reading the stored table definitions failed: {e}")))??;
-    schema.tables.reserve(rows.len());
-    for (name, columns, indexes, fks) in rows {
-        let Some(text) = texts.remove(&name) else {
+    schema.tables.reserve(table_texts.len());
+    let mut rows = sqlx::query_as::<_, TableRow>(TABLES).fetch(&mut *conn);
+    while let Some((name, columns, indexes, fks)) =
+        rows.try_next().await.map_err(db_err("reading the tables' pragmas"))?
+    {
+        let Some(sql) = table_texts.remove(&name) else {
             continue;
         };
-        let mut table = Table {
-            name,
-            options: TableOptions { without_rowid: text.without_rowid, strict: text.strict, ..Default::default() },
-            ..Default::default()
-        };
-        let (columns, indexes, fks) =
-            (json(&table.name, &columns)?, json(&table.name, &indexes)?, json(&table.name, &fks)?);
-        add_columns(&mut table, &text, columns);
-        add_indexes(&mut table, &text, indexes, &mut index_texts)?;
-        add_foreign_keys(&mut table, &text, fks);
-        table.checks = text.checks;
-        schema.tables.push(table);
+        let text = parse_create_table(&sql)
+            .map_err(|e| Error::Unsupported(format!("cannot read the definition of table {name}: {e}")))?;
+        schema.tables.push(table(name, text, (&columns, &indexes, &fks), &mut index_texts)?);
     }
     let mut realm = Realm::new(Dialect::Sqlite);
     realm.schemas.push(schema);
     realm.normalize();
     Ok(realm)
+}
+
+/// The table `name` from its parsed text and the JSON arrays SQLite aggregated for it.
+fn table(
+    name: String,
+    text: TableText,
+    (columns, indexes, fks): (&str, &str, &str),
+    index_texts: &mut HashMap<String, String>,
+) -> Result<Table> {
+    let mut table = Table {
+        name,
+        options: TableOptions { without_rowid: text.without_rowid, strict: text.strict, ..Default::default() },
+        ..Default::default()
+    };
+    let (columns, indexes, fks) = (json(&table.name, columns)?, json(&table.name, indexes)?, json(&table.name, fks)?);
+    add_columns(&mut table, &text, columns);
+    add_indexes(&mut table, &text, indexes, index_texts)?;
+    add_foreign_keys(&mut table, &text, fks);
+    table.checks = text.checks;
+    Ok(table)
 }
 
 /// Decodes one of the JSON arrays SQLite aggregated for `table`.
