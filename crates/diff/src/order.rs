@@ -126,7 +126,7 @@ pub fn order(drafts: Vec<Draft>) -> Result<Vec<Step>, DiffError> {
             }
         }
     }
-    let key = |i: usize| Reverse((drafts[i].phase, drafts[i].object.clone(), i));
+    let key = |i: usize| Reverse((drafts[i].phase, drafts[i].object.as_str(), i));
     let mut indegree: Vec<usize> =
         nodes.iter().map(|&n| graph.edges_directed(n, Direction::Incoming).count()).collect();
     let mut ready: BinaryHeap<_> = (0..drafts.len()).filter(|&i| indegree[i] == 0).map(key).collect();
@@ -135,7 +135,7 @@ pub fn order(drafts: Vec<Draft>) -> Result<Vec<Step>, DiffError> {
     while order.len() < drafts.len() {
         let Some(Reverse((_, _, i))) = ready.pop() else {
             // A cycle: give up the soft edges into the first blocked step that has only those.
-            let stuck = (0..drafts.len()).filter(|&i| !done[i]).min_by_key(|&i| key(i).0.clone());
+            let stuck = (0..drafts.len()).filter(|&i| !done[i]).min_by_key(|&i| key(i).0);
             let Some(i) = stuck.filter(|&i| {
                 graph.edges_directed(nodes[i], Direction::Incoming).all(|e| *e.weight() || done[graph[e.source()]])
             }) else {
