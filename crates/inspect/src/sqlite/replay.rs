@@ -1,4 +1,4 @@
-//! Loading desired SQL the exact way: run it on an empty in-memory database and inspect that,
+//! Loading desired SQL the exact way: run it on an empty scratch database and inspect that,
 //! so SQLite itself decides what every statement means.
 
 use schema_model::sql::{renames_in, split_statements, SourceFile};
@@ -7,10 +7,10 @@ use schema_model::{Dialect, Realm};
 use super::SqliteDriver;
 use crate::{apply_renames, Driver, Result};
 
-/// Replays `files` in order on a fresh in-memory database and returns its model. A statement
+/// Replays `files` in order on a fresh scratch database and returns its model. A statement
 /// SQLite rejects is reported at its place in its file.
 pub async fn replay(files: &[SourceFile]) -> Result<Realm> {
-    let mut db = SqliteDriver::memory().await?;
+    let (mut db, _scratch) = SqliteDriver::scratch().await?;
     for file in files {
         for st in split_statements(Dialect::Sqlite, file)? {
             if let Err(e) = sqlx::raw_sql(&st.text).execute(&mut db.conn).await {
