@@ -84,4 +84,21 @@ mod tests {
         assert_eq!(t.renamed_from.as_deref(), Some("users"));
         assert_eq!(t.columns[1].renamed_from.as_deref(), Some("name"));
     }
+
+    #[tokio::test]
+    async fn the_scratch_database_is_a_file_of_its_own_removed_afterwards() {
+        let (mut db, dir) = SqliteDriver::scratch().await.unwrap();
+        let file = dir.path().join("desired.db");
+        sqlx::raw_sql("CREATE TABLE t (x int)").execute(&mut db.conn).await.unwrap();
+        assert!(file.exists(), "the replay writes a file, not process memory");
+        let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&mut db.conn).await.unwrap();
+        let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut db.conn).await.unwrap();
+        let (mmap,): (i64,) = sqlx::query_as("PRAGMA mmap_size").fetch_one(&mut db.conn).await.unwrap();
+        assert_eq!((journal.as_str(), sync), ("off", 0), "nothing to recover: no journal, no syncs");
+        assert!(mmap > 0, "pages are read through a memory map");
+        drop(db);
+        let path = dir.path().to_path_buf();
+        drop(dir);
+        assert!(!path.exists(), "the scratch directory goes with its guard");
+    }
 }
