@@ -162,8 +162,24 @@ pub fn order(drafts: Vec<Draft>) -> Result<Vec<Step>, DiffError> {
             }
         }
     }
-    let mut slots: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
-    Ok(order.into_iter().filter_map(|i| slots[i].take().map(|d| d.step)).collect())
+    Ok(into_steps(drafts, &order))
+}
+
+/// The steps of `drafts` in `order` (a permutation of their indexes), moved within the drafts'
+/// own buffer: a large plan's steps are not copied into memory that must first be paged in.
+fn into_steps(mut drafts: Vec<Draft>, order: &[usize]) -> Vec<Step> {
+    let mut place = vec![0; order.len()];
+    for (at, &i) in order.iter().enumerate() {
+        place[i] = at;
+    }
+    for i in 0..drafts.len() {
+        while place[i] != i {
+            let j = place[i];
+            drafts.swap(i, j);
+            place.swap(i, j);
+        }
+    }
+    drafts.into_iter().map(|d| d.step).collect()
 }
 
 #[cfg(test)]
@@ -208,6 +224,12 @@ mod tests {
         b.provides = vec!["b".into()];
         b.soft_reads = vec!["a".into()];
         assert_eq!(names(order(vec![b, a]).unwrap()), ["create table a", "create table b"]);
+    }
+
+    #[test]
+    fn steps_come_out_in_the_order_given() {
+        let drafts = ["a", "b", "c", "d", "e"].map(|n| Draft::new(step(n), Phase::CreateTable, n)).into();
+        assert_eq!(names(into_steps(drafts, &[3, 0, 4, 2, 1])), ["d", "a", "e", "c", "b"]);
     }
 
     #[test]
