@@ -84,5 +84,7 @@ fn indexes() {
            COMMENT ON INDEX t_1 IS 'first';"#,
         "CREATE TABLE t (a int UNIQUE); COMMENT ON INDEX t_a_key IS 'goes nowhere'; CREATE TABLE u (b int REFERENCES t (a));",
         "CREATE TABLE t (a int, b int); CREATE UNIQUE INDEX t_ab ON t (b, a); CREATE TABLE u (x int, y int, FOREIGN KEY (x, y) REFERENCES t (a, b));",
+        // Keys out of column order on both sides: names come back in key order.
+        "CREATE TABLE t (a int, b int, UNIQUE (b, a)); CREATE TABLE u (x int, y int, FOREIGN KEY (y, x) REFERENCES t (b, a));",
     ]);
 }

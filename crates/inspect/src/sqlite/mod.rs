@@ -115,3 +115,22 @@ impl Driver for SqliteDriver {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `.cargo/config.toml` builds the bundled SQLite without its 64-bucket cap on name hash
+    /// tables; without it, inspecting thousands of tables walks long chains per pragma.
+    #[tokio::test]
+    async fn the_bundled_sqlite_has_no_soft_malloc_limit() {
+        let url = DbUrl::parse("sqlite::memory:").unwrap();
+        let mut db = SqliteDriver::connect(&url, ConnectOptions { create: false }).await.unwrap();
+        let options: Vec<(String,)> =
+            sqlx::query_as("PRAGMA compile_options").fetch_all(db.connection()).await.unwrap();
+        assert!(
+            options.iter().any(|(o,)| o == "MALLOC_SOFT_LIMIT=0"),
+            "LIBSQLITE3_FLAGS from .cargo/config.toml did not reach the SQLite build: {options:?}"
+        );
+    }
+}
