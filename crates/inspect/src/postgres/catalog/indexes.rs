@@ -47,9 +47,13 @@ const INDEX_PARTS: &str = concat!(
     "FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace ",
     "CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[], i.indoption::int2[]) ",
     "WITH ORDINALITY AS k(attnum, cls, coll, opt, i) ",
-    "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0 ",
-    "LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.i ",
-    "LEFT JOIN pg_type it ON it.oid = ia.atttypid ",
+    // A key column by both halves of its key, and an expression's type only for expressions:
+    // `OFFSET 0` keeps the planner from flattening these into joins that scan every column of
+    // each table, or all of pg_attribute (170 to 110 ms at 5,000 tables).
+    "LEFT JOIN LATERAL (SELECT a.attname, a.attcollation FROM pg_attribute a ",
+    "WHERE k.attnum > 0 AND a.attrelid = i.indrelid AND a.attnum = k.attnum OFFSET 0) a ON true ",
+    "LEFT JOIN LATERAL (SELECT it.typcollation FROM pg_attribute ia JOIN pg_type it ON it.oid = ia.atttypid ",
+    "WHERE k.attnum = 0 AND ia.attrelid = i.indexrelid AND ia.attnum = k.i OFFSET 0) it ON true ",
     "LEFT JOIN pg_opclass opc ON opc.oid = k.cls LEFT JOIN pg_namespace ocn ON ocn.oid = opc.opcnamespace ",
     "LEFT JOIN pg_collation co ON co.oid = k.coll LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace ",
     "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'm', 'p') AND ",
