@@ -112,6 +112,24 @@ fn diff_between_files_and_databases() {
     let live = schema(&["diff", "--from", &url, "--to", v2]);
     assert_eq!(live.stdout, files.stdout);
     assert_eq!(schema(&["diff", "--from", v2, "--to", v2]).stdout, "");
+    // JSON carries the same steps, with the fingerprints of both sides the script leaves out.
+    let json = |from: &str, to: &str| -> serde_json::Value {
+        serde_json::from_str(&schema(&["diff", "--from", from, "--to", to, "--format", "json"]).stdout).expect("JSON")
+    };
+    let (forward, same) = (json(v1, v2), json(v2, v2));
+    let statements: Vec<String> = forward["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .flat_map(|st| st["sql"].as_array().expect("sql").iter().map(|q| format!("{};", q.as_str().expect("text"))))
+        .collect();
+    let script: Vec<&str> = files.stdout.lines().filter(|l| !l.starts_with("--")).collect();
+    assert_eq!(statements.join("\n"), script.join("\n"));
+    let hash = |v: &serde_json::Value, side: &str| v[side].as_str().expect("a fingerprint").to_string();
+    assert_eq!(hash(&forward, "from_hash").len(), 64);
+    assert_ne!(hash(&forward, "from_hash"), hash(&forward, "to_hash"));
+    assert_eq!(hash(&forward, "to_hash"), hash(&same, "from_hash"));
+    assert_eq!(hash(&same, "from_hash"), hash(&same, "to_hash"));
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub async fn run(args: PlanArgs, out: &mut dyn Write) -> CliResult<u8> {
             writeln!(out, "{}", serde_json::to_string_pretty(&p).expect("plans serialize"))?;
         }
         PlanFormat::Sql => {
-            write!(out, "{}", plan_sql(&p))?;
+            write!(out, "{}", plan_sql(&p.steps))?;
         }
         PlanFormat::Markdown => {
             write!(out, "{}", plan_markdown(&p, db.url().redacted()))?;

@@ -2,13 +2,13 @@
 
 use std::fmt::Write;
 
-use schema_diff::{steps_with, DiffError, Plan, PlanOptions, Step};
+use schema_diff::{steps_with, DiffError, PlanOptions, Step};
 use schema_model::{Dialect, Realm, Schema};
 
-/// The plan as a script, hazards as comments above their statements.
-pub fn plan_sql(plan: &Plan) -> String {
+/// A plan's steps as a script, hazards as comments above their statements.
+pub fn plan_sql(steps: &[Step]) -> String {
     let mut out = String::new();
-    for (i, s) in plan.steps.iter().enumerate() {
+    for (i, s) in steps.iter().enumerate() {
         let _ = writeln!(out, "-- {}. {}", i + 1, s.description);
         for h in &s.hazards {
             let _ = writeln!(out, "-- ! {} {}", h.code.id(), h.message);
