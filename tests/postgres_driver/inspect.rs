@@ -359,3 +359,35 @@ async fn what_the_model_cannot_hold_is_refused_by_name() {
         assert!(err.contains("not modelled yet"), "{err}");
     }
 }
+
+#[tokio::test]
+async fn key_columns_are_named_by_number_wherever_the_columns_were_read() {
+    let Some(db) = PgDb::create("pgd_keys") else { return };
+    db.exec(
+        "CREATE SCHEMA a; CREATE SCHEMA b;
+         CREATE TABLE a.p (x int, id int PRIMARY KEY, k int, UNIQUE (k, x));
+         CREATE TABLE b.t (gone int, pid int, y int, z int);
+         ALTER TABLE b.t DROP COLUMN gone; ALTER TABLE b.t ADD UNIQUE (z, pid);
+         ALTER TABLE b.t ADD FOREIGN KEY (y, pid) REFERENCES a.p (k, x);
+         CREATE TABLE b.logs (id int, day date NOT NULL, note text) PARTITION BY RANGE (day);
+         CREATE TABLE b.logs_jan PARTITION OF b.logs FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+         ALTER TABLE b.logs_jan ADD CONSTRAINT jan_note UNIQUE (note, id);",
+    );
+    // Scoped to b: a.p's columns are not read, and a partition's columns never are.
+    let realm = driver(&schema_e2e::pg::with_param(&db.url(), "search_path", "b")).await.inspect().await.unwrap();
+    let b = &realm.schemas[0];
+    let t = b.table("t").unwrap();
+    let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(cols, ["pid", "y", "z"]);
+    assert_eq!(t.uniques.iter().map(|u| u.columns.clone()).collect::<Vec<_>>(), [names(&["z", "pid"])]);
+    let fk = &t.foreign_keys[0];
+    assert_eq!((fk.ref_schema.as_deref(), fk.ref_table.as_str()), (Some("a"), "p"));
+    assert_eq!((fk.columns.clone(), fk.ref_columns.clone()), (names(&["y", "pid"]), names(&["k", "x"])));
+    let jan = b.table("logs_jan").unwrap();
+    assert_eq!(jan.uniques.iter().map(|u| u.columns.clone()).collect::<Vec<_>>(), [names(&["note", "id"])]);
+    // Unscoped, a.p's keys are named from the columns read.
+    let realm = driver(&db.url()).await.inspect().await.unwrap();
+    let p = realm.schema("a").unwrap().table("p").unwrap();
+    assert_eq!(p.primary_key.as_ref().unwrap().columns, names(&["id"]));
+    assert_eq!(p.uniques[0].columns, names(&["k", "x"]));
+}

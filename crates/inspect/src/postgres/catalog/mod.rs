@@ -35,6 +35,9 @@ pub(super) struct Relations {
     pub tables: HashMap<i64, (String, Table)>,
     /// Views and materialized views.
     pub views: HashMap<i64, (String, View)>,
+    /// The numbers (`attnum`) of each table's columns, in the order of its `columns`, for
+    /// naming the columns that constraints list by number.
+    pub attnums: HashMap<i64, Vec<i16>>,
 }
 
 /// Reads every managed schema (`scope`, or all non-system schemas) into a normalized realm.

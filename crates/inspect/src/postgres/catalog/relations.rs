@@ -28,9 +28,10 @@ const RELATIONS: &str = concat!(
     " ORDER BY 2, 3"
 );
 
-/// Every column of every table, in declared order, with its default or generation
-/// expression, its identity's sequence options, and a collation that differs from its type's;
-/// not those of partitions, which are their parent's.
+/// Every column of every table, with its number, its default or generation expression, its
+/// identity's sequence options, and a collation that differs from its type's; not those of
+/// partitions, which are their parent's. Unsorted: the reader puts each table's columns in
+/// order, which spares the server sorting every column of the catalog on disk.
 const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, ",
     // A default cannot read a column, so it is printed without its table (relation id 0),
@@ -40,7 +41,7 @@ const COLUMNS: &str = concat!(
     "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ",
     collation_name!("co", "cn"),
     " END, dsc.description, ",
-    "ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax, ids.seqcache, ids.seqcycle ",
+    "ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax, ids.seqcache, ids.seqcycle, a.attnum ",
     "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid ",
     "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid ",
     "LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum ",
@@ -52,8 +53,7 @@ const COLUMNS: &str = concat!(
     "WHERE a.attidentity <> '' AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass ",
     "AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i' LIMIT 1) ids ON true ",
     "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND ",
-    not_extension_member!("pg_class", "c.oid"),
-    " ORDER BY a.attrelid, a.attnum"
+    not_extension_member!("pg_class", "c.oid")
 );
 
 /// A row of [`RELATIONS`].
@@ -130,13 +130,15 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<
     Ok(rels)
 }
 
-/// Fills the columns of the tables in `rels`.
+/// Fills the columns of the tables in `rels`, in declared order, and their numbers.
 pub(super) async fn read_columns(conn: &mut PgConnection, schemas: &[String], rels: &mut Relations) -> Result<()> {
     let rows = sqlx::query(COLUMNS).bind(schemas).fetch_all(&mut *conn).await.map_err(db_err("reading columns"))?;
     for r in rows {
-        let Some((_, table)) = rels.tables.get_mut(&r.get::<i64, _>(0)) else {
+        let relid = r.get::<i64, _>(0);
+        let Some((_, table)) = rels.tables.get_mut(&relid) else {
             continue;
         };
+        rels.attnums.entry(relid).or_default().push(r.get(15));
         let ty: String = r.get(2);
         let expr: Option<String> = r.get(4);
         let generated: String = r.get(5);
@@ -171,5 +173,34 @@ pub(super) async fn read_columns(conn: &mut PgConnection, schemas: &[String], re
             ..Default::default()
         });
     }
+    for (relid, numbers) in &mut rels.attnums {
+        if let Some((_, table)) = rels.tables.get_mut(relid) {
+            in_declared_order(numbers, &mut table.columns);
+        }
+    }
     Ok(())
+}
+
+/// Sorts a table's columns, read in any order, and their numbers by number (declared order).
+fn in_declared_order(numbers: &mut Vec<i16>, columns: &mut Vec<Column>) {
+    if numbers.is_sorted() {
+        return;
+    }
+    let mut numbered: Vec<(i16, Column)> = numbers.drain(..).zip(columns.drain(..)).collect();
+    numbered.sort_by_key(|(n, _)| *n);
+    (*numbers, *columns) = numbered.into_iter().unzip();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_read_out_of_order_are_put_in_declared_order() {
+        let named = |n: &str| Column { name: n.into(), ..Default::default() };
+        let (mut numbers, mut columns) = (vec![3, 1, 4, 2], vec![named("c"), named("a"), named("d"), named("b")]);
+        in_declared_order(&mut numbers, &mut columns);
+        assert_eq!(numbers, [1, 2, 3, 4]);
+        assert_eq!(columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+    }
 }
