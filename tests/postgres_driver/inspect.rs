@@ -391,3 +391,32 @@ async fn key_columns_are_named_by_number_wherever_the_columns_were_read() {
     assert_eq!(p.primary_key.as_ref().unwrap().columns, names(&["id"]));
     assert_eq!(p.uniques[0].columns, names(&["k", "x"]));
 }
+
+/// The catalog is read in two lanes, on a second connection as well as the first; where no
+/// second connection can be had (here a role limited to one), in turn on the first. Both
+/// reads give the same model, owners aside: they are reported relative to the reading role.
+#[tokio::test]
+async fn one_connection_reads_the_same_model_as_two() {
+    let Some(db) = PgDb::create("pgd_lanes") else { return };
+    db.exec(RICH);
+    let role = format!("{}_one", db.name);
+    schema_e2e::pg::exec_sqlx(
+        &db.url(),
+        &format!("CREATE ROLE \"{role}\" LOGIN CONNECTION LIMIT 1; GRANT ALL ON SCHEMA app, public TO \"{role}\""),
+    )
+    .unwrap();
+    let two = driver(&db.url()).await.inspect().await;
+    let one = driver(&schema_e2e::pg::with_user(&db.url(), &role)).await.inspect().await;
+    let dropped = schema_e2e::pg::exec_sqlx(
+        &db.url(),
+        &format!("REVOKE ALL ON SCHEMA app, public FROM \"{role}\"; DROP ROLE \"{role}\""),
+    );
+    let without_owners = |mut realm: schema_model::Realm| {
+        realm.schemas.iter_mut().for_each(|s| s.owners.clear());
+        realm
+    };
+    let (one, two) = (without_owners(one.unwrap()), without_owners(two.unwrap()));
+    dropped.unwrap();
+    assert!(two.schemas.iter().map(|s| s.tables.len()).sum::<usize>() > 3, "the rich database has tables");
+    assert_eq!(one, two);
+}

@@ -249,7 +249,7 @@ impl Run<'_> {
     ) -> Result<Revision, Failure> {
         self.begin().await?;
         if let Some(expected) = &request.expected_from_hash {
-            let before = catalog::inspect(self.conn, scope).await.map_err(|e| (e, None))?;
+            let before = catalog::inspect(self.conn, None, scope).await.map_err(|e| (e, None))?;
             let found = realm_hash(&before);
             if &found != expected {
                 return Err((Error::Drift { expected: expected.clone(), found }, None));
@@ -282,7 +282,7 @@ impl Run<'_> {
         if !self.in_tx {
             self.begin().await?;
         }
-        let after = catalog::inspect(self.conn, scope).await.map_err(|e| (e, None))?;
+        let after = catalog::inspect(self.conn, None, scope).await.map_err(|e| (e, None))?;
         (request.verify)(&after).map_err(|m| (Error::Verify(m), None))?;
         let mut rev = request.revision.clone();
         rev.applied = total as i64;

@@ -2,16 +2,18 @@
 //! in a scratch database beside a dev database, and apply in one transaction under an
 //! advisory lock.
 
-/// `NOT EXISTS` a `pg_depend` row that makes `$oid` (an object of `$catalog`) a member of an
-/// extension: extension members are not user objects.
+/// `$oid` (an object of `$catalog`) is not a member of an extension: extension members are
+/// not user objects. The members are found from `pg_extension` through `pg_depend`'s index on
+/// what is depended on, and hashed once per query: a `NOT EXISTS` on the member's side was an
+/// anti-join that scanned all of `pg_depend` (about 10 ms a query at 5,000 tables).
 macro_rules! not_extension_member {
     ($catalog:literal, $oid:literal) => {
         concat!(
-            "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '",
-            $catalog,
-            "'::regclass AND x.objid = ",
             $oid,
-            " AND x.deptype = 'e')"
+            " NOT IN (SELECT x.objid FROM pg_extension xe JOIN pg_depend x ON x.refclassid = ",
+            "'pg_extension'::regclass AND x.refobjid = xe.oid WHERE x.classid = '",
+            $catalog,
+            "'::regclass AND x.deptype = 'e')"
         )
     };
 }
@@ -132,7 +134,17 @@ impl Driver for PostgresDriver {
     }
 
     async fn inspect(&mut self) -> Result<Realm> {
-        catalog::inspect(&mut self.conn, self.scope.as_deref()).await
+        // A second connection lets the server run two catalog queries at once; where none can
+        // be had (a server at its connection limit), the queries run in turn on this one.
+        let mut helper = match Target::parse(&self.url) {
+            Ok(target) => target.open(&self.url).await.ok(),
+            Err(_) => None,
+        };
+        let realm = catalog::inspect(&mut self.conn, helper.as_mut(), self.scope.as_deref()).await;
+        if let Some(h) = helper {
+            let _ = h.close().await;
+        }
+        realm
     }
 
     async fn apply(&mut self, request: ApplyRequest<'_>) -> Result<Revision> {

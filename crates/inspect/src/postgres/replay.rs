@@ -210,7 +210,8 @@ async fn in_transaction(
         Err(e) if needs_scratch(&e) => return Err(Stop::NeedsScratch),
         Err(_) => run_statements(conn, statements, true).await?,
     }
-    Ok(catalog::inspect(conn, target.scope.as_deref()).await?)
+    // Inside the replay's transaction: one connection sees the replayed objects.
+    Ok(catalog::inspect(conn, None, target.scope.as_deref()).await?)
 }
 
 /// The replay in a scratch database created on the dev server (with `admin`, a connection to
@@ -280,7 +281,8 @@ async fn replay_in(
     scratch: &str,
     statements: &[(&SourceFile, Statement)],
 ) -> Result<Realm> {
-    let mut conn = Target { options: target.options.clone().database(scratch), scope: None }.open(dev_url).await?;
+    let scratch_target = Target { options: target.options.clone().database(scratch), scope: None };
+    let mut conn = scratch_target.open(dev_url).await?;
     let result = async {
         prepare_scope(&mut conn, target.scope.as_deref()).await?;
         let done = if statements.iter().any(|(_, st)| controls_transaction(&st.text)) {
@@ -289,7 +291,15 @@ async fn replay_in(
             run_chunks(&mut conn, statements).await
         };
         match run_statements(&mut conn, &statements[done..], false).await {
-            Ok(()) => catalog::inspect(&mut conn, target.scope.as_deref()).await,
+            Ok(()) => {
+                // The scratch database is committed, so a second connection reads it too.
+                let mut helper = scratch_target.open(dev_url).await.ok();
+                let realm = catalog::inspect(&mut conn, helper.as_mut(), target.scope.as_deref()).await;
+                if let Some(h) = helper {
+                    let _ = h.close().await;
+                }
+                realm
+            }
             Err(Stop::Rejected(e)) => Err(e),
             Err(Stop::NeedsScratch) => unreachable!("only a replay under savepoints asks for a scratch database"),
         }

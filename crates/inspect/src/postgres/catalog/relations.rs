@@ -1,6 +1,7 @@
 //! Tables, views and materialized views, and the columns of tables.
 
 use schema_model::{Column, ColumnType, Generated, Identity, PartitionOf, Table, TableOptions, View};
+use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use super::Relations;
@@ -130,9 +131,15 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<
     Ok(rels)
 }
 
-/// Fills the columns of the tables in `rels`, in declared order, and their numbers.
-pub(super) async fn read_columns(conn: &mut PgConnection, schemas: &[String], rels: &mut Relations) -> Result<()> {
-    let rows = sqlx::query(COLUMNS).bind(schemas).fetch_all(&mut *conn).await.map_err(db_err("reading columns"))?;
+/// The rows of [`COLUMNS`], fetched apart from the tables they belong to so that the query can
+/// run while the tables are read on another connection.
+pub(super) async fn fetch_columns(conn: &mut PgConnection, schemas: &[String]) -> Result<Vec<PgRow>> {
+    sqlx::query(COLUMNS).bind(schemas).fetch_all(&mut *conn).await.map_err(db_err("reading columns"))
+}
+
+/// Fills the columns of the tables in `rels` from the rows of [`fetch_columns`], in declared
+/// order, and their numbers.
+pub(super) fn attach_columns(rows: Vec<PgRow>, rels: &mut Relations) {
     for r in rows {
         let relid = r.get::<i64, _>(0);
         let Some((_, table)) = rels.tables.get_mut(&relid) else {
@@ -178,7 +185,6 @@ pub(super) async fn read_columns(conn: &mut PgConnection, schemas: &[String], re
             in_declared_order(numbers, &mut table.columns);
         }
     }
-    Ok(())
 }
 
 /// Sorts a table's columns, read in any order, and their numbers by number (declared order).
