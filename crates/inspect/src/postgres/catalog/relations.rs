@@ -37,7 +37,9 @@ const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, ",
     // A default cannot read a column, so it is printed without its table (relation id 0),
     // which spares the server opening and locking every table; a generated expression can.
-    "CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END, ",
+    // Looked up only for the columns that have one (a join probed pg_attrdef for every column).
+    "CASE WHEN a.atthasdef THEN (SELECT CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) ",
+    "ELSE pg_get_expr(ad.adbin, ad.adrelid) END FROM pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) END, ",
     "a.attgenerated::text, a.attidentity::text, ",
     "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ",
     collation_name!("co", "cn"),
@@ -45,7 +47,6 @@ const COLUMNS: &str = concat!(
     "ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax, ids.seqcache, ids.seqcycle, a.attnum ",
     "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid ",
     "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid ",
-    "LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum ",
     "LEFT JOIN pg_collation co ON co.oid = a.attcollation ",
     "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace",
     description_join!("dsc", "pg_class", "a.attrelid", "a.attnum"),
