@@ -36,18 +36,29 @@ def run(cmd: list[str], *, ok=(0,), stdin=None, env=None, capture=True) -> subpr
     return p
 
 
-def time_command(label: str, cmd: list[str], runs: int, *, ok=(0,), env=None) -> Timing:
-    """Runs `cmd` `runs` times under GNU time; a failure is recorded, not raised."""
-    t = Timing(label)
+def time_rounds(commands: list[tuple[str, list[str], tuple]], runs: int, *, env=None) -> list[Timing]:
+    """Times each (label, command, accepted exit codes) `runs` times in rounds: every round runs
+    every command once, in order, so a drift of the machine's speed over the minutes of a run
+    reaches all of them alike instead of whichever ran while it lasted. A command that fails is
+    recorded and left out of the later rounds."""
+    timings = [Timing(label) for label, _, _ in commands]
     for _ in range(runs):
-        with tempfile.NamedTemporaryFile("r", suffix=".time") as f:
-            full = [GNU_TIME, "-f", "%e %M", "-o", f.name, *cmd]
-            p = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, **(env or {})})
-            if p.returncode not in ok:
-                t.error = f"exit {p.returncode}: {p.stderr.strip().splitlines()[-1:] or ''}"
-                return t
-            wall, kb = f.read().split()[-2:]
-            t.runs.append(float(wall))
-            t.peak_kb = max(t.peak_kb, int(kb))
-    return t
+        for t, (label, cmd, ok) in zip(timings, commands):
+            if not t.error:
+                print(f"   {label}", flush=True)
+                _once(t, cmd, ok, env)
+    return timings
+
+
+def _once(t: Timing, cmd: list[str], ok, env) -> None:
+    """One timed run of `cmd` under GNU time, added to `t` (or recorded as its error)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as f:
+        full = [GNU_TIME, "-f", "%e %M", "-o", f.name, *cmd]
+        p = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, **(env or {})})
+        if p.returncode not in ok:
+            t.error = f"exit {p.returncode}: {p.stderr.strip().splitlines()[-1:] or ''}"
+            return
+        wall, kb = f.read().split()[-2:]
+        t.runs.append(float(wall))
+        t.peak_kb = max(t.peak_kb, int(kb))

@@ -32,7 +32,7 @@ import postgres  # noqa: E402
 import report  # noqa: E402
 import sqlite  # noqa: E402
 import sqlite_form  # noqa: E402
-from measure import CommandFailed, run, time_command  # noqa: E402
+from measure import CommandFailed, run, time_rounds  # noqa: E402
 
 GENERATOR = Path(os.environ.get("BENCH_GENERATOR", ROOT.parent / "shared" / "bench" / "gen_schema.py"))
 DIALECTS = {"postgres": postgres, "mysql": mysql, "sqlite": sqlite}
@@ -86,12 +86,9 @@ def bench_dialect(d, n: int, args, schema: str) -> dict:
     if d is not sqlite:
         d.recreate(nm["dev"])
     result = {"dialect": d.NAME, "n": n, "ours": [], "peers": [], "fidelity": {}}
-    for label, cmd in d.ours(schema, nm["a"], nm["b"], b_sql, nm["dev"]):
-        print(f"   {label}", flush=True)
-        result["ours"].append(time_command(label, cmd, args.runs, ok=(0,)))
-    for label, cmd, ok in d.peers(nm["a"], nm["b"], work):
-        print(f"   {label}", flush=True)
-        result["peers"].append(time_command(label, cmd, args.runs, ok=ok))
+    ours = [(label, cmd, (0,)) for label, cmd in d.ours(schema, nm["a"], nm["b"], b_sql, nm["dev"])]
+    timings = time_rounds(ours + d.peers(nm["a"], nm["b"], work), args.runs)
+    result["ours"], result["peers"] = timings[:len(ours)], timings[len(ours):]
     ours_sql = work / "ours.sql"
     ours_sql.write_text(run([schema, "diff", "--from", d.url(nm["a"]), "--to", d.url(nm["b"])]).stdout)
     result["fidelity"]["schema diff"] = fidelity(d, nm, a_sql, ours_sql)
