@@ -48,9 +48,15 @@ def drop(db: str) -> None:
 
 def load(db: str, sql: Path) -> None:
     """Creates `db` from the SQL file, statement by statement: at 5,000 tables one transaction
-    would hold more locks than max_locks_per_transaction allows (it stops on the first error)."""
+    would hold more locks than max_locks_per_transaction allows (it stops on the first error).
+    Then ANALYZEs it, system catalogs included, as autovacuum does within a minute or so on a
+    live database: measured straight after the load, the catalogs still carry the statistics of
+    an empty database, and every tool that reads them (ours, pg_dump, migra) is timed on plans
+    made for a catalog a thousandth of its size; whether autovacuum had got there first decided
+    the figures (our 1,000-table diff: 0.76 s before, 0.30 s after)."""
     recreate(db)
     psql(db, "-f", str(sql))
+    psql(db, "-c", "ANALYZE")
 
 
 def copy(src: str, dst: str) -> None:
