@@ -98,7 +98,8 @@ use crate::{ApplyRequest, DbUrl, Driver, Error, Result, Revision};
 pub struct PostgresDriver {
     url: DbUrl,
     conn: PgConnection,
-    scope: Option<Vec<String>>,
+    /// The URL's connection options (for a second connection) and its schemas.
+    target: Target,
 }
 
 impl PostgresDriver {
@@ -114,7 +115,7 @@ impl PostgresDriver {
         if let Some(names) = &target.scope {
             set_search_path(&mut conn, names).await?;
         }
-        Ok(PostgresDriver { url: url.clone(), conn, scope: target.scope })
+        Ok(PostgresDriver { url: url.clone(), conn, target })
     }
 
     /// Closes the connection cleanly.
@@ -134,21 +135,11 @@ impl Driver for PostgresDriver {
     }
 
     async fn inspect(&mut self) -> Result<Realm> {
-        // A second connection lets the server run two catalog queries at once; where none can
-        // be had (a server at its connection limit), the queries run in turn on this one.
-        let mut helper = match Target::parse(&self.url) {
-            Ok(target) => target.open(&self.url).await.ok(),
-            Err(_) => None,
-        };
-        let realm = catalog::inspect(&mut self.conn, helper.as_mut(), self.scope.as_deref()).await;
-        if let Some(h) = helper {
-            let _ = h.close().await;
-        }
-        realm
+        inspect_in_two_lanes(&mut self.conn, &self.target.options, &self.url, self.target.scope.as_deref()).await
     }
 
     async fn apply(&mut self, request: ApplyRequest<'_>) -> Result<Revision> {
-        apply::apply(&mut self.conn, self.scope.as_deref(), request).await
+        apply::apply(&mut self.conn, self.target.scope.as_deref(), request).await
     }
 
     async fn revisions(&mut self) -> Result<Vec<Revision>> {
@@ -203,6 +194,24 @@ impl Target {
     pub async fn open(&self, url: &DbUrl) -> Result<PgConnection> {
         self.options.connect().await.map_err(|e| connect_error(url, &e))
     }
+}
+
+/// Reads the catalog through `conn` and a second connection opened with `options`, which lets
+/// the server run two catalog queries at once; where the server refuses the second (a role or
+/// database at its connection limit), the queries run in turn on `conn`. Only for a committed
+/// state: a second connection does not see `conn`'s open transaction.
+pub(crate) async fn inspect_in_two_lanes(
+    conn: &mut PgConnection,
+    options: &PgConnectOptions,
+    url: &DbUrl,
+    scope: Option<&[String]>,
+) -> Result<Realm> {
+    let mut helper = Target { options: options.clone(), scope: None }.open(url).await.ok();
+    let realm = catalog::inspect(conn, helper.as_mut(), scope).await;
+    if let Some(h) = helper {
+        let _ = h.close().await;
+    }
+    realm
 }
 
 /// A connection failure, password hidden.

@@ -281,8 +281,8 @@ async fn replay_in(
     scratch: &str,
     statements: &[(&SourceFile, Statement)],
 ) -> Result<Realm> {
-    let scratch_target = Target { options: target.options.clone().database(scratch), scope: None };
-    let mut conn = scratch_target.open(dev_url).await?;
+    let in_scratch = Target { options: target.options.clone().database(scratch), scope: None };
+    let mut conn = in_scratch.open(dev_url).await?;
     let result = async {
         prepare_scope(&mut conn, target.scope.as_deref()).await?;
         let done = if statements.iter().any(|(_, st)| controls_transaction(&st.text)) {
@@ -291,14 +291,9 @@ async fn replay_in(
             run_chunks(&mut conn, statements).await
         };
         match run_statements(&mut conn, &statements[done..], false).await {
+            // The scratch database is committed, so a second connection reads it too.
             Ok(()) => {
-                // The scratch database is committed, so a second connection reads it too.
-                let mut helper = scratch_target.open(dev_url).await.ok();
-                let realm = catalog::inspect(&mut conn, helper.as_mut(), target.scope.as_deref()).await;
-                if let Some(h) = helper {
-                    let _ = h.close().await;
-                }
-                realm
+                super::inspect_in_two_lanes(&mut conn, &in_scratch.options, dev_url, target.scope.as_deref()).await
             }
             Err(Stop::Rejected(e)) => Err(e),
             Err(Stop::NeedsScratch) => unreachable!("only a replay under savepoints asks for a scratch database"),

@@ -64,7 +64,9 @@ const COLUMNS: &str = concat!(
 /// reader. Joined to them in [`COLUMNS`], the server planned a nested loop over every comment
 /// for every column whenever its statistics of pg_description were those of an empty
 /// database (a database just loaded, the dev database of a replay): 565 ms instead of 85 ms
-/// at 1,000 tables, and quadratic in the size of the schema.
+/// at 1,000 tables, and quadratic in the size of the schema. Not limited to the managed
+/// schemas: the reader keeps only the comments of the columns it read, and limiting it by a
+/// subquery on pg_class cost more (2.3 ms against 0.5 ms at 1,000 tables) than it saved.
 const COLUMN_COMMENTS: &str = "SELECT d.objoid::int8, d.objsubid::int2, d.description FROM pg_description d \
      WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0";
 
