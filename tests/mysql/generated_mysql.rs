@@ -62,7 +62,7 @@ fn comment() -> impl Strategy<Value = Option<String>> {
 
 /// True when `name` is taken in `names` (MySQL compares column, index and constraint names
 /// without case; tables are kept apart the same way to stay portable).
-fn taken<'a>(mut names: impl Iterator<Item = &'a String>, name: &str) -> bool {
+fn taken<'a>(mut names: impl Iterator<Item = &'a str>, name: &str) -> bool {
     let folded = name.to_lowercase();
     names.any(|n| n.to_lowercase() == folded)
 }
@@ -72,7 +72,7 @@ fn q(name: &str) -> String {
 }
 
 fn column_type(raw: &str) -> ColumnType {
-    ColumnType { canonical: canonical_type(D, raw), raw: raw.to_string() }
+    ColumnType { canonical: canonical_type(D, raw).into(), raw: raw.into() }
 }
 
 fn column() -> impl Strategy<Value = Column> {
@@ -80,10 +80,10 @@ fn column() -> impl Strategy<Value = Column> {
         |(name, t, nullable, with_default, comment)| {
             let (ty, default, _) = TYPES[t];
             Column {
-                name,
+                name: name.into(),
                 ty: column_type(ty),
                 nullable,
-                default: default.filter(|_| with_default).map(str::to_string),
+                default: default.filter(|_| with_default).map(Into::into),
                 comment,
                 ..Default::default()
             }
@@ -105,17 +105,17 @@ fn table() -> impl Strategy<Value = Table> {
             let id = Column { name: "id".into(), ty: column_type("int(11)"), auto_increment, ..Default::default() };
             let mut columns = vec![id];
             for c in cols {
-                if !taken(columns.iter().map(|c| &c.name), &c.name) {
+                if !taken(columns.iter().map(|c| c.name.as_str()), &c.name) {
                     columns.push(c);
                 }
             }
-            let mut t = Table { name, columns, comment, ..Default::default() };
+            let mut t = Table { name: name.into(), columns, comment, ..Default::default() };
             // Every table has a key that starts with `id`, which foreign keys can use on both
             // sides; a second key column must not need a prefix, and is NOT NULL as MySQL makes it.
             let mut key = vec!["id".to_string()];
             if let Some(second) = t.columns.get_mut(1).filter(|c| composite && !needs_prefix(c)) {
                 second.nullable = false;
-                key.push(second.name.clone());
+                key.push(second.name.to_string());
             }
             t.primary_key = Some(PrimaryKey { columns: key, ..Default::default() });
             add_indexes(&mut t, indexes);
@@ -143,7 +143,7 @@ fn add_indexes(t: &mut Table, picks: Vec<IndexPick>) {
             seen.push(p % n);
             let c = &t.columns[p % n];
             out.push(IndexPart {
-                key: IndexKey::Column(c.name.clone()),
+                key: IndexKey::Column(c.name.to_string()),
                 desc,
                 collation: None,
                 nulls_first: None,
@@ -170,7 +170,7 @@ fn add_foreign_key(s: &mut Schema, i: usize, (from, to, cascade_delete, cascade_
     t.foreign_keys.push(ForeignKey {
         name: Some(format!("fk{i} {}", t.name)),
         columns: vec!["id".into()],
-        ref_table,
+        ref_table: ref_table.to_string(),
         ref_columns: vec!["id".into()],
         on_delete: action(cascade_delete),
         // MariaDB refuses a check on a column that ON UPDATE CASCADE changes.
@@ -190,7 +190,7 @@ fn realm() -> impl Strategy<Value = Realm> {
         .prop_map(|(tables, fks, view)| {
             let mut s = Schema::named("dev");
             for t in tables {
-                if !taken(s.tables.iter().map(|t| &t.name), &t.name) {
+                if !taken(s.tables.iter().map(|t| t.name.as_str()), &t.name) {
                     s.tables.push(t);
                 }
             }

@@ -94,11 +94,11 @@ async fn a_rich_database_is_read_exactly() {
             ..col("updated", "datetime", "datetime", true)
         },
         Column {
-            generated: Some(Generated { expr: "char_length(`name`)".into(), stored: false }),
+            generated: Some(Box::new(Generated { expr: "char_length(`name`)".into(), stored: false })),
             ..col("name_len", "int(11)", "int", true)
         },
         Column {
-            generated: Some(Generated { expr: "ucase(`email`)".into(), stored: true }),
+            generated: Some(Box::new(Generated { expr: "ucase(`email`)".into(), stored: true })),
             ..col("upper_email", "varchar(255)", "varchar(255)", true)
         },
         Column { default: Some("7".into()), invisible: true, ..col("secret", "int(11)", "int", true) },

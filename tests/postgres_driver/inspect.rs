@@ -74,7 +74,10 @@ async fn a_rich_database_is_read_exactly() {
         cycle,
     };
     let expected_columns = vec![
-        Column { identity: Some(identity(true, 100, 2, 1, i64::MAX, 1, false)), ..col("id", "bigint", false) },
+        Column {
+            identity: Some(Box::new(identity(true, 100, 2, 1, i64::MAX, 1, false))),
+            ..col("id", "bigint", false)
+        },
         Column { comment: Some("login".into()), ..col("email", "public.citext", false) },
         Column { collation: Some("C".into()), ..col("name", "character varying(100)", true) },
         Column { default: Some("'ok'::app.mood".into()), ..col("mood", "app.mood", true) },
@@ -84,10 +87,10 @@ async fn a_rich_database_is_read_exactly() {
         col("age", "app.posint", true),
         col("code", "app.code", true),
         Column {
-            generated: Some(Generated { expr: "length((name)::text)".into(), stored: true }),
+            generated: Some(Box::new(Generated { expr: "length((name)::text)".into(), stored: true })),
             ..col("name_len", "integer", true)
         },
-        Column { identity: Some(identity(false, 5, 1, 5, 500, 10, true)), ..col("ticket", "integer", false) },
+        Column { identity: Some(Box::new(identity(false, 5, 1, 5, 500, 10, true))), ..col("ticket", "integer", false) },
     ];
     assert_eq!(users.columns, expected_columns);
     assert_eq!(users.comment.as_deref(), Some("people"));

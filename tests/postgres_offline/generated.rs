@@ -76,10 +76,10 @@ fn column() -> impl Strategy<Value = Column> {
         |(name, t, nullable, with_default, comment)| {
             let (ty, default) = TYPES[t];
             Column {
-                name,
+                name: name.into(),
                 ty: ColumnType::new(ty),
                 nullable,
-                default: default.filter(|_| with_default).map(str::to_string),
+                default: default.filter(|_| with_default).map(Into::into),
                 comment,
                 ..Default::default()
             }
@@ -98,7 +98,7 @@ fn table() -> impl Strategy<Value = Table> {
             }
             // Every table has an integer key column `id`, which foreign keys can reference.
             columns.insert(0, Column { name: "id".into(), ty: ColumnType::new("integer"), ..Default::default() });
-            let mut t = Table { name: name.clone(), columns, comment, ..Default::default() };
+            let mut t = Table { name: name.clone().into(), columns, comment, ..Default::default() };
             if pk {
                 t.primary_key = Some(PrimaryKey {
                     name: Some(format!("{name}_pkey")),
@@ -150,7 +150,7 @@ fn realm() -> impl Strategy<Value = Realm> {
             last.foreign_keys.push(ForeignKey {
                 name: Some(format!("{}_id_fkey", last.name)),
                 columns: vec!["id".into()],
-                ref_table: target,
+                ref_table: target.to_string(),
                 ref_columns: vec!["id".into()],
                 on_delete: RefAction::Cascade,
                 ..Default::default()
@@ -238,7 +238,7 @@ fn securables(s: &Schema) -> Vec<Securable> {
     for t in &s.tables {
         out.push(Securable::table(&t.name));
         for c in &t.columns {
-            out.push(Securable { column: Some(c.name.clone()), ..Securable::table(&t.name) });
+            out.push(Securable { column: Some(c.name.to_string()), ..Securable::table(&t.name) });
         }
     }
     for f in &s.functions {
@@ -314,8 +314,9 @@ fn realm_with_more_kinds() -> impl Strategy<Value = Realm> {
         }
         if let (Some(k), Some(parent)) = (key, s.tables.last_mut()) {
             parent.partition_by = Some(KEYS[k].into());
-            let of = PartitionOf { schema: "public".into(), table: parent.name.clone(), bound: "DEFAULT".into() };
-            let part = Table { name: format!("{}_part", parent.name), partition_of: Some(of), ..Default::default() };
+            let of = PartitionOf { schema: "public".into(), table: parent.name.to_string(), bound: "DEFAULT".into() };
+            let part =
+                Table { name: format!("{}_part", parent.name).into(), partition_of: Some(of), ..Default::default() };
             if !s.tables.iter().any(|t| t.name == part.name) {
                 s.tables.push(part);
             }

@@ -49,7 +49,7 @@ fn name(prefix: &'static str) -> impl Strategy<Value = String> {
 }
 
 /// True when `name` is taken in `names`, the way SQLite compares identifiers (ASCII case folded).
-fn taken<'a>(mut names: impl Iterator<Item = &'a String>, name: &str) -> bool {
+fn taken<'a>(mut names: impl Iterator<Item = &'a str>, name: &str) -> bool {
     names.any(|n| n.eq_ignore_ascii_case(name))
 }
 
@@ -74,11 +74,11 @@ fn column() -> impl Strategy<Value = Column> {
             Some(Err(stored)) => (None, Some(Generated { expr: "\"id\" * 2".into(), stored })),
         };
         Column {
-            name,
+            name: name.into(),
             ty: ColumnType::new(TYPES[t]),
             nullable,
-            default,
-            generated,
+            default: default.map(Into::into),
+            generated: generated.map(Box::new),
             collation: collation.map(str::to_string),
             ..Default::default()
         }
@@ -158,11 +158,11 @@ fn table() -> impl Strategy<Value = Table> {
     (name("t_"), proptest::collection::vec(column(), 0..4), extras()).prop_map(|(name, cols, x)| {
         let mut columns = vec![Column { name: "id".into(), ty: ColumnType::new("INTEGER"), ..Default::default() }];
         for c in cols {
-            if !taken(columns.iter().map(|c| &c.name), &c.name) {
+            if !taken(columns.iter().map(|c| c.name.as_str()), &c.name) {
                 columns.push(c);
             }
         }
-        let mut t = Table { name: name.clone(), columns, ..Default::default() };
+        let mut t = Table { name: name.clone().into(), columns, ..Default::default() };
         let constraint = |named: bool, what: &str| named.then(|| format!("{what} of {name}"));
         let pk = match x.key {
             Key::None => None,
@@ -178,7 +178,7 @@ fn table() -> impl Strategy<Value = Table> {
             }
             t.primary_key = Some(PrimaryKey {
                 name: constraint(named, "pk"),
-                columns: cols.iter().map(|&i| t.columns[i].name.clone()).collect(),
+                columns: cols.iter().map(|&i| t.columns[i].name.to_string()).collect(),
                 ..Default::default()
             });
         }
@@ -197,9 +197,9 @@ fn table() -> impl Strategy<Value = Table> {
         for (i, (positions, named)) in x.uniques.into_iter().enumerate() {
             let mut columns: Vec<String> = Vec::new();
             for p in positions {
-                let c = &t.columns[p % n].name;
-                if !columns.contains(c) {
-                    columns.push(c.clone());
+                let c = t.columns[p % n].name.to_string();
+                if !columns.contains(&c) {
+                    columns.push(c);
                 }
             }
             let folded = t.uniques.iter().any(|u| u.columns == columns) || key_columns.as_ref() == Some(&columns);
@@ -217,7 +217,7 @@ fn table() -> impl Strategy<Value = Table> {
                 .map(|(p, desc, collation, expr)| IndexPart {
                     key: match expr {
                         Some(e) => IndexKey::Expr(e.into()),
-                        None => IndexKey::Column(t.columns[p % n].name.clone()),
+                        None => IndexKey::Column(t.columns[p % n].name.to_string()),
                     },
                     desc,
                     collation: collation.map(str::to_string),
@@ -266,7 +266,7 @@ fn add_foreign_key(s: &mut Schema, (from, to, delete, update, deferrable, named)
     t.foreign_keys.push(ForeignKey {
         name,
         columns: vec!["id".into()],
-        ref_table,
+        ref_table: ref_table.to_string(),
         ref_columns,
         on_delete: ACTIONS[delete % ACTIONS.len()],
         on_update: ACTIONS[update % ACTIONS.len()],
@@ -292,7 +292,7 @@ fn add_view_and_trigger(s: &mut Schema, at: usize, view: Option<String>, trigger
             q("id"),
             q("id")
         );
-        s.triggers.push(Trigger { name: tr, table: t, definition, comment: None });
+        s.triggers.push(Trigger { name: tr, table: t.to_string(), definition, comment: None });
     }
 }
 
@@ -306,7 +306,7 @@ fn realm() -> impl Strategy<Value = Realm> {
         .prop_map(|(tables, fks, (at, view, trigger))| {
             let mut s = Schema::named("main");
             for t in tables {
-                if !taken(s.tables.iter().map(|t| &t.name), &t.name) {
+                if !taken(s.tables.iter().map(|t| t.name.as_str()), &t.name) {
                     s.tables.push(t);
                 }
             }

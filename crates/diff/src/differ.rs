@@ -108,7 +108,11 @@ fn diff_schema<'a>(
         });
         match renamed {
             Some(cur) => {
-                out.push(Change::RenameTable { schema: schema.clone(), from: cur.name.clone(), to: t.name.clone() });
+                out.push(Change::RenameTable {
+                    schema: schema.clone(),
+                    from: cur.name.to_string(),
+                    to: t.name.to_string(),
+                });
                 let mut moved = cur.clone();
                 moved.name = t.name.clone();
                 diff_table(rules, &schema, Cow::Owned(moved), t, out)?;
@@ -347,7 +351,7 @@ fn diff_table<'a>(
                     return None;
                 }
                 columns.claim(&k).inspect(|cur| {
-                    changes.push(TableChange::RenameColumn { from: cur.name.clone(), to: c.name.clone() });
+                    changes.push(TableChange::RenameColumn { from: cur.name.to_string(), to: c.name.to_string() });
                     rename_column_refs(renamed_from.to_mut(), &cur.name, &c.name, rules);
                 })
             }),

@@ -19,6 +19,10 @@ pub mod sql;
 mod table;
 pub mod types;
 
+/// A string kept inline when short (up to 24 bytes), for the strings every column has (its
+/// name, type and default): a large catalog's columns then hold them in place, and comparing
+/// two models reads memory in order instead of chasing one heap block per string.
+pub use compact_str::CompactString;
 pub use dialect::Dialect;
 pub use event::{Event, EventSchedule, EventStatus};
 pub use hash::realm_hash;

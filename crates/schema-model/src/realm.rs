@@ -92,6 +92,7 @@ impl Realm {
             for t in &mut s.tables {
                 t.normalize();
             }
+            s.tables.shrink_to_fit();
         }
     }
 

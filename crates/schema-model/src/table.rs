@@ -1,10 +1,11 @@
+use crate::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// A table with everything that belongs to it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Table {
     /// The table's name.
-    pub name: String,
+    pub name: CompactString,
     /// Columns in declared order.
     pub columns: Vec<Column>,
     /// The primary key, if any.
@@ -57,7 +58,9 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    /// Sorts constraint and index lists into canonical order (columns keep their order).
+    /// Sorts constraint and index lists into canonical order (columns keep their order), and
+    /// lets go of the room the lists grew into while they were read: a model is kept for the
+    /// whole run, and at 10,000 tables that room was two fifths of it.
     pub fn normalize(&mut self) {
         self.uniques.sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
@@ -65,6 +68,14 @@ impl Table {
         self.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
         self.policies.sort_by(|a, b| a.name.cmp(&b.name));
         self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.columns.shrink_to_fit();
+        self.uniques.shrink_to_fit();
+        self.indexes.shrink_to_fit();
+        self.foreign_keys.shrink_to_fit();
+        self.checks.shrink_to_fit();
+        self.policies.shrink_to_fit();
+        self.exclusions.shrink_to_fit();
+        self.partitions.shrink_to_fit();
     }
 }
 
@@ -157,7 +168,7 @@ impl TableOptions {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Column {
     /// The column's name.
-    pub name: String,
+    pub name: CompactString,
     /// Its type.
     #[serde(rename = "type")]
     pub ty: ColumnType,
@@ -165,19 +176,19 @@ pub struct Column {
     pub nullable: bool,
     /// The default expression, in the database's own rendering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
+    pub default: Option<CompactString>,
     /// An explicit collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     /// A generated (computed) column's expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated: Option<Generated>,
+    pub generated: Option<Box<Generated>>,
     /// SQLite `AUTOINCREMENT`, MySQL `AUTO_INCREMENT`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub auto_increment: bool,
     /// An identity column (PostgreSQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<Identity>,
+    pub identity: Option<Box<Identity>>,
     /// MySQL `ON UPDATE` expression (`current_timestamp()`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_update: Option<String>,
@@ -196,14 +207,14 @@ pub struct Column {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct ColumnType {
     /// The spelling found in the source or catalog.
-    pub raw: String,
+    pub raw: CompactString,
     /// The canonical spelling (`integer` for `int4`), compared by the differ.
-    pub canonical: String,
+    pub canonical: CompactString,
 }
 
 impl ColumnType {
     /// A type whose raw and canonical spellings are the same.
-    pub fn new(canonical: impl Into<String>) -> Self {
+    pub fn new(canonical: impl Into<CompactString>) -> Self {
         let canonical = canonical.into();
         ColumnType { raw: canonical.clone(), canonical }
     }

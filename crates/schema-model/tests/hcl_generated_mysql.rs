@@ -43,7 +43,7 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn column(name: &str, ty: &str, nullable: bool) -> Column {
-    let ty = ColumnType { canonical: canonical_type(Dialect::Mysql, ty), raw: ty.to_string() };
+    let ty = ColumnType { canonical: canonical_type(Dialect::Mysql, ty).into(), raw: ty.into() };
     Column { name: name.into(), ty, nullable, ..Default::default() }
 }
 
@@ -75,7 +75,7 @@ fn table() -> impl Strategy<Value = Table> {
                     columns.push(column(&n, TYPES[t], nullable));
                 }
             }
-            let mut t = Table { name, columns, ..Default::default() };
+            let mut t = Table { name: name.into(), columns, ..Default::default() };
             t.options = TableOptions { engine: Some("InnoDB".into()), key_block_size, ..Default::default() };
             if let Some((k, names, counted)) = key {
                 t.partition_by = Some(KEYS[k].0.to_string());

@@ -18,7 +18,7 @@ fn column(name: &str, comment: Option<&str>, default: Option<&str>) -> Column {
         ty: ColumnType::new("text"),
         nullable: true,
         comment: comment.map(str::to_string),
-        default: default.map(str::to_string),
+        default: default.map(Into::into),
         ..Default::default()
     }
 }

@@ -123,7 +123,7 @@ pub(crate) mod testing {
                 name: "c".into(),
                 ty: schema_model::ColumnType::new("integer"),
                 nullable,
-                default: default.map(String::from),
+                default: default.map(Into::into),
                 ..Default::default()
             },
             rows: NewColumnRows::Fail,

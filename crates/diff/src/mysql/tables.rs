@@ -96,11 +96,16 @@ fn placements(from: &Table, to: &Table, changes: &[TableChange]) -> HashMap<Stri
             _ => None,
         })
         .collect();
-    let desired: Vec<String> = to.columns.iter().map(|c| c.name.to_lowercase()).collect();
+    let desired: Vec<String> = to.columns.iter().map(|c| c.name.as_str().to_lowercase()).collect();
     let mut current: Vec<String> = from
         .columns
         .iter()
-        .map(|c| renames.get(&c.name.to_lowercase()).map(|n| n.to_lowercase()).unwrap_or_else(|| c.name.to_lowercase()))
+        .map(|c| {
+            renames
+                .get(&c.name.as_str().to_lowercase())
+                .map(|n| n.to_lowercase())
+                .unwrap_or_else(|| c.name.as_str().to_lowercase())
+        })
         .filter(|n| desired.contains(n))
         .collect();
     let mut out = HashMap::new();
@@ -133,7 +138,7 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
             _ => String::new(),
         }
     };
-    let with_place = |c: &Column| match place.get(&c.name.to_lowercase()) {
+    let with_place = |c: &Column| match place.get(&c.name.as_str().to_lowercase()) {
         Some(p) => format!("{}{} {p}", column_def(c), own_check(c)),
         None => format!("{}{}", column_def(c), own_check(c)),
     };
@@ -179,7 +184,7 @@ fn alter_clauses(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Strin
     }
     // Adds, changes and moves in the desired column order, so each AFTER names a placed column.
     for col in &to.columns {
-        let k = col.name.to_lowercase();
+        let k = col.name.as_str().to_lowercase();
         if handled.contains(&k) {
             continue;
         }
@@ -245,7 +250,7 @@ fn facts(t: &str, changes: &[TableChange], copy: Option<String>) -> Vec<Fact> {
     for c in changes {
         match c {
             TableChange::DropColumn { column } => {
-                out.push(Fact::DropColumn { table: table.clone(), column: column.name.clone() })
+                out.push(Fact::DropColumn { table: table.clone(), column: column.name.to_string() })
             }
             TableChange::RenameColumn { from, to } => {
                 out.push(Fact::RenameColumn { table: table.clone(), from: from.clone(), to: to.clone() })
@@ -270,17 +275,17 @@ fn facts(t: &str, changes: &[TableChange], copy: Option<String>) -> Vec<Fact> {
             TableChange::ModifyColumn { from, to } => {
                 if from.generated.is_none() && to.generated.is_some() {
                     // Dropped and added again: its stored values give way to computed ones.
-                    out.push(Fact::DropColumn { table: table.clone(), column: to.name.clone() });
+                    out.push(Fact::DropColumn { table: table.clone(), column: to.name.to_string() });
                 }
                 if from.nullable && !to.nullable {
-                    out.push(Fact::SetNotNull { table: table.clone(), column: to.name.clone(), fill: None });
+                    out.push(Fact::SetNotNull { table: table.clone(), column: to.name.to_string(), fill: None });
                 }
                 if from.ty.canonical != to.ty.canonical && !widens(&from.ty.canonical, &to.ty.canonical) {
                     out.push(Fact::ChangeType {
                         table: table.clone(),
-                        column: to.name.clone(),
-                        from: from.ty.canonical.clone(),
-                        to: to.ty.canonical.clone(),
+                        column: to.name.to_string(),
+                        from: from.ty.canonical.to_string(),
+                        to: to.ty.canonical.to_string(),
                         conversion: Conversion::FailsOnMisfit { limit: limit(&from.ty.canonical, &to.ty.canonical) },
                         storage: Storage::Copy,
                     });

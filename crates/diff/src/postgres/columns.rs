@@ -81,7 +81,7 @@ pub fn alter_column(
         // PostgreSQL 15 cannot change a generation expression: drop and add the column.
         sql.push(format!("ALTER TABLE {tn} DROP COLUMN {col}"));
         sql.push(format!("ALTER TABLE {tn} ADD COLUMN {}", column_def(b)));
-        facts.push(Fact::RecreateColumn { table: tref, column: b.name.clone() });
+        facts.push(Fact::RecreateColumn { table: tref, column: b.name.to_string() });
         if b.comment.is_some() {
             sql.push(comment("COLUMN", &format!("{tn}.{col}"), b.comment.as_deref()));
         }
@@ -129,9 +129,9 @@ pub fn alter_column(
         if change != TypeChange::Free {
             facts.push(Fact::ChangeType {
                 table: tref.clone(),
-                column: b.name.clone(),
-                from: a.ty.canonical.clone(),
-                to: b.ty.canonical.clone(),
+                column: b.name.to_string(),
+                from: a.ty.canonical.to_string(),
+                to: b.ty.canonical.to_string(),
                 conversion,
                 storage,
             });
@@ -145,7 +145,7 @@ pub fn alter_column(
     // Identity needs NOT NULL first; NOT NULL goes last, after identity is dropped.
     if !b.nullable && a.nullable {
         sql.push(at("SET NOT NULL".into()));
-        facts.push(Fact::SetNotNull { table: tref.clone(), column: b.name.clone(), fill: None });
+        facts.push(Fact::SetNotNull { table: tref.clone(), column: b.name.to_string(), fill: None });
     }
     match (&a.identity, &b.identity) {
         (None, Some(i)) => sql.push(at(format!("ADD {}", identity(i)))),
@@ -167,7 +167,11 @@ pub fn alter_column(
                 if narrowed { " RESTART" } else { "" }
             )));
             if narrowed {
-                facts.push(Fact::RestartIdentity { table: tref, column: b.name.clone(), start: y.start.to_string() });
+                facts.push(Fact::RestartIdentity {
+                    table: tref,
+                    column: b.name.to_string(),
+                    start: y.start.to_string(),
+                });
             }
         }
         _ => {}

@@ -33,7 +33,7 @@ impl DependentHooks for PostgresHooks<'_> {
 
     fn disturbed(&self, change: &Change) -> Vec<String> {
         match change {
-            Change::DropTable { table, .. } => vec![table.name.clone()],
+            Change::DropTable { table, .. } => vec![table.name.to_string()],
             Change::ModifyTable { to, changes, .. } => {
                 let hits = changes.iter().any(|c| match c {
                     TableChange::DropColumn { .. } => true,
@@ -45,7 +45,7 @@ impl DependentHooks for PostgresHooks<'_> {
                     _ => false,
                 });
                 if hits {
-                    vec![to.name.clone()]
+                    vec![to.name.to_string()]
                 } else {
                     vec![]
                 }
@@ -59,7 +59,7 @@ impl DependentHooks for PostgresHooks<'_> {
             {
                 let k = super::key(schema, &from.name);
                 let users = self.ctx.enum_columns.get(&k).map(Vec::as_slice).unwrap_or_default();
-                users.iter().map(|(_, t, _)| t.name.clone()).collect()
+                users.iter().map(|(_, t, _)| t.name.to_string()).collect()
             }
             _ => vec![],
         }

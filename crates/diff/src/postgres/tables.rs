@@ -63,7 +63,7 @@ impl<'a> Context<'a> {
                     .iter()
                     .filter_map(|tc| match tc {
                         TableChange::DropColumn { column } => {
-                            Some((schema.clone(), to.name.clone(), column.name.clone()))
+                            Some((schema.clone(), to.name.to_string(), column.name.to_string()))
                         }
                         _ => None,
                     })
@@ -276,7 +276,7 @@ impl<'a> Context<'a> {
                     format!("ADD COLUMN {}", column_def(column)),
                 );
                 d.step.irreversible = Some(format!("the data of column {schema}.{t}.{} cannot come back", column.name));
-                d.step.facts.push(Fact::DropColumn { table: table.clone(), column: column.name.clone() });
+                d.step.facts.push(Fact::DropColumn { table: table.clone(), column: column.name.to_string() });
                 out.push(d);
             }
         }

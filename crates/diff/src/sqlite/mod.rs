@@ -216,7 +216,7 @@ fn modify_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Draft>
                 vec![format!("ALTER TABLE {} ADD COLUMN {}", q(t), column_def(column, false))],
             );
             s.irreversible = Some(format!("the data of column {t}.{} cannot come back", column.name));
-            s.facts.push(Fact::DropColumn { table: table_ref(t), column: column.name.clone() });
+            s.facts.push(Fact::DropColumn { table: table_ref(t), column: column.name.to_string() });
             alter(s);
         }
     }

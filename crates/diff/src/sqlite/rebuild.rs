@@ -124,7 +124,7 @@ pub fn rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> Draft {
 fn change_facts(t: &str, strict: bool, c: &TableChange) -> Vec<Fact> {
     let table = table_ref(t);
     match c {
-        TableChange::DropColumn { column } => vec![Fact::DropColumn { table, column: column.name.clone() }],
+        TableChange::DropColumn { column } => vec![Fact::DropColumn { table, column: column.name.to_string() }],
         TableChange::RenameColumn { from, to } => {
             vec![Fact::RenameColumn { table, from: from.clone(), to: to.clone() }]
         }
@@ -134,13 +134,13 @@ fn change_facts(t: &str, strict: bool, c: &TableChange) -> Vec<Fact> {
         TableChange::ModifyColumn { from: a, to: b } => {
             let mut out = Vec::new();
             if a.nullable && !b.nullable {
-                let fill = b.default.clone().filter(|d| !d.trim().eq_ignore_ascii_case("null"));
-                out.push(Fact::SetNotNull { table: table.clone(), column: b.name.clone(), fill });
+                let fill = b.default.as_deref().filter(|d| !d.trim().eq_ignore_ascii_case("null")).map(String::from);
+                out.push(Fact::SetNotNull { table: table.clone(), column: b.name.to_string(), fill });
             }
             if affinity(&a.ty.raw) != affinity(&b.ty.raw) {
                 out.push(Fact::ChangeType {
                     table,
-                    column: b.name.clone(),
+                    column: b.name.to_string(),
                     from: format!("{} affinity", affinity(&a.ty.raw)),
                     to: format!("{} affinity", affinity(&b.ty.raw)),
                     conversion: if strict { Conversion::FailsOnMisfit { limit: None } } else { Conversion::Converts },

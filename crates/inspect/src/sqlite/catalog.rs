@@ -127,7 +127,7 @@ fn table(
     index_texts: &mut HashMap<String, String>,
 ) -> Result<Table> {
     let mut table = Table {
-        name,
+        name: name.into(),
         options: TableOptions { without_rowid: text.without_rowid, strict: text.strict, ..Default::default() },
         ..Default::default()
     };
@@ -165,13 +165,13 @@ fn add_columns(table: &mut Table, text: &TableText, rows: Vec<ColumnRow>) {
             pk_cols.push((pk, name.clone()));
         }
         table.columns.push(Column {
-            ty: ColumnType { canonical: canonical_type(&ty), raw: ty },
+            ty: ColumnType { canonical: canonical_type(&ty).into(), raw: ty.into() },
             nullable: notnull == 0,
-            default,
+            default: default.map(Into::into),
             collation: from_text.and_then(|c| c.collation.as_ref()).map(|c| c.to_uppercase()),
-            generated,
+            generated: generated.map(Box::new),
             auto_increment: from_text.is_some_and(|c| c.autoincrement),
-            name,
+            name: name.into(),
             ..Default::default()
         });
     }

@@ -129,7 +129,7 @@ pub(super) fn read_exclusion(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSy
 
 /// The `exclude` block of `x` on `t`.
 pub(super) fn exclusion_block(t: &Table, x: &Exclusion) -> Block {
-    let columns: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    let columns: Vec<String> = t.columns.iter().map(|c| c.name.to_string()).collect();
     let mut b = Block::builder(ident("exclude")).label(label(&x.name));
     match decompose(&x.definition, &columns) {
         Some(p) => {

@@ -208,7 +208,7 @@ fn read_list(ctx: &Ctx, b: &Block, key: &str) -> Result<Vec<Partition>, SourceEr
 
 /// The MySQL `partition` block of table `t`, partitioned by `key`.
 pub(super) fn partition_block(key: &str, t: &Table) -> Block {
-    let columns: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    let columns: Vec<String> = t.columns.iter().map(|c| c.name.to_string()).collect();
     let mut b = Block::builder(ident("partition"));
     match decompose(key, &columns) {
         None => b = b.attribute(hattr("as", key)),

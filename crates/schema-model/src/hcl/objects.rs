@@ -99,7 +99,7 @@ pub(super) fn read_sequence(
     };
     Ok(Sequence {
         name,
-        data_type,
+        data_type: data_type.to_string(),
         start: o.start,
         increment: o.increment,
         min_value: o.min_value,

@@ -163,7 +163,7 @@ pub(super) fn partition_block(dialect: Dialect, key: &str, t: &Table) -> Block {
     if dialect == Dialect::Mysql {
         return super::mysql_partitions::partition_block(key, t);
     }
-    let columns: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    let columns: Vec<String> = t.columns.iter().map(|c| c.name.to_string()).collect();
     let mut b = Block::builder(ident("partition"));
     let Some((strategy, parts)) = decompose(key, &columns) else {
         return b.attribute(hattr("as", key)).build();

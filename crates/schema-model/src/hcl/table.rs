@@ -62,7 +62,7 @@ pub(super) fn read_table(
     let body = &block.body;
     let what = format!("table {:?}", sym.name);
     ctx.check_body(body, &what, TABLE_ATTRS, TABLE_BLOCKS)?;
-    let mut t = Table { name: sym.name.clone(), ..Default::default() };
+    let mut t = Table { name: sym.name.as_str().into(), ..Default::default() };
     for b in body.get_blocks("column") {
         let c = read_column(ctx, syms, dialect, &sym.schema, b)?;
         if t.column(&c.name).is_some() {
@@ -182,12 +182,12 @@ fn read_column(ctx: &Ctx, syms: &Symbols, dialect: Dialect, schema: &str, b: &Bl
     let mut ty = column_type(ctx, syms, dialect, schema, ty_attr)?;
     if opt_bool(ctx, body, "unsigned")? == Some(true) {
         ty.raw.push_str(" unsigned");
-        ty = crate::ColumnType { canonical: crate::types::canonical_type(dialect, &ty.raw), raw: ty.raw };
+        ty = crate::ColumnType { canonical: crate::types::canonical_type(dialect, &ty.raw).into(), raw: ty.raw };
     }
     let mut c = Column {
-        name,
+        name: name.into(),
         nullable: opt_bool(ctx, body, "null")?.unwrap_or(false),
-        default: attr(body, "default").map(|a| default_expr(ctx, dialect, a)).transpose()?,
+        default: attr(body, "default").map(|a| default_expr(ctx, dialect, a)).transpose()?.map(Into::into),
         collation: opt_string(ctx, body, "collate")?,
         auto_increment: opt_bool(ctx, body, "auto_increment")?.unwrap_or(false),
         on_update: attr(body, "on_update").map(|a| ctx.sql_text(a)).transpose()?,
@@ -198,7 +198,7 @@ fn read_column(ctx: &Ctx, syms: &Symbols, dialect: Dialect, schema: &str, b: &Bl
         ..Default::default()
     };
     if let Some(a) = attr(body, "as") {
-        c.generated = Some(Generated { expr: ctx.sql_text(a)?, stored: false });
+        c.generated = Some(Box::new(Generated { expr: ctx.sql_text(a)?, stored: false }));
     }
     for g in body.get_blocks("as") {
         ctx.check_body(&g.body, "as", &["expr", "type"], &[])?;
@@ -218,10 +218,10 @@ fn read_column(ctx: &Ctx, syms: &Symbols, dialect: Dialect, schema: &str, b: &Bl
                 ));
             }
         };
-        c.generated = Some(Generated { expr: ctx.sql_text(expr)?, stored });
+        c.generated = Some(Box::new(Generated { expr: ctx.sql_text(expr)?, stored }));
     }
     for i in body.get_blocks("identity") {
-        c.identity = Some(read_identity(ctx, &i.body, &c.ty.canonical)?);
+        c.identity = Some(Box::new(read_identity(ctx, &i.body, &c.ty.canonical)?));
     }
     Ok(c)
 }

@@ -82,12 +82,12 @@ pub(super) async fn read(
         // utf8mb4_bin and a column check `json_valid(col)`, and so does its replay.
         let collation = collation.filter(|c| Some(c) != table.options.collation.as_ref());
         table.columns.push(Column {
-            name,
-            ty: ColumnType { canonical: canonical_type(&column_type), raw: column_type },
+            name: name.into(),
+            ty: ColumnType { canonical: canonical_type(&column_type).into(), raw: column_type.into() },
             nullable: nullable == "YES",
-            default,
+            default: default.map(Into::into),
             collation,
-            generated,
+            generated: generated.map(Box::new),
             auto_increment: upper.contains("AUTO_INCREMENT"),
             identity: None,
             comment: comment.filter(|c| !c.is_empty()),

@@ -107,9 +107,9 @@ pub async fn inspect(conn: &mut MySqlConnection, database: &str, server: Server)
 /// between MariaDB (`IGNORED`) and MySQL 8 (`INVISIBLE`).
 fn merge_extras(schema: &mut Schema, extras: &Extras) {
     for t in &mut schema.tables {
-        t.options.row_format = extras.row_formats.get(&t.name).cloned();
+        t.options.row_format = extras.row_formats.get(t.name.as_str()).cloned();
         for c in &mut t.columns {
-            let k = (t.name.clone(), c.name.clone());
+            let k = (t.name.to_string(), c.name.to_string());
             c.on_update = extras.on_update.get(&k).cloned();
             c.invisible = extras.invisible_columns.contains(&k);
         }
@@ -157,7 +157,7 @@ async fn read_tables(
         let key_block_size = create_option(&create_options, "key_block_size").and_then(|k| k.parse().ok());
         let options = TableOptions { engine, charset, collation, key_block_size, ..Default::default() };
         let comment = comment.filter(|c| !c.is_empty());
-        tables.insert(name.clone(), Table { name, options, comment, ..Default::default() });
+        tables.insert(name.clone(), Table { name: name.into(), options, comment, ..Default::default() });
     }
     Ok(tables)
 }

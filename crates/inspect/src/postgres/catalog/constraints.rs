@@ -73,7 +73,9 @@ impl<'r> KeyNames<'r> {
         keys.iter()
             .filter(|&&k| k > 0)
             .filter_map(|&k| match read {
-                Some((numbers, (_, table))) => numbers.binary_search(&k).ok().map(|i| table.columns[i].name.clone()),
+                Some((numbers, (_, table))) => {
+                    numbers.binary_search(&k).ok().map(|i| table.columns[i].name.to_string())
+                }
                 None => self.others.get(&(rel, k)).cloned(),
             })
             .collect()

@@ -119,7 +119,7 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String]) -> Result<
                     _ => None,
                 };
                 let table = Table {
-                    name,
+                    name: name.into(),
                     comment,
                     options,
                     partition_by: row.partition_by,
@@ -191,11 +191,11 @@ pub(super) fn attach_columns((rows, mut comments): FetchedColumns, rels: &mut Re
             name: r.get(1),
             ty: ColumnType::new(ty),
             nullable: !r.get::<bool, _>(3),
-            default: if identity.is_some() { None } else { default },
+            default: if identity.is_some() { None } else { default.map(Into::into) },
             collation: r.get(7),
-            generated,
+            generated: generated.map(Box::new),
             auto_increment: false,
-            identity,
+            identity: identity.map(Box::new),
             comment: comments.remove(&(relid, number)),
             renamed_from: None,
             ..Default::default()

@@ -288,7 +288,7 @@ fn add_key(cat: &mut Catalog, schema: &str, table: &str, k: KeySpec) -> R<()> {
     cat.add_constraint(schema, &name);
     let t = cat.table_mut(schema, table);
     if k.primary {
-        for c in t.columns.iter_mut().filter(|c| k.columns.contains(&c.name)) {
+        for c in t.columns.iter_mut().filter(|c| k.columns.iter().any(|k| *k == c.name)) {
             c.nullable = false;
         }
         if !k.include.is_empty() {

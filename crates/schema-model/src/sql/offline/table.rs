@@ -235,7 +235,7 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
     let mut sequences = Vec::new();
     for c in &cols {
         let mut col = Column {
-            name: c.name.clone(),
+            name: c.name.as_str().into(),
             ty: ColumnType::new(&c.ty.canonical),
             nullable: !c.not_null,
             collation: c.collation.clone(),
@@ -252,7 +252,7 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
             let v = values(opts, &c.ty.kind).map_err(|m| Problem::invalid(c.span, m))?;
             match &c.identity {
                 Some((always, _)) => {
-                    col.identity = Some(Identity {
+                    col.identity = Some(Box::new(Identity {
                         always: *always,
                         start: v.start,
                         increment: v.increment,
@@ -260,11 +260,11 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
                         max_value: v.max,
                         cache: v.cache,
                         cycle: v.cycle,
-                    })
+                    }))
                 }
                 None => {
                     let reg = quote_literal(Dialect::Postgres, &quote_qualified(&schema, &seq));
-                    col.default = Some(format!("nextval({reg}::regclass)"));
+                    col.default = Some(format!("nextval({reg}::regclass)").into());
                     sequences.push(Sequence {
                         name: seq.clone(),
                         data_type: c.ty.canonical.clone(),
@@ -281,13 +281,13 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
             }
         }
         if let Some(e) = &c.default {
-            col.default = value_expr(cat, e, &c.ty, &types, &name, false)?;
+            col.default = value_expr(cat, e, &c.ty, &types, &name, false)?.map(Into::into);
         }
         if let Some(e) = &c.generated {
             let plain: Vec<(String, Ty)> =
                 cols.iter().filter(|x| x.generated.is_none()).map(|x| (x.name.clone(), x.ty.clone())).collect();
             let expr = value_expr(cat, e, &c.ty, &plain, &name, true)?.unwrap_or_default();
-            col.generated = Some(Generated { expr, stored: true });
+            col.generated = Some(Box::new(Generated { expr, stored: true }));
         }
         columns.push(col);
     }
@@ -299,7 +299,7 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
     cat.columns.insert((schema.clone(), name.clone()), types);
     let s = cat.schema_mut(&schema).expect("the schema exists");
     s.sequences.extend(sequences);
-    s.tables.push(Table { name: name.clone(), columns, ..Default::default() });
+    s.tables.push(Table { name: name.as_str().into(), columns, ..Default::default() });
     add_constraints(cat, &schema, &name, specs)
 }
 
