@@ -6,12 +6,11 @@ use schema_model::{
 };
 use serde::Serialize;
 use std::borrow::Cow;
+use std::ops::Deref;
 
 /// One difference between the current and the desired model. Tables are borrowed from the
 /// two models (a large catalog changes thousands of them; copying each would cost more than
 /// comparing it), and owned only where the differ made a new one (a renamed table).
-// A plan holds few changes; boxing the table variants would only add noise.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change<'a> {
@@ -122,14 +121,14 @@ pub enum Change<'a> {
         /// The schema.
         schema: String,
         /// The new table.
-        table: Cow<'a, Table>,
+        table: &'a Table,
     },
     /// A table to drop, with its rows.
     DropTable {
         /// The schema.
         schema: String,
         /// The table as it is now.
-        table: Cow<'a, Table>,
+        table: &'a Table,
     },
     /// A declared table rename.
     RenameTable {
@@ -145,9 +144,9 @@ pub enum Change<'a> {
         /// The schema.
         schema: String,
         /// The table as it is now (under its new name if renamed).
-        from: Cow<'a, Table>,
+        from: Current<'a>,
         /// The table as desired.
-        to: Cow<'a, Table>,
+        to: &'a Table,
         /// What differs.
         changes: Vec<TableChange>,
     },
@@ -433,4 +432,41 @@ pub enum TableChange {
         /// As desired.
         to: TableOptions,
     },
+}
+
+/// The current side of a modified table: the model's own, or a copy the differ made to apply
+/// declared renames, boxed so that a change stays a few words wide (a large catalog's plan
+/// holds thousands of them).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Current<'a> {
+    /// The table as the current model has it.
+    Model(&'a Table),
+    /// The table under the names the desired model declares it renamed to.
+    Renamed(Box<Table>),
+}
+
+impl<'a> From<Cow<'a, Table>> for Current<'a> {
+    fn from(t: Cow<'a, Table>) -> Self {
+        match t {
+            Cow::Borrowed(t) => Current::Model(t),
+            Cow::Owned(t) => Current::Renamed(Box::new(t)),
+        }
+    }
+}
+
+impl Deref for Current<'_> {
+    type Target = Table;
+
+    fn deref(&self) -> &Table {
+        match self {
+            Current::Model(t) => t,
+            Current::Renamed(t) => t,
+        }
+    }
+}
+
+impl Serialize for Current<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Table::serialize(self, s)
+    }
 }

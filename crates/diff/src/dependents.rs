@@ -90,7 +90,8 @@ pub struct Dependents<'h> {
     hooks: &'h dyn DependentHooks,
     drops: BTreeMap<Slot, Object>,
     creates: BTreeMap<Slot, Object>,
-    /// Every table and view name, with the keys of the objects that bear it.
+    /// Every table and view name, with the keys of the objects that bear it (empty when
+    /// there is nothing to drop or create).
     known: HashMap<String, Vec<String>>,
 }
 
@@ -186,7 +187,10 @@ impl<'h> Dependents<'h> {
             }
         }
         let mut known: HashMap<String, Vec<String>> = HashMap::new();
-        for s in from.schemas.iter().chain(&to.schemas) {
+        // Only the definitions of views and triggers to drop or create are resolved against
+        // the names; with none, the plan does not pay for a map of every table.
+        let resolving = !drops.is_empty() || !creates.is_empty();
+        for s in from.schemas.iter().chain(&to.schemas).filter(|_| resolving) {
             for n in s.tables.iter().map(|t| t.name.as_str()).chain(s.views.iter().map(|v| v.name.as_str())) {
                 let keys = known.entry(name_key(d, n)).or_default();
                 let k = hooks.key(&s.name, n);

@@ -117,11 +117,11 @@ fn diff_schema<'a>(
                 moved.name = t.name.clone();
                 diff_table(rules, &schema, Cow::Owned(moved), t, out)?;
             }
-            None => out.push(Change::AddTable { schema: schema.clone(), table: Cow::Borrowed(t) }),
+            None => out.push(Change::AddTable { schema: schema.clone(), table: t }),
         }
     }
     for t in tables.unpaired_from() {
-        out.push(Change::DropTable { schema: schema.clone(), table: Cow::Borrowed(t) });
+        out.push(Change::DropTable { schema: schema.clone(), table: t });
     }
     let same_query = |a: &View, b: &View| {
         rules.expr_eq(&a.definition, &b.definition)
@@ -526,7 +526,7 @@ fn diff_table<'a>(
         changes.push(TableChange::SetOptions { from: f.options.clone(), to: to.options.clone() });
     }
     if !changes.is_empty() {
-        out.push(Change::ModifyTable { schema: schema.to_string(), from: current, to: Cow::Borrowed(to), changes });
+        out.push(Change::ModifyTable { schema: schema.to_string(), from: current.into(), to, changes });
     }
     Ok(())
 }

@@ -22,7 +22,7 @@ pub mod sqlite;
 use schema_model::{realm_hash, Dialect, Realm};
 use thiserror::Error;
 
-pub use change::{Change, TableChange};
+pub use change::{Change, Current, TableChange};
 pub use hazard::{Hazard, HazardCode};
 pub use hazards::{check_live, DataCheck, DataProbe, Fact, Outcome, TableRef, Verdict};
 pub use order::{Draft, Phase};
