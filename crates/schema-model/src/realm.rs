@@ -123,3 +123,27 @@ impl Schema {
         self.views.iter().find(|v| v.name == name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Column, Index, Table};
+
+    #[test]
+    fn normalize_keeps_no_spare_room_in_table_lists() {
+        let mut t = Table { name: "t".into(), ..Default::default() };
+        for i in 0..5 {
+            t.columns.push(Column { name: format!("c{i}").into(), ..Default::default() });
+        }
+        t.indexes.push(Index { name: "i".into(), ..Default::default() });
+        let mut s = Schema::named("s");
+        s.tables.push(t);
+        let mut realm = Realm { dialect: crate::Dialect::Postgres, schemas: vec![s] };
+        assert!(realm.schemas[0].tables[0].columns.capacity() > 5, "a pushed list has room to spare");
+        realm.normalize();
+        let s = &realm.schemas[0];
+        assert_eq!(s.tables.capacity(), s.tables.len());
+        assert_eq!(s.tables[0].columns.capacity(), 5);
+        assert_eq!(s.tables[0].indexes.capacity(), 1);
+    }
+}
