@@ -437,7 +437,8 @@ pub enum TableChange {
 /// The current side of a modified table: the model's own, or a copy the differ made to apply
 /// declared renames, boxed so that a change stays a few words wide (a large catalog's plan
 /// holds thousands of them).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Current<'a> {
     /// The table as the current model has it.
     Model(&'a Table),
@@ -462,11 +463,5 @@ impl Deref for Current<'_> {
             Current::Model(t) => t,
             Current::Renamed(t) => t,
         }
-    }
-}
-
-impl Serialize for Current<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Table::serialize(self, s)
     }
 }

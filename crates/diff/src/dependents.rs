@@ -189,13 +189,14 @@ impl<'h> Dependents<'h> {
         let mut known: HashMap<String, Vec<String>> = HashMap::new();
         // Only the definitions of views and triggers to drop or create are resolved against
         // the names; with none, the plan does not pay for a map of every table.
-        let resolving = !drops.is_empty() || !creates.is_empty();
-        for s in from.schemas.iter().chain(&to.schemas).filter(|_| resolving) {
-            for n in s.tables.iter().map(|t| t.name.as_str()).chain(s.views.iter().map(|v| v.name.as_str())) {
-                let keys = known.entry(name_key(d, n)).or_default();
-                let k = hooks.key(&s.name, n);
-                if !keys.contains(&k) {
-                    keys.push(k);
+        if !drops.is_empty() || !creates.is_empty() {
+            for s in from.schemas.iter().chain(&to.schemas) {
+                for n in s.tables.iter().map(|t| t.name.as_str()).chain(s.views.iter().map(|v| v.name.as_str())) {
+                    let keys = known.entry(name_key(d, n)).or_default();
+                    let k = hooks.key(&s.name, n);
+                    if !keys.contains(&k) {
+                        keys.push(k);
+                    }
                 }
             }
         }

@@ -28,6 +28,13 @@ use crate::{Dialect, Realm, Schema};
 use references::{Symbols, TableSym};
 use values::{attr, path, Ctx};
 
+/// A table with columns of these names and nothing else, for the tests of key decomposition.
+#[cfg(test)]
+fn table_of(names: &[&str]) -> crate::Table {
+    let columns = names.iter().map(|n| crate::Column { name: (*n).into(), ..Default::default() }).collect();
+    crate::Table { columns, ..Default::default() }
+}
+
 pub use format::format_text;
 pub use writer::{uncovered, write};
 

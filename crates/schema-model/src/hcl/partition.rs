@@ -29,7 +29,7 @@ fn compose(strategy: &str, parts: &[IndexKey]) -> String {
 }
 
 /// The strategy and parts of a rendered key, when it comes back the same from them.
-fn decompose(key: &str, columns: &[String]) -> Option<(String, Vec<IndexKey>)> {
+fn decompose(key: &str, t: &Table) -> Option<(String, Vec<IndexKey>)> {
     let open = key.find(" (")? + 1;
     let strategy = &key[..open - 1];
     if !STRATEGIES.contains(&strategy) || closing_paren(key, open)? != key.len() - 1 {
@@ -38,7 +38,7 @@ fn decompose(key: &str, columns: &[String]) -> Option<(String, Vec<IndexKey>)> {
     let parts: Vec<IndexKey> = split_top(&key[open + 1..key.len() - 1], ", ")
         .into_iter()
         .map(|item| match identifier(item) {
-            Some(c) if columns.contains(&c) => IndexKey::Column(c),
+            Some(c) if t.column(&c).is_some() => IndexKey::Column(c),
             _ => IndexKey::Expr(item.to_string()),
         })
         .collect();
@@ -163,9 +163,8 @@ pub(super) fn partition_block(dialect: Dialect, key: &str, t: &Table) -> Block {
     if dialect == Dialect::Mysql {
         return super::mysql_partitions::partition_block(key, t);
     }
-    let columns: Vec<String> = t.columns.iter().map(|c| c.name.to_string()).collect();
     let mut b = Block::builder(ident("partition"));
-    let Some((strategy, parts)) = decompose(key, &columns) else {
+    let Some((strategy, parts)) = decompose(key, t) else {
         return b.attribute(hattr("as", key)).build();
     };
     b = b.attribute(hattr("type", word(&strategy)));
@@ -203,9 +202,7 @@ pub(super) fn partition_of_block(realm: &Realm, s: &Schema, p: &PartitionOf) -> 
 mod tests {
     use super::*;
 
-    fn cols(names: &[&str]) -> Vec<String> {
-        names.iter().map(|s| s.to_string()).collect()
-    }
+    use super::super::table_of as cols;
 
     #[test]
     fn keys_of_columns_and_expressions_come_apart_and_back() {
