@@ -82,6 +82,10 @@ fn indexes() {
            CREATE INDEX CONCURRENTLY IF NOT EXISTS t_6 ON t (e);
            CREATE UNIQUE INDEX t_7 ON t (c) WHERE c <> '';
            COMMENT ON INDEX t_1 IS 'first';"#,
+        // The same index name in two schemas: a qualified name, then one along the path.
+        "CREATE SCHEMA app; CREATE TABLE t (a int); CREATE TABLE app.t (a int); CREATE INDEX i ON t (a);
+           CREATE INDEX i ON app.t (a); COMMENT ON INDEX app.i IS 'in app'; COMMENT ON INDEX i IS 'in public';
+           SET search_path = app, public; COMMENT ON INDEX i IS 'app again';",
         "CREATE TABLE t (a int UNIQUE); COMMENT ON INDEX t_a_key IS 'goes nowhere'; CREATE TABLE u (b int REFERENCES t (a));",
         "CREATE TABLE t (a int, b int); CREATE UNIQUE INDEX t_ab ON t (b, a); CREATE TABLE u (x int, y int, FOREIGN KEY (x, y) REFERENCES t (a, b));",
         // Keys out of column order on both sides: names come back in key order.

@@ -10,7 +10,7 @@ use super::expr::Lookup;
 use super::names::quote_qualified;
 use super::types::{Kind, Ty};
 use super::{fold, Problem};
-use crate::{Dialect, Realm, Schema, Table};
+use crate::{Dialect, Index, Realm, Schema, Table};
 
 type R<T> = Result<T, Problem>;
 
@@ -28,6 +28,11 @@ pub(super) struct Catalog {
     types: HashSet<(String, String)>,
     /// The columns of each table with their types, by (schema, table).
     pub columns: HashMap<(String, String), Vec<(String, Ty)>>,
+    /// Where each table sits in its schema's list, by schema and name: every statement
+    /// that names a table finds it without a scan of the schema.
+    table_at: HashMap<String, HashMap<String, usize>>,
+    /// The table of each index, by schema and index name (for `COMMENT ON INDEX`).
+    index_table: HashMap<String, HashMap<String, String>>,
 }
 
 impl Catalog {
@@ -42,6 +47,8 @@ impl Catalog {
             constraints: HashSet::new(),
             types: HashSet::new(),
             columns: HashMap::new(),
+            table_at: HashMap::new(),
+            index_table: HashMap::new(),
         }
     }
 
@@ -84,7 +91,7 @@ impl Catalog {
     /// Finds an existing table by name, along the path when unqualified.
     pub fn find_table(&self, name: &ObjectName) -> R<(String, String)> {
         let (schema, table) = self.split(name)?;
-        let has = |s: &str| self.realm.schema(s).is_some_and(|x| x.table(&table).is_some());
+        let has = |s: &str| self.table_index(s, &table).is_some();
         let found = match schema {
             Some(s) => has(&s).then_some(s),
             None => self.path().find(|s| has(s)).cloned(),
@@ -94,10 +101,46 @@ impl Catalog {
             .ok_or_else(|| Problem::invalid(name.span(), format!("relation \"{name}\" does not exist")))
     }
 
-    /// The table `schema.name`, which must exist.
-    pub fn table_mut(&mut self, schema: &str, name: &str) -> &mut Table {
+    /// Adds a table to `schema`, which exists.
+    pub fn add_table(&mut self, schema: &str, table: Table) {
         let s = self.schema_mut(schema).expect("the schema exists");
-        s.tables.iter_mut().find(|t| t.name == name).expect("the table exists")
+        let (at, name) = (s.tables.len(), table.name.to_string());
+        s.tables.push(table);
+        self.table_at.entry(schema.to_string()).or_default().insert(name, at);
+    }
+
+    /// Where the table `schema.name` is in its schema's list.
+    fn table_index(&self, schema: &str, name: &str) -> Option<usize> {
+        self.table_at.get(schema)?.get(name).copied()
+    }
+
+    /// The table `schema.name`, which must exist.
+    pub fn table(&self, schema: &str, name: &str) -> &Table {
+        let at = self.table_index(schema, name).expect("the table exists");
+        &self.realm.schema(schema).expect("the schema exists").tables[at]
+    }
+
+    /// The table `schema.name`, which must exist, to change.
+    pub fn table_mut(&mut self, schema: &str, name: &str) -> &mut Table {
+        let at = self.table_index(schema, name).expect("the table exists");
+        &mut self.schema_mut(schema).expect("the schema exists").tables[at]
+    }
+
+    /// Adds an index to the table `schema.table`, which exists.
+    pub fn add_index(&mut self, schema: &str, table: &str, index: Index) {
+        let owners = self.index_table.entry(schema.to_string()).or_default();
+        owners.insert(index.name.clone(), table.to_string());
+        self.table_mut(schema, table).indexes.push(index);
+    }
+
+    /// The schema and table of the index `name` of `schema`, or along the path when
+    /// unqualified.
+    pub fn index_owner(&self, schema: Option<&str>, name: &str) -> Option<(String, String)> {
+        let owner = |s: &str| self.index_table.get(s)?.get(name).map(|t| (s.to_string(), t.clone()));
+        match schema {
+            Some(s) => owner(s),
+            None => self.path().find_map(|s| owner(s)),
+        }
     }
 
     /// True when a relation of that name exists in the schema.
@@ -131,8 +174,8 @@ impl Catalog {
     }
 
     /// The column types of a table.
-    pub fn table_columns(&self, schema: &str, table: &str) -> Vec<(String, Ty)> {
-        self.columns.get(&(schema.to_string(), table.to_string())).cloned().unwrap_or_default()
+    pub fn table_columns(&self, schema: &str, table: &str) -> &[(String, Ty)] {
+        self.columns.get(&(schema.to_string(), table.to_string())).map_or(&[], Vec::as_slice)
     }
 
     /// The (schema, name) of the enum or domain `name` denotes, if any.

@@ -203,7 +203,7 @@ fn duplicate(name: &str, table: &str, span: Span) -> Problem {
 /// Adds a check to `schema.table`.
 pub(super) fn add_check(cat: &mut Catalog, schema: &str, table: &str, spec: CheckSpec) -> R<()> {
     let columns = cat.table_columns(schema, table);
-    let node = boolean(&spec.expr, &Scope { table: Some(table), columns: &columns, value: None, cat: &*cat })?;
+    let node = boolean(&spec.expr, &Scope { table: Some(table), columns, value: None, cat: &*cat })?;
     let mut read = Vec::new();
     node.columns(&mut read);
     let name = match spec.name {
@@ -326,7 +326,7 @@ pub(super) fn add_fk(cat: &mut Catalog, schema: &str, table: &str, fk: FkSpec) -
         }
     }
     let (ref_schema, ref_table) = cat.find_table(&fk.target)?;
-    let target = cat.table_mut(&ref_schema, &ref_table).clone();
+    let target = cat.table(&ref_schema, &ref_table);
     let ref_columns = if fk.ref_columns.is_empty() {
         match &target.primary_key {
             Some(pk) => pk.columns.clone(),

@@ -37,7 +37,7 @@ pub(super) fn create_index(cat: &mut Catalog, ci: &CreateIndex) -> R<()> {
     };
     let (schema, table) = cat.find_table(&ci.table_name)?;
     let columns = cat.table_columns(&schema, &table);
-    let model_cols = cat.table_mut(&schema, &table).columns.clone();
+    let model_cols = &cat.table(&schema, &table).columns;
     let mut parts = Vec::new();
     for c in &ci.columns {
         let span = c.span();
@@ -113,7 +113,7 @@ pub(super) fn create_index(cat: &mut Catalog, ci: &CreateIndex) -> R<()> {
     let predicate = match &ci.predicate {
         None => None,
         Some(p) => {
-            let node = boolean(p, &Scope { table: Some(&table), columns: &columns, value: None, cat: &*cat })?;
+            let node = boolean(p, &Scope { table: Some(&table), columns, value: None, cat: &*cat })?;
             if node.is_volatile() {
                 return Err(Problem::invalid(p.span(), "functions in index predicate must be marked IMMUTABLE".into()));
             }
@@ -148,7 +148,7 @@ pub(super) fn create_index(cat: &mut Catalog, ci: &CreateIndex) -> R<()> {
         }
     };
     cat.add_relation(&schema, &name);
-    cat.table_mut(&schema, &table).indexes.push(Index {
+    let index = Index {
         name,
         unique: ci.unique,
         parts,
@@ -158,6 +158,7 @@ pub(super) fn create_index(cat: &mut Catalog, ci: &CreateIndex) -> R<()> {
         nulls_not_distinct,
         storage: Vec::new(),
         comment: None,
-    });
+    };
+    cat.add_index(&schema, &table, index);
     Ok(())
 }

@@ -352,15 +352,10 @@ pub(super) fn comment(cat: &mut Catalog, kind: &CommentObject, name: &ObjectName
         }
         CommentObject::Index => {
             let (schema, n) = cat.split(name)?;
-            let found =
-                cat.realm.schemas.iter().filter(|s| schema.as_ref().is_none_or(|x| *x == s.name)).find_map(|s| {
-                    s.tables.iter().flat_map(|t| &t.indexes).position(|i| i.name == n).map(|_| s.name.clone())
-                });
-            match found {
-                Some(s) => {
-                    let sch = cat.schema_mut(&s).expect("exists");
-                    let i = sch.tables.iter_mut().flat_map(|t| t.indexes.iter_mut()).find(|i| i.name == n);
-                    i.expect("found").comment = text;
+            match cat.index_owner(schema.as_deref(), &n) {
+                Some((s, t)) => {
+                    let i = cat.table_mut(&s, &t).indexes.iter_mut().find(|i| i.name == n);
+                    i.expect("an index of the table").comment = text;
                 }
                 // A constraint's index: its comment is not part of the model.
                 None if cat.realm.schemas.iter().any(|s| cat.relation_taken(&s.name, &n)) => {}

@@ -297,9 +297,8 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
     cat.add_relation(&schema, &name);
     cat.add_type(&schema, &name);
     cat.columns.insert((schema.clone(), name.clone()), types);
-    let s = cat.schema_mut(&schema).expect("the schema exists");
-    s.sequences.extend(sequences);
-    s.tables.push(Table { name: name.as_str().into(), columns, ..Default::default() });
+    cat.schema_mut(&schema).expect("the schema exists").sequences.extend(sequences);
+    cat.add_table(&schema, Table { name: name.as_str().into(), columns, ..Default::default() });
     add_constraints(cat, &schema, &name, specs)
 }
 
