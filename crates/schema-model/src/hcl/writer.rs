@@ -20,81 +20,90 @@ use crate::{Domain, EnumType, Extension, Realm, Schema, Sequence, Trigger, View}
 /// refused by name, not written.
 pub fn uncovered(realm: &Realm) -> Vec<String> {
     let mut out = Vec::new();
-    unencodable_labels(&build(realm), "", &mut out);
+    blocks(realm, |b| unencodable_labels(&b, "", &mut out));
     out
 }
 
-/// Lists the blocks of `body` (inside `within`) whose labels do not read back the same.
-fn unencodable_labels(body: &Body, within: &str, out: &mut Vec<String>) {
-    for b in body.blocks() {
-        let mut here = b.ident.as_str().to_string();
-        for l in &b.labels {
-            here.push_str(&format!(" {:?}", l.as_str()));
-        }
-        here.push_str(within);
-        if b.labels.iter().any(|l| !super::strings::label_fits(l.as_str())) {
-            out.push(format!("the name of {here} (HCL cannot write it as a block label)"));
-        }
-        unencodable_labels(&b.body, &format!(" in {here}"), out);
+/// Lists `b` and the blocks inside it (in `within`) whose labels do not read back the same.
+fn unencodable_labels(b: &Block, within: &str, out: &mut Vec<String>) {
+    let mut here = b.ident.as_str().to_string();
+    for l in &b.labels {
+        here.push_str(&format!(" {:?}", l.as_str()));
+    }
+    here.push_str(within);
+    if b.labels.iter().any(|l| !super::strings::label_fits(l.as_str())) {
+        out.push(format!("the name of {here} (HCL cannot write it as a block label)"));
+    }
+    for inner in b.body.blocks() {
+        unencodable_labels(inner, &format!(" in {here}"), out);
     }
 }
 
 /// The realm as HCL text that [`super::load`] reads back to the same model. Callers check
 /// [`uncovered`] first: a name it lists would read back differently.
 pub fn write(realm: &Realm) -> String {
-    format_body(&mut build(realm))
+    let mut out = String::new();
+    blocks(realm, |b| {
+        // Top-level blocks are laid out alone and joined by a blank line, as one body would be.
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let mut body = Body::new();
+        body.push(b);
+        out.push_str(&format_body(&mut body));
+    });
+    out
 }
 
-/// The realm's blocks, in canonical order.
-fn build(realm: &Realm) -> Body {
+/// Hands the realm's top-level blocks to `each` in canonical order, one at a time: a large
+/// catalog is never held as one HCL document (at 10,000 tables that took 584 MB).
+fn blocks(realm: &Realm, mut each: impl FnMut(Block)) {
     let mut realm = realm.clone();
     realm.normalize();
-    let mut body = Body::new();
     for s in &realm.schemas {
         let mut b = Block::builder(ident("schema")).label(label(&s.name));
         if let Some(c) = &s.comment {
             b = b.attribute(attr("comment", c.as_str()));
         }
-        body.push(b.build());
+        each(b.build());
     }
     for s in &realm.schemas {
         for e in &s.enums {
-            body.push(enum_block(s, e));
+            each(enum_block(s, e));
         }
         for d in &s.domains {
-            body.push(domain_block(&realm, s, d));
+            each(domain_block(&realm, s, d));
         }
         for q in &s.sequences {
-            body.push(sequence_block(&realm, s, q));
+            each(sequence_block(&realm, s, q));
         }
         for f in &s.functions {
-            body.push(function_block(s, f));
+            each(function_block(s, f));
         }
         for t in &s.tables {
-            body.push(table_block(&realm, s, t));
+            each(table_block(&realm, s, t));
         }
         for v in &s.views {
-            body.push(view_block(s, v));
+            each(view_block(s, v));
         }
         for t in &s.triggers {
-            body.push(trigger_block(&realm, s, t));
+            each(trigger_block(&realm, s, t));
         }
         for t in &s.tables {
             for p in &t.policies {
-                body.push(policy_block(&realm, s, &t.name, p));
+                each(policy_block(&realm, s, &t.name, p));
             }
         }
         for e in &s.extensions {
-            body.push(extension_block(s, e));
+            each(extension_block(s, e));
         }
         for e in &s.events {
-            body.push(event_block(s, e));
+            each(event_block(s, e));
         }
         for b in permission_blocks(&realm, s).into_iter().chain(owner_blocks(&realm, s)) {
-            body.push(b);
+            each(b);
         }
     }
-    body
 }
 
 /// An identifier (names are checked by callers or are fixed keywords).
