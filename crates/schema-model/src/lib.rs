@@ -29,7 +29,7 @@ pub use hash::realm_hash;
 pub use objects::{Domain, EnumType, Extension, Function, Sequence, Trigger, View};
 pub use partition::Partition;
 pub use privileges::{Grant, ObjectKind, Owner, Securable};
-pub use quote::{qualified, quote_ident, quote_literal};
+pub use quote::{push_ident, qualified, quote_ident, quote_literal};
 pub use realm::{Realm, Schema};
 pub use table::{
     Check, Column, ColumnType, Deferrable, Exclusion, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart,

@@ -2,7 +2,7 @@
 //! them and read one count. Identifiers are quoted; every query stops after
 //! [`PROBE_LIMIT`] + 1 rows, so a check on a large table stays cheap.
 
-use schema_model::{quote_ident, Dialect};
+use schema_model::{qualified, quote_ident, Dialect};
 
 use super::live::{DataCheck, TypeLimit, PROBE_LIMIT};
 
@@ -10,7 +10,7 @@ use super::live::{DataCheck, TypeLimit, PROBE_LIMIT};
 pub fn probe_sql(check: &DataCheck, dialect: Dialect) -> String {
     let q = |n: &str| quote_ident(dialect, n);
     let t = check.table();
-    let table = if t.schema.is_empty() { q(&t.name) } else { format!("{}.{}", q(&t.schema), q(&t.name)) };
+    let table = qualified(dialect, Some(&t.schema), &t.name);
     let limit = PROBE_LIMIT + 1;
     let bounded = |inner: String| format!("SELECT COUNT(*) FROM ({inner} LIMIT {limit}) AS schema_probe");
     match check {

@@ -97,10 +97,7 @@ pub fn index(i: &Index) -> String {
 /// A foreign key clause.
 pub fn foreign_key(fk: &ForeignKey) -> String {
     let names = |v: &[String]| v.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ");
-    let target = match &fk.ref_schema {
-        Some(s) => format!("{}.{}", q(s), q(&fk.ref_table)),
-        None => q(&fk.ref_table),
-    };
+    let target = schema_model::qualified(D, fk.ref_schema.as_deref(), &fk.ref_table);
     let mut s = format!(
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {target} ({})",
         q(fk.name.as_deref().unwrap_or("")),

@@ -14,7 +14,7 @@ pub fn q(name: &str) -> String {
 
 /// `"schema"."name"`.
 pub fn qn(schema: &str, name: &str) -> String {
-    format!("{}.{}", q(schema), q(name))
+    schema_model::qualified(D, Some(schema), name)
 }
 
 /// A string literal, or NULL.
