@@ -577,3 +577,36 @@ fn permission_in_a_mysql_file() {
         ],
     );
 }
+
+/// `users` in schemas `a` and `b`, and `t` in `schema` with a foreign key to plain `table.users`.
+fn users_twice(schema: &str) -> String {
+    let users = |s: &str| {
+        format!("table \"users\" {{\n  schema = schema.{s}\n  column \"id\" {{\n    type = int\n  }}\n  primary_key {{\n    columns = [column.id]\n  }}\n}}\n")
+    };
+    format!(
+        "schema \"public\" {{}}\nschema \"a\" {{}}\nschema \"b\" {{}}\n{}{}table \"t\" {{\n  schema = schema.{schema}\n  column \"u\" {{\n    type = int\n  }}\n  foreign_key \"f\" {{\n    columns = [column.u]\n    ref_columns = [table.users.column.id]\n  }}\n}}\n",
+        users("a"),
+        users("b")
+    )
+}
+
+#[test]
+fn ambiguous_table_reference() {
+    let r = report(Dialect::Postgres, &users_twice("public"));
+    assert_has(
+        &r,
+        &[
+            "schema.hcl:29:20: table \"users\" is in more than one schema",
+            "╰── ambiguous",
+            "help: name the schema: table.SCHEMA.users",
+        ],
+    );
+}
+
+#[test]
+fn a_table_reference_prefers_its_own_schema() {
+    let realm = hcl::load(Dialect::Postgres, &[SourceFile::new("schema.hcl", users_twice("b"))]).expect("it loads");
+    let t = realm.schema("b").and_then(|s| s.table("t")).expect("b.t");
+    let fk = &t.foreign_keys[0];
+    assert_eq!((fk.ref_schema.as_deref(), fk.ref_table.as_str()), (None, "users"), "b.users, in t's own schema");
+}

@@ -148,7 +148,7 @@ fn declare(dialect: Dialect, parsed: &[Parsed]) -> Result<Symbols, SourceError> 
                 syms.enums.push((schema, name));
                 continue;
             }
-            let dup = syms.tables.iter().any(|t| t.schema == schema && t.name == name);
+            let dup = syms.table_in(&schema, &name).is_some();
             ctx_unique(&p.ctx, b, dup, kind, &name)?;
             let columns = if kind == "table" {
                 b.body.get_blocks("column").map(|c| p.ctx.label(c)).collect::<Result<_, _>>()?
@@ -158,14 +158,14 @@ fn declare(dialect: Dialect, parsed: &[Parsed]) -> Result<Symbols, SourceError> 
             if kind == "table" && b.body.get_blocks("partition_of").next().is_some() {
                 partitions.push((syms.tables.len(), &p.ctx, b));
             }
-            syms.tables.push(TableSym { schema, name, columns });
+            syms.add_table(TableSym { schema, name, columns });
         }
     }
     // A partition has its parent's columns (parents may themselves be partitions).
     for _ in 0..partitions.len() {
         for (i, ctx, b) in &partitions {
             let parent = partition::parent_of(ctx, &syms, &b.body, &syms.tables[*i].schema);
-            let columns = parent.and_then(|(s, n)| syms.tables.iter().find(|t| t.schema == s && t.name == n));
+            let columns = parent.and_then(|(s, n)| syms.table_in(&s, &n));
             if let Some(columns) = columns.map(|t| t.columns.clone()) {
                 syms.tables[*i].columns = columns;
             }
@@ -242,7 +242,7 @@ fn read_block(ctx: &Ctx, syms: &Symbols, dialect: Dialect, b: &Block, realm: &mu
     };
     match kind {
         "table" => {
-            let sym = syms.tables.iter().find(|t| t.schema == schema && t.name == name).expect("declared in pass one");
+            let sym = syms.table_in(&schema, &name).expect("declared in pass one");
             let t = table::read_table(ctx, syms, dialect, b, sym)?;
             schema_mut(realm, &schema).tables.push(t);
         }
@@ -343,7 +343,7 @@ fn on_schema(syms: &Symbols, b: &Block) -> Option<String> {
     let p = path(&attr(&b.body, "on")?.value)?;
     match p.as_slice() {
         [_, s, _] => Some(s.clone()),
-        [_, t] => syms.tables.iter().find(|x| x.name == *t).map(|x| x.schema.clone()),
+        [_, t] => syms.named(t).next().map(|x| x.schema.clone()),
         _ => None,
     }
 }

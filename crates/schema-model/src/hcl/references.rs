@@ -1,6 +1,8 @@
 //! The names every file of a directory declares, and the resolution of references to them
 //! (`schema.public`, `column.id`, `table.users.column.id`, `table.public.users`, `enum.status`).
 
+use std::collections::HashMap;
+
 use hcl_edit::expr::Expression;
 use hcl_edit::Span;
 
@@ -23,13 +25,32 @@ pub(super) struct TableSym {
 pub(super) struct Symbols {
     /// Declared schemas.
     pub schemas: Vec<String>,
-    /// Declared tables.
+    /// Declared tables, in the order of the files.
     pub tables: Vec<TableSym>,
+    /// Where each declared table is in `tables`, by name (a name may be in several schemas),
+    /// so a reference finds its table without a scan of every table.
+    by_name: HashMap<String, Vec<usize>>,
     /// Declared enum types, as schema and name.
     pub enums: Vec<(String, String)>,
 }
 
 impl Symbols {
+    /// Declares a table.
+    pub fn add_table(&mut self, table: TableSym) {
+        self.by_name.entry(table.name.clone()).or_default().push(self.tables.len());
+        self.tables.push(table);
+    }
+
+    /// The declared tables of this name, in every schema, in declaration order.
+    pub fn named<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s TableSym> + 's {
+        self.by_name.get(name).into_iter().flatten().map(|&i| &self.tables[i])
+    }
+
+    /// The table `schema.name`, if declared.
+    pub fn table_in(&self, schema: &str, name: &str) -> Option<&TableSym> {
+        self.named(name).find(|t| t.schema == schema)
+    }
+
     /// `schema.NAME` → NAME, which must be declared.
     pub fn schema(&self, ctx: &Ctx, e: &Expression) -> Result<String, SourceError> {
         match path(e).as_deref() {
@@ -109,8 +130,8 @@ impl Symbols {
     }
 
     fn find_table(&self, ctx: &Ctx, e: &Expression, schema: &str, name: &str) -> Result<&TableSym, SourceError> {
-        let mut matches = self.tables.iter().filter(|t| t.name == name);
-        let exact = self.tables.iter().find(|t| t.name == name && t.schema == schema);
+        let mut matches = self.named(name);
+        let exact = self.table_in(schema, name);
         match (exact, matches.next(), matches.next()) {
             (Some(t), _, _) => Ok(t),
             (None, Some(t), None) => Ok(t),
