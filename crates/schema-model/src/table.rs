@@ -218,6 +218,13 @@ impl ColumnType {
         let canonical = canonical.into();
         ColumnType { raw: canonical.clone(), canonical }
     }
+
+    /// A type as declared in `dialect`, with its canonical spelling from the shared type
+    /// grammar ([`crate::types::canonical_type`]).
+    pub fn declared(dialect: crate::Dialect, raw: impl Into<CompactString>) -> Self {
+        let raw = raw.into();
+        ColumnType { canonical: crate::types::canonical_type(dialect, &raw).into(), raw }
+    }
 }
 
 /// A generated column's expression and storage.

@@ -6,7 +6,6 @@
 
 use proptest::prelude::*;
 use schema_model::sql::SourceFile;
-use schema_model::types::canonical_type;
 use schema_model::{
     hcl, Column, ColumnType, Dialect, Event, EventSchedule, EventStatus, Partition, Realm, Schema, Table, TableOptions,
 };
@@ -43,7 +42,7 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn column(name: &str, ty: &str, nullable: bool) -> Column {
-    let ty = ColumnType { canonical: canonical_type(Dialect::Mysql, ty).into(), raw: ty.into() };
+    let ty = ColumnType::declared(Dialect::Mysql, ty);
     Column { name: name.into(), ty, nullable, ..Default::default() }
 }
 

@@ -41,14 +41,13 @@ pub async fn run(args: InspectArgs, out: &mut dyn Write) -> CliResult<u8> {
             write!(out, "{}", realm_sql(&realm)?)?;
         }
         InspectFormat::Hcl => {
-            let lost = schema_model::hcl::uncovered(&realm);
-            if !lost.is_empty() {
-                return Err(crate::error::CliError::Usage(format!(
+            let text = schema_model::hcl::write_checked(&realm).map_err(|lost| {
+                crate::error::CliError::Usage(format!(
                     "the HCL form cannot write {}; use --format sql (or json) for this database",
                     lost.join(", ")
-                )));
-            }
-            write!(out, "{}", schema_model::hcl::write(&realm))?;
+                ))
+            })?;
+            write!(out, "{text}")?;
         }
         InspectFormat::Mermaid => {
             write!(out, "{}", realm_mermaid(&realm))?;

@@ -165,7 +165,7 @@ fn add_columns(table: &mut Table, text: &TableText, rows: Vec<ColumnRow>) {
             pk_cols.push((pk, name.clone()));
         }
         table.columns.push(Column {
-            ty: ColumnType { canonical: canonical_type(&ty).into(), raw: ty.into() },
+            ty: ColumnType::declared(Dialect::Sqlite, ty),
             nullable: notnull == 0,
             default: default.map(Into::into),
             collation: from_text.and_then(|c| c.collation.as_ref()).map(|c| c.to_uppercase()),

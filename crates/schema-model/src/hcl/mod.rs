@@ -36,7 +36,7 @@ fn table_of(names: &[&str]) -> crate::Table {
 }
 
 pub use format::format_text;
-pub use writer::{uncovered, write};
+pub use writer::{uncovered, write, write_checked};
 
 /// The top-level blocks a schema file may hold.
 const TOP_BLOCKS: &[&str] = &[

@@ -182,7 +182,7 @@ fn read_column(ctx: &Ctx, syms: &Symbols, dialect: Dialect, schema: &str, b: &Bl
     let mut ty = column_type(ctx, syms, dialect, schema, ty_attr)?;
     if opt_bool(ctx, body, "unsigned")? == Some(true) {
         ty.raw.push_str(" unsigned");
-        ty = crate::ColumnType { canonical: crate::types::canonical_type(dialect, &ty.raw).into(), raw: ty.raw };
+        ty = crate::ColumnType::declared(dialect, ty.raw);
     }
     let mut c = Column {
         name: name.into(),

@@ -76,7 +76,7 @@ pub(super) fn column_type(
     }
     Ok(match dialect {
         Dialect::Postgres => ColumnType::new(canonical_type(dialect, &text)),
-        _ => ColumnType { canonical: canonical_type(dialect, &text).into(), raw: text.into() },
+        _ => ColumnType::declared(dialect, text),
     })
 }
 

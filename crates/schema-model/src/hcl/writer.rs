@@ -40,19 +40,39 @@ fn unencodable_labels(b: &Block, within: &str, out: &mut Vec<String>) {
 }
 
 /// The realm as HCL text that [`super::load`] reads back to the same model. Callers check
-/// [`uncovered`] first: a name it lists would read back differently.
+/// [`uncovered`] first (or use [`write_checked`]): a name it lists would read back differently.
 pub fn write(realm: &Realm) -> String {
     let mut out = String::new();
-    blocks(realm, |b| {
-        // Top-level blocks are laid out alone and joined by a blank line, as one body would be.
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        let mut body = Body::new();
-        body.push(b);
-        out.push_str(&format_body(&mut body));
-    });
+    blocks(realm, |b| append(&mut out, b));
     out
+}
+
+/// The realm as HCL text, or what the HCL form cannot write of it ([`uncovered`]), in one
+/// pass over its blocks rather than one to check and one to write.
+pub fn write_checked(realm: &Realm) -> Result<String, Vec<String>> {
+    let (mut out, mut lost) = (String::new(), Vec::new());
+    blocks(realm, |b| {
+        unencodable_labels(&b, "", &mut lost);
+        if lost.is_empty() {
+            append(&mut out, b);
+        }
+    });
+    if lost.is_empty() {
+        Ok(out)
+    } else {
+        Err(lost)
+    }
+}
+
+/// Lays out one top-level block alone and appends it; blocks are joined by a blank line, as
+/// one body would be.
+fn append(out: &mut String, b: Block) {
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let mut body = Body::new();
+    body.push(b);
+    out.push_str(&format_body(&mut body));
 }
 
 /// Hands the realm's top-level blocks to `each` in canonical order, one at a time: a large

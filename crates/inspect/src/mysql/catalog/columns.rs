@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use schema_model::{Column, ColumnType, Generated, Table};
+use schema_model::{Column, ColumnType, Dialect, Generated, Table};
 use sqlx::MySqlConnection;
 
-use super::normalize::{canonical_type, default_expr, on_update};
+use super::normalize::{default_expr, on_update};
 use super::Extras;
 use crate::error::db_err;
 use crate::mysql::Server;
@@ -83,7 +83,7 @@ pub(super) async fn read(
         let collation = collation.filter(|c| Some(c) != table.options.collation.as_ref());
         table.columns.push(Column {
             name: name.into(),
-            ty: ColumnType { canonical: canonical_type(&column_type).into(), raw: column_type.into() },
+            ty: ColumnType::declared(Dialect::Mysql, column_type),
             nullable: nullable == "YES",
             default: default.map(Into::into),
             collation,
