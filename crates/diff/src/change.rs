@@ -52,69 +52,69 @@ pub enum Change<'a> {
         /// The schema.
         schema: String,
         /// The type.
-        enum_type: EnumType,
+        enum_type: Box<EnumType>,
     },
     /// An enum type to drop.
     DropEnum {
         /// The schema.
         schema: String,
         /// The type as it is now.
-        enum_type: EnumType,
+        enum_type: Box<EnumType>,
     },
     /// An enum type whose labels or comment change.
     ModifyEnum {
         /// The schema.
         schema: String,
         /// As it is now.
-        from: EnumType,
+        from: Box<EnumType>,
         /// As desired.
-        to: EnumType,
+        to: Box<EnumType>,
     },
     /// A domain to create.
     AddDomain {
         /// The schema.
         schema: String,
         /// The domain.
-        domain: Domain,
+        domain: Box<Domain>,
     },
     /// A domain to drop.
     DropDomain {
         /// The schema.
         schema: String,
         /// The domain as it is now.
-        domain: Domain,
+        domain: Box<Domain>,
     },
     /// A domain whose definition changes.
     ModifyDomain {
         /// The schema.
         schema: String,
         /// As it is now.
-        from: Domain,
+        from: Box<Domain>,
         /// As desired.
-        to: Domain,
+        to: Box<Domain>,
     },
     /// A sequence to create.
     AddSequence {
         /// The schema.
         schema: String,
         /// The sequence.
-        sequence: Sequence,
+        sequence: Box<Sequence>,
     },
     /// A sequence to drop.
     DropSequence {
         /// The schema.
         schema: String,
         /// The sequence as it is now.
-        sequence: Sequence,
+        sequence: Box<Sequence>,
     },
     /// A sequence whose options change (its current value is kept).
     ModifySequence {
         /// The schema.
         schema: String,
         /// As it is now.
-        from: Sequence,
+        from: Box<Sequence>,
         /// As desired.
-        to: Sequence,
+        to: Box<Sequence>,
     },
     /// A table to create.
     AddTable {
@@ -155,108 +155,108 @@ pub enum Change<'a> {
         /// The schema.
         schema: String,
         /// The view.
-        view: View,
+        view: Box<View>,
     },
     /// A view to drop.
     DropView {
         /// The schema.
         schema: String,
         /// The view as it is now.
-        view: View,
+        view: Box<View>,
     },
     /// A view whose comment or (materialized) indexes change, but not its query.
     AlterView {
         /// The schema.
         schema: String,
         /// As it is now.
-        from: View,
+        from: Box<View>,
         /// As desired.
-        to: View,
+        to: Box<View>,
     },
     /// A view whose definition changes: dropped and created again.
     ModifyView {
         /// The schema.
         schema: String,
         /// As it is now.
-        from: View,
+        from: Box<View>,
         /// As desired.
-        to: View,
+        to: Box<View>,
     },
     /// A function or procedure to create.
     AddFunction {
         /// The schema.
         schema: String,
         /// The routine.
-        function: Function,
+        function: Box<Function>,
     },
     /// A function or procedure to drop.
     DropFunction {
         /// The schema.
         schema: String,
         /// The routine as it is now.
-        function: Function,
+        function: Box<Function>,
     },
     /// A routine of the same signature whose definition or comment changes.
     ModifyFunction {
         /// The schema.
         schema: String,
         /// As it is now.
-        from: Function,
+        from: Box<Function>,
         /// As desired.
-        to: Function,
+        to: Box<Function>,
     },
     /// A trigger to create.
     AddTrigger {
         /// The schema.
         schema: String,
         /// The trigger.
-        trigger: Trigger,
+        trigger: Box<Trigger>,
     },
     /// A trigger to drop.
     DropTrigger {
         /// The schema.
         schema: String,
         /// The trigger as it is now.
-        trigger: Trigger,
+        trigger: Box<Trigger>,
     },
     /// A trigger whose definition changes.
     ModifyTrigger {
         /// The schema.
         schema: String,
         /// As it is now.
-        from: Trigger,
+        from: Box<Trigger>,
         /// As desired.
-        to: Trigger,
+        to: Box<Trigger>,
     },
     /// A scheduled event to create (MySQL/MariaDB).
     AddEvent {
         /// The schema.
         schema: String,
         /// The event.
-        event: Event,
+        event: Box<Event>,
     },
     /// A scheduled event to drop.
     DropEvent {
         /// The schema.
         schema: String,
         /// The event as it is now.
-        event: Event,
+        event: Box<Event>,
     },
     /// A scheduled event whose schedule, completion, status, comment, body or definer changes.
     ModifyEvent {
         /// The schema.
         schema: String,
         /// As it is now.
-        from: Event,
+        from: Box<Event>,
         /// As desired.
-        to: Event,
+        to: Box<Event>,
     },
     /// A privilege to grant (PostgreSQL), or its grant option to add.
     GrantPrivilege {
         /// The schema of the object.
         schema: String,
         /// The privilege as desired.
-        grant: Grant,
+        grant: Box<Grant>,
         /// The role holds the privilege already, without the grant option.
         upgrade: bool,
     },
@@ -265,7 +265,7 @@ pub enum Change<'a> {
         /// The schema of the object.
         schema: String,
         /// The privilege as it is now.
-        grant: Grant,
+        grant: Box<Grant>,
         /// Only the grant option goes; the privilege stays.
         option_only: bool,
         /// The plan creates the object: the privilege is one the server gives a new object
@@ -277,7 +277,7 @@ pub enum Change<'a> {
         /// The schema of the object.
         schema: String,
         /// The object.
-        on: Securable,
+        on: Box<Securable>,
         /// The owner now, unless it is the connecting role.
         from: Option<String>,
         /// The owner desired.
@@ -293,12 +293,12 @@ pub enum TableChange {
     /// A new column.
     AddColumn {
         /// The column.
-        column: Column,
+        column: Box<Column>,
     },
     /// A column to drop, with its data.
     DropColumn {
         /// The column as it is now.
-        column: Column,
+        column: Box<Column>,
     },
     /// A declared column rename.
     RenameColumn {
@@ -312,63 +312,63 @@ pub enum TableChange {
     /// A column whose definition changes.
     ModifyColumn {
         /// As it is now.
-        from: Column,
+        from: Box<Column>,
         /// As desired.
-        to: Column,
+        to: Box<Column>,
     },
     /// The primary key changes.
     SetPrimaryKey {
         /// As it is now.
-        from: Option<PrimaryKey>,
+        from: Option<Box<PrimaryKey>>,
         /// As desired.
-        to: Option<PrimaryKey>,
+        to: Option<Box<PrimaryKey>>,
     },
     /// A new unique constraint.
     AddUnique {
         /// The constraint.
-        unique: UniqueConstraint,
+        unique: Box<UniqueConstraint>,
     },
     /// A unique constraint to drop.
     DropUnique {
         /// The constraint.
-        unique: UniqueConstraint,
+        unique: Box<UniqueConstraint>,
     },
     /// A new index.
     AddIndex {
         /// The index.
-        index: Index,
+        index: Box<Index>,
     },
     /// An index to drop.
     DropIndex {
         /// The index.
-        index: Index,
+        index: Box<Index>,
     },
     /// An index whose definition changes.
     ModifyIndex {
         /// As it is now.
-        from: Index,
+        from: Box<Index>,
         /// As desired.
-        to: Index,
+        to: Box<Index>,
     },
     /// A new foreign key.
     AddForeignKey {
         /// The key.
-        fk: ForeignKey,
+        fk: Box<ForeignKey>,
     },
     /// A foreign key to drop.
     DropForeignKey {
         /// The key.
-        fk: ForeignKey,
+        fk: Box<ForeignKey>,
     },
     /// A new check constraint.
     AddCheck {
         /// The check.
-        check: Check,
+        check: Box<Check>,
     },
     /// A check constraint to drop.
     DropCheck {
         /// The check.
-        check: Check,
+        check: Box<Check>,
     },
     /// A named constraint's comment changes.
     SetConstraintComment {
@@ -394,29 +394,29 @@ pub enum TableChange {
     /// A new exclusion constraint.
     AddExclusion {
         /// The constraint.
-        exclusion: Exclusion,
+        exclusion: Box<Exclusion>,
     },
     /// An exclusion constraint to drop.
     DropExclusion {
         /// The constraint as it is now.
-        exclusion: Exclusion,
+        exclusion: Box<Exclusion>,
     },
     /// A new row-level security policy.
     AddPolicy {
         /// The policy.
-        policy: Policy,
+        policy: Box<Policy>,
     },
     /// A policy to drop.
     DropPolicy {
         /// The policy as it is now.
-        policy: Policy,
+        policy: Box<Policy>,
     },
     /// A policy whose definition or comment changes.
     ModifyPolicy {
         /// As it is now.
-        from: Policy,
+        from: Box<Policy>,
         /// As desired.
-        to: Policy,
+        to: Box<Policy>,
     },
     /// The table's comment changes.
     SetComment {
@@ -428,9 +428,9 @@ pub enum TableChange {
     /// Storage options change.
     SetOptions {
         /// As they are now.
-        from: TableOptions,
+        from: Box<TableOptions>,
         /// As desired.
-        to: TableOptions,
+        to: Box<TableOptions>,
     },
 }
 

@@ -56,8 +56,8 @@ pub fn words(dialect: Dialect, text: &str) -> HashSet<String> {
 /// A view or trigger as the plan handles it.
 #[derive(Clone)]
 enum Object {
-    View(String, View),
-    Trigger(String, Trigger),
+    View(String, Box<View>),
+    Trigger(String, Box<Trigger>),
 }
 
 impl Object {
@@ -140,8 +140,8 @@ impl<'h> Dependents<'h> {
             .flat_map(|s| {
                 s.views
                     .iter()
-                    .map(|v| Object::View(s.name.clone(), v.clone()))
-                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), t.clone())))
+                    .map(|v| Object::View(s.name.clone(), Box::new(v.clone())))
+                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), Box::new(t.clone()))))
             })
             .map(|o| {
                 let w = words(d, o.definition());
@@ -174,8 +174,8 @@ impl<'h> Dependents<'h> {
             .flat_map(|s| {
                 s.views
                     .iter()
-                    .map(|v| Object::View(s.name.clone(), v.clone()))
-                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), t.clone())))
+                    .map(|v| Object::View(s.name.clone(), Box::new(v.clone())))
+                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), Box::new(t.clone()))))
             })
             .map(|o| (slot(&o), o))
             .collect();

@@ -140,12 +140,12 @@ fn diff_schema<'a>(
         |v| v.name.clone(),
         |a, b| same_query(a, b) && same_rest(a, b),
         |c| match c {
-            Pair::Add(v) => Change::AddView { schema: schema.clone(), view: v.clone() },
-            Pair::Drop(v) => Change::DropView { schema: schema.clone(), view: v.clone() },
+            Pair::Add(v) => Change::AddView { schema: schema.clone(), view: boxed(v) },
+            Pair::Drop(v) => Change::DropView { schema: schema.clone(), view: boxed(v) },
             Pair::Modify(a, b) if same_query(a, b) => {
-                Change::AlterView { schema: schema.clone(), from: a.clone(), to: b.clone() }
+                Change::AlterView { schema: schema.clone(), from: boxed(a), to: boxed(b) }
             }
-            Pair::Modify(a, b) => Change::ModifyView { schema: schema.clone(), from: a.clone(), to: b.clone() },
+            Pair::Modify(a, b) => Change::ModifyView { schema: schema.clone(), from: boxed(a), to: boxed(b) },
         },
         out,
     );
@@ -170,9 +170,9 @@ fn diff_schema<'a>(
         |e| e.name.clone(),
         |a, b| a == b,
         |c| match c {
-            Pair::Add(e) => Change::AddEnum { schema: schema.clone(), enum_type: e.clone() },
-            Pair::Drop(e) => Change::DropEnum { schema: schema.clone(), enum_type: e.clone() },
-            Pair::Modify(a, b) => Change::ModifyEnum { schema: schema.clone(), from: a.clone(), to: b.clone() },
+            Pair::Add(e) => Change::AddEnum { schema: schema.clone(), enum_type: boxed(e) },
+            Pair::Drop(e) => Change::DropEnum { schema: schema.clone(), enum_type: boxed(e) },
+            Pair::Modify(a, b) => Change::ModifyEnum { schema: schema.clone(), from: boxed(a), to: boxed(b) },
         },
         out,
     );
@@ -183,9 +183,9 @@ fn diff_schema<'a>(
         |d| d.name.clone(),
         |a, b| a == b,
         |c| match c {
-            Pair::Add(d) => Change::AddDomain { schema: schema.clone(), domain: d.clone() },
-            Pair::Drop(d) => Change::DropDomain { schema: schema.clone(), domain: d.clone() },
-            Pair::Modify(a, b) => Change::ModifyDomain { schema: schema.clone(), from: a.clone(), to: b.clone() },
+            Pair::Add(d) => Change::AddDomain { schema: schema.clone(), domain: boxed(d) },
+            Pair::Drop(d) => Change::DropDomain { schema: schema.clone(), domain: boxed(d) },
+            Pair::Modify(a, b) => Change::ModifyDomain { schema: schema.clone(), from: boxed(a), to: boxed(b) },
         },
         out,
     );
@@ -196,9 +196,9 @@ fn diff_schema<'a>(
         |q| q.name.clone(),
         |a, b| a == b,
         |c| match c {
-            Pair::Add(q) => Change::AddSequence { schema: schema.clone(), sequence: q.clone() },
-            Pair::Drop(q) => Change::DropSequence { schema: schema.clone(), sequence: q.clone() },
-            Pair::Modify(a, b) => Change::ModifySequence { schema: schema.clone(), from: a.clone(), to: b.clone() },
+            Pair::Add(q) => Change::AddSequence { schema: schema.clone(), sequence: boxed(q) },
+            Pair::Drop(q) => Change::DropSequence { schema: schema.clone(), sequence: boxed(q) },
+            Pair::Modify(a, b) => Change::ModifySequence { schema: schema.clone(), from: boxed(a), to: boxed(b) },
         },
         out,
     );
@@ -209,9 +209,9 @@ fn diff_schema<'a>(
         |f| f.signature(),
         |a, b| a == b,
         |c| match c {
-            Pair::Add(f) => Change::AddFunction { schema: schema.clone(), function: f.clone() },
-            Pair::Drop(f) => Change::DropFunction { schema: schema.clone(), function: f.clone() },
-            Pair::Modify(a, b) => Change::ModifyFunction { schema: schema.clone(), from: a.clone(), to: b.clone() },
+            Pair::Add(f) => Change::AddFunction { schema: schema.clone(), function: boxed(f) },
+            Pair::Drop(f) => Change::DropFunction { schema: schema.clone(), function: boxed(f) },
+            Pair::Modify(a, b) => Change::ModifyFunction { schema: schema.clone(), from: boxed(a), to: boxed(b) },
         },
         out,
     );
@@ -228,9 +228,9 @@ fn diff_schema<'a>(
                 && definer_eq(a, b)
         },
         |c| match c {
-            Pair::Add(e) => Change::AddEvent { schema: schema.clone(), event: e.clone() },
-            Pair::Drop(e) => Change::DropEvent { schema: schema.clone(), event: e.clone() },
-            Pair::Modify(a, b) => Change::ModifyEvent { schema: schema.clone(), from: a.clone(), to: b.clone() },
+            Pair::Add(e) => Change::AddEvent { schema: schema.clone(), event: boxed(e) },
+            Pair::Drop(e) => Change::DropEvent { schema: schema.clone(), event: boxed(e) },
+            Pair::Modify(a, b) => Change::ModifyEvent { schema: schema.clone(), from: boxed(a), to: boxed(b) },
         },
         out,
     );
@@ -243,13 +243,18 @@ fn diff_schema<'a>(
             rules.name_eq(&a.table, &b.table) && rules.expr_eq(&a.definition, &b.definition) && a.comment == b.comment
         },
         |c| match c {
-            Pair::Add(t) => Change::AddTrigger { schema: schema.clone(), trigger: t.clone() },
-            Pair::Drop(t) => Change::DropTrigger { schema: schema.clone(), trigger: t.clone() },
-            Pair::Modify(a, b) => Change::ModifyTrigger { schema: schema.clone(), from: a.clone(), to: b.clone() },
+            Pair::Add(t) => Change::AddTrigger { schema: schema.clone(), trigger: boxed(t) },
+            Pair::Drop(t) => Change::DropTrigger { schema: schema.clone(), trigger: boxed(t) },
+            Pair::Modify(a, b) => Change::ModifyTrigger { schema: schema.clone(), from: boxed(a), to: boxed(b) },
         },
         out,
     );
     Ok(())
+}
+
+/// A copy of a model object on the heap, so a change stays small whatever it carries.
+pub(crate) fn boxed<T: Clone>(x: &T) -> Box<T> {
+    Box::new(x.clone())
 }
 
 /// Which side a named object is on.
@@ -288,18 +293,18 @@ fn diff_set<T: Clone>(
     from: &[T],
     to: &[T],
     same: impl Fn(&T, &T) -> bool,
-    add: impl Fn(T) -> TableChange,
-    drop: impl Fn(T) -> TableChange,
+    add: impl Fn(Box<T>) -> TableChange,
+    drop: impl Fn(Box<T>) -> TableChange,
     out: &mut Vec<TableChange>,
 ) {
     for x in to {
         if !from.iter().any(|c| same(c, x)) {
-            out.push(add(x.clone()));
+            out.push(add(boxed(x)));
         }
     }
     for x in from {
         if !to.iter().any(|d| same(x, d)) {
-            out.push(drop(x.clone()));
+            out.push(drop(boxed(x)));
         }
     }
 }
@@ -361,14 +366,14 @@ fn diff_table<'a>(
                 if !rules.column_eq(cur, c) {
                     let mut renamed = cur.clone();
                     renamed.name = c.name.clone();
-                    changes.push(TableChange::ModifyColumn { from: renamed, to: c.clone() });
+                    changes.push(TableChange::ModifyColumn { from: Box::new(renamed), to: boxed(c) });
                 }
             }
-            None => changes.push(TableChange::AddColumn { column: c.clone() }),
+            None => changes.push(TableChange::AddColumn { column: boxed(c) }),
         }
     }
     for c in columns.unpaired_from() {
-        changes.push(TableChange::DropColumn { column: c.clone() });
+        changes.push(TableChange::DropColumn { column: boxed(c) });
     }
     if rules.ordered_columns() {
         // Compare the order of the columns both sides have, under their desired names.
@@ -430,7 +435,10 @@ fn diff_table<'a>(
         (Some(a), Some(b)) if pk_eq(a, b) && (b.name.is_some() || a.comment == b.comment) => {
             comment_change(&b.name, &a.comment, &b.comment, &mut changes)
         }
-        _ => changes.push(TableChange::SetPrimaryKey { from: f.primary_key.clone(), to: to.primary_key.clone() }),
+        _ => changes.push(TableChange::SetPrimaryKey {
+            from: f.primary_key.as_ref().map(boxed),
+            to: to.primary_key.as_ref().map(boxed),
+        }),
     }
     diff_set(
         &f.uniques,
@@ -488,9 +496,9 @@ fn diff_table<'a>(
     let indexes = Pairing::new(&f.indexes, &to.indexes, |i| rules.name_key(&i.name));
     for (j, i) in to.indexes.iter().enumerate() {
         match indexes.partner(j) {
-            None => changes.push(TableChange::AddIndex { index: i.clone() }),
+            None => changes.push(TableChange::AddIndex { index: boxed(i) }),
             Some(cur) if !rules.index_eq(cur, i) => {
-                changes.push(TableChange::ModifyIndex { from: cur.clone(), to: i.clone() })
+                changes.push(TableChange::ModifyIndex { from: boxed(cur), to: boxed(i) })
             }
             Some(cur) if cur.comment != i.comment => changes.push(TableChange::SetIndexComment {
                 name: i.name.clone(),
@@ -501,7 +509,7 @@ fn diff_table<'a>(
         }
     }
     for i in indexes.unpaired_from() {
-        changes.push(TableChange::DropIndex { index: i.clone() });
+        changes.push(TableChange::DropIndex { index: boxed(i) });
     }
     diff_named(
         rules,
@@ -510,9 +518,9 @@ fn diff_table<'a>(
         |p| p.name.clone(),
         |a, b| a == b,
         |c| match c {
-            Pair::Add(p) => TableChange::AddPolicy { policy: p.clone() },
-            Pair::Drop(p) => TableChange::DropPolicy { policy: p.clone() },
-            Pair::Modify(a, b) => TableChange::ModifyPolicy { from: a.clone(), to: b.clone() },
+            Pair::Add(p) => TableChange::AddPolicy { policy: boxed(p) },
+            Pair::Drop(p) => TableChange::DropPolicy { policy: boxed(p) },
+            Pair::Modify(a, b) => TableChange::ModifyPolicy { from: boxed(a), to: boxed(b) },
         },
         &mut changes,
     );
@@ -523,7 +531,7 @@ fn diff_table<'a>(
         changes.push(TableChange::SetComment { from: f.comment.clone(), to: to.comment.clone() });
     }
     if f.options != to.options {
-        changes.push(TableChange::SetOptions { from: f.options.clone(), to: to.options.clone() });
+        changes.push(TableChange::SetOptions { from: boxed(&f.options), to: boxed(&to.options) });
     }
     if !changes.is_empty() {
         out.push(Change::ModifyTable { schema: schema.to_string(), from: current.into(), to, changes });

@@ -1,5 +1,7 @@
 //! Hazard codes: stable ids users allow by name and CI filters on.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::hazards::{LiveCheck, Outcome, Verdict};
@@ -117,10 +119,10 @@ pub struct Hazard {
     pub message: String,
     /// What to do instead.
     #[serde(default)]
-    pub help: String,
+    pub help: Cow<'static, str>,
     /// The question a live database answers before the step runs, for data-dependent codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<LiveCheck>,
+    pub check: Option<Box<LiveCheck>>,
     /// The answer, when the plan was checked against live data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
@@ -129,12 +131,12 @@ pub struct Hazard {
 impl Hazard {
     /// A hazard with its message and its code's help line.
     pub fn new(code: HazardCode, message: impl Into<String>) -> Self {
-        Hazard { code, message: message.into(), help: code.help().into(), check: None, verdict: None }
+        Hazard { code, message: message.into(), help: Cow::Borrowed(code.help()), check: None, verdict: None }
     }
 
     /// The same hazard with a live-data check to run before the step.
     pub fn with_check(mut self, check: LiveCheck) -> Self {
-        self.check = Some(check);
+        self.check = Some(Box::new(check));
         self
     }
 

@@ -9,6 +9,7 @@ use foldhash::HashMap;
 use schema_model::{Grant, Schema, Securable};
 
 use crate::change::Change;
+use crate::differ::boxed;
 use crate::rules::Rules;
 
 /// The privilege changes of schema `name`, present on both sides (or created), appended to `out`.
@@ -36,15 +37,15 @@ pub fn diff(rules: &dyn Rules, creation_grants: bool, name: &str, from: &Schema,
     let schema = name.to_string();
     let revoke = |grant: &Grant, option_only: bool, created: bool| Change::RevokePrivilege {
         schema: schema.clone(),
-        grant: grant.clone(),
+        grant: boxed(grant),
         option_only,
         created,
     };
     for g in &to.grants {
         match current.get(&key(g)) {
-            None => out.push(Change::GrantPrivilege { schema: schema.clone(), grant: g.clone(), upgrade: false }),
+            None => out.push(Change::GrantPrivilege { schema: schema.clone(), grant: boxed(g), upgrade: false }),
             Some((c, _)) if g.grantable && !c.grantable => {
-                out.push(Change::GrantPrivilege { schema: schema.clone(), grant: g.clone(), upgrade: true })
+                out.push(Change::GrantPrivilege { schema: schema.clone(), grant: boxed(g), upgrade: true })
             }
             Some((c, created)) if !g.grantable && c.grantable => out.push(revoke(c, true, *created)),
             Some(_) => {}
@@ -61,7 +62,7 @@ pub fn diff(rules: &dyn Rules, creation_grants: bool, name: &str, from: &Schema,
         if now != Some(o.role.as_str()) {
             out.push(Change::SetOwner {
                 schema: schema.clone(),
-                on: o.on.clone(),
+                on: boxed(&o.on),
                 from: now.map(str::to_string),
                 to: o.role.clone(),
             });
@@ -104,17 +105,25 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                Change::GrantPrivilege { schema: s.clone(), grant: grant("a", "SELECT", true), upgrade: true },
+                Change::GrantPrivilege {
+                    schema: s.clone(),
+                    grant: Box::new(grant("a", "SELECT", true)),
+                    upgrade: true
+                },
                 Change::RevokePrivilege {
                     schema: s.clone(),
-                    grant: grant("b", "INSERT", true),
+                    grant: Box::new(grant("b", "INSERT", true)),
                     option_only: true,
                     created: false
                 },
-                Change::GrantPrivilege { schema: s.clone(), grant: grant("d", "DELETE", false), upgrade: false },
+                Change::GrantPrivilege {
+                    schema: s.clone(),
+                    grant: Box::new(grant("d", "DELETE", false)),
+                    upgrade: false
+                },
                 Change::RevokePrivilege {
                     schema: s,
-                    grant: grant("c", "UPDATE", true),
+                    grant: Box::new(grant("c", "UPDATE", true)),
                     option_only: false,
                     created: false
                 },
@@ -143,7 +152,7 @@ mod tests {
         to.functions.push(f);
         let revoke = Change::RevokePrivilege {
             schema: "public".into(),
-            grant: public.clone(),
+            grant: boxed(&public),
             option_only: false,
             created: true,
         };
@@ -156,7 +165,7 @@ mod tests {
         to.grants[0].grantable = true;
         assert_eq!(
             changes(&from, &to),
-            vec![Change::GrantPrivilege { schema: "public".into(), grant: to.grants[0].clone(), upgrade: true }]
+            vec![Change::GrantPrivilege { schema: "public".into(), grant: boxed(&to.grants[0]), upgrade: true }]
         );
     }
 
@@ -170,7 +179,12 @@ mod tests {
         to.owners.push(Owner { on: on.clone(), role: "y".into() });
         assert_eq!(
             changes(&from, &to),
-            vec![Change::SetOwner { schema: "public".into(), on, from: Some("x".into()), to: "y".into() }]
+            vec![Change::SetOwner {
+                schema: "public".into(),
+                on: Box::new(on),
+                from: Some("x".into()),
+                to: "y".into()
+            }]
         );
     }
 }

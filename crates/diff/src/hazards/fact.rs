@@ -162,7 +162,7 @@ pub enum Fact {
         /// Its table.
         table: TableRef,
         /// The new column.
-        column: Column,
+        column: Box<Column>,
         /// What existing rows get when the column is NOT NULL without a default.
         rows: NewColumnRows,
         /// PostgreSQL: every row gets its own computed value (volatile default, identity,

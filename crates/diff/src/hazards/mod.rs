@@ -119,13 +119,13 @@ pub(crate) mod testing {
     pub fn add_column(nullable: bool, default: Option<&str>) -> Fact {
         Fact::AddColumn {
             table: users(),
-            column: schema_model::Column {
+            column: Box::new(schema_model::Column {
                 name: "c".into(),
                 ty: schema_model::ColumnType::new("integer"),
                 nullable,
                 default: default.map(Into::into),
                 ..Default::default()
-            },
+            }),
             rows: NewColumnRows::Fail,
             per_row_value: false,
         }

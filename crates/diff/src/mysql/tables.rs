@@ -381,7 +381,7 @@ fn with_rebuilt_fk_indexes(to: &Table, changes: &[TableChange]) -> Vec<TableChan
         let own = |i: &schema_model::Index| fk.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&i.name));
         for i in to.indexes.iter().filter(|i| covers(i, &fk.columns) && !touched(&i.name) && !own(i)) {
             if !out.iter().any(|c| matches!(c, TableChange::ModifyIndex { to, .. } if to.name == i.name)) {
-                out.push(TableChange::ModifyIndex { from: i.clone(), to: i.clone() });
+                out.push(TableChange::ModifyIndex { from: Box::new(i.clone()), to: Box::new(i.clone()) });
             }
         }
     }

@@ -73,7 +73,7 @@ impl Planner for PostgresPlanner {
         changes: &[Change],
         options: &PlanOptions,
     ) -> Result<Vec<Draft>, DiffError> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(changes.len() * 2);
         let ctx = tables::Context::new(from, to, changes, options.online);
         for change in changes {
             match change {
@@ -114,7 +114,7 @@ impl Planner for PostgresPlanner {
                 Change::AddTable { schema, table } => out.extend(ctx.add_table(schema, table)),
                 Change::DropTable { schema, table } => out.extend(ctx.drop_table(schema, table)),
                 Change::RenameTable { schema, from: a, to: b } => out.push(tables::rename_table(schema, a, b)),
-                Change::ModifyTable { schema, to, changes, .. } => out.extend(ctx.modify_table(schema, to, changes)?),
+                Change::ModifyTable { schema, to, changes, .. } => ctx.modify_table(schema, to, changes, &mut out)?,
                 Change::AlterView { schema, from, to } => out.extend(tables::alter_view(schema, from, to)),
                 Change::AddExtension { .. } | Change::DropExtension { .. } => out.extend(types::extension(change)),
                 Change::AddEnum { .. } | Change::DropEnum { .. } | Change::ModifyEnum { .. } => {

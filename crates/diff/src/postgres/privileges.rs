@@ -182,20 +182,24 @@ mod tests {
     fn one_statement_per_role_and_way_with_quoted_names() {
         let s = "app".to_string();
         let changes = vec![
-            Change::GrantPrivilege { schema: s.clone(), grant: g("user with spaces", "SELECT", None), upgrade: false },
             Change::GrantPrivilege {
                 schema: s.clone(),
-                grant: g("user with spaces", "INSERT", Some("a")),
+                grant: Box::new(g("user with spaces", "SELECT", None)),
                 upgrade: false,
             },
             Change::GrantPrivilege {
                 schema: s.clone(),
-                grant: g("user with spaces", "INSERT", Some("b")),
+                grant: Box::new(g("user with spaces", "INSERT", Some("a"))),
+                upgrade: false,
+            },
+            Change::GrantPrivilege {
+                schema: s.clone(),
+                grant: Box::new(g("user with spaces", "INSERT", Some("b"))),
                 upgrade: false,
             },
             Change::RevokePrivilege {
                 schema: s.clone(),
-                grant: g("PUBLIC", "DELETE", None),
+                grant: Box::new(g("PUBLIC", "DELETE", None)),
                 option_only: false,
                 created: false,
             },
@@ -223,7 +227,12 @@ mod tests {
     fn revoking_what_a_new_routine_was_given_carries_no_fact() {
         let on = Securable { kind: ObjectKind::Function, name: "f".into(), args: Some("integer".into()), column: None };
         let grant = Grant::new(on, "PUBLIC", "EXECUTE", false);
-        let changes = vec![Change::RevokePrivilege { schema: "s".into(), grant, option_only: false, created: true }];
+        let changes = vec![Change::RevokePrivilege {
+            schema: "s".into(),
+            grant: Box::new(grant),
+            option_only: false,
+            created: true,
+        }];
         let d = drafts(&changes);
         assert_eq!(d[0].step.sql[0], "REVOKE EXECUTE ON FUNCTION \"s\".\"f\"(integer) FROM PUBLIC");
         assert_eq!(d[0].step.reverse[0], "GRANT EXECUTE ON FUNCTION \"s\".\"f\"(integer) TO PUBLIC");
@@ -236,8 +245,8 @@ mod tests {
         up.grantable = true;
         let on = Securable { kind: ObjectKind::View, name: "v".into(), ..Default::default() };
         let changes = vec![
-            Change::GrantPrivilege { schema: "public".into(), grant: up.clone(), upgrade: true },
-            Change::SetOwner { schema: "public".into(), on, from: None, to: "user.with.dot".into() },
+            Change::GrantPrivilege { schema: "public".into(), grant: Box::new(up.clone()), upgrade: true },
+            Change::SetOwner { schema: "public".into(), on: Box::new(on), from: None, to: "user.with.dot".into() },
         ];
         let d = drafts(&changes);
         assert_eq!(d[0].step.sql[0], "ALTER VIEW \"public\".\"v\" OWNER TO \"user.with.dot\"");

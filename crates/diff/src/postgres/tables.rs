@@ -115,9 +115,9 @@ impl<'a> Context<'a> {
     }
 
     /// The keys a table's columns need to exist first: their types and sequences.
-    fn column_reads(&self, t: &Table) -> Vec<String> {
+    fn column_reads<'c>(&self, columns: impl IntoIterator<Item = &'c Column>) -> Vec<String> {
         let mut reads = Vec::new();
-        for c in &t.columns {
+        for c in columns {
             let k = type_key(&c.ty.canonical);
             if self.type_keys.contains(k.as_ref()) {
                 reads.push(k.into_owned());
@@ -160,7 +160,7 @@ impl<'a> Context<'a> {
                 .with_fact(Fact::CreateTable { table: TableRef::new(schema, &t.name) });
         let mut d = draft(step, Phase::CreateTable, schema, &t.name);
         d.provides = vec![key(schema, &t.name)];
-        d.reads.extend(self.column_reads(t));
+        d.reads.extend(self.column_reads(&t.columns));
         d.reads.extend(t.partition_of.iter().map(|p| key(&p.schema, &p.table)));
         let mut out = vec![d];
         for c in t.checks.iter().filter(|c| c.not_valid) {
@@ -215,12 +215,17 @@ impl<'a> Context<'a> {
         out
     }
 
-    /// The steps of a table's inner changes.
-    pub fn modify_table(&self, schema: &str, to: &Table, changes: &[TableChange]) -> Result<Vec<Draft>, DiffError> {
+    /// Appends the steps of a table's inner changes to `out`.
+    pub fn modify_table(
+        &self,
+        schema: &str,
+        to: &Table,
+        changes: &[TableChange],
+        out: &mut Vec<Draft>,
+    ) -> Result<(), DiffError> {
         let t = &to.name;
         let tn = qn(schema, t);
         let table = TableRef::new(schema, t);
-        let mut out = Vec::new();
         let readd = |name: &Option<String>| {
             changes.iter().any(|c| match c {
                 TableChange::AddUnique { unique } => unique.name == *name,
@@ -295,7 +300,7 @@ impl<'a> Context<'a> {
                     rows: NewColumnRows::Fail,
                     per_row_value: super::columns::per_row_value(column),
                 });
-                d.reads.extend(self.column_reads(&Table { columns: vec![column.clone()], ..Default::default() }));
+                d.reads.extend(self.column_reads([&**column]));
                 if let Some(cm) = &column.comment {
                     d.step.sql.push(comment("COLUMN", &format!("{tn}.{}", q(&column.name)), Some(cm)));
                 }
@@ -327,7 +332,7 @@ impl<'a> Context<'a> {
                 }
                 let mut d = draft(step, Phase::AlterTable, schema, t);
                 d.provides = vec![key(schema, t)];
-                d.reads.extend(self.column_reads(&Table { columns: vec![b.clone()], ..Default::default() }));
+                d.reads.extend(self.column_reads([&**b]));
                 out.push(d);
                 if via_check {
                     let drop = drop_constraint_sql(Some(&temp));
@@ -343,7 +348,7 @@ impl<'a> Context<'a> {
                 match c {
                     TableChange::AddCheck { check: k } if !k.not_valid => {
                         let name = k.name.as_deref().unwrap_or("");
-                        let staged = schema_model::Check { not_valid: true, ..k.clone() };
+                        let staged = schema_model::Check { not_valid: true, ..(**k).clone() };
                         out.push(alter(
                             schema,
                             t,
@@ -434,7 +439,7 @@ impl<'a> Context<'a> {
                     out.push(index_draft(schema, t, b, true, a.unique, false));
                 }
                 TableChange::AddForeignKey { fk } if self.online && !fk.not_valid => {
-                    let not_valid = schema_model::ForeignKey { not_valid: true, ..fk.clone() };
+                    let not_valid = schema_model::ForeignKey { not_valid: true, ..(**fk).clone() };
                     out.push(fk_draft(schema, t, &not_valid));
                     let mut v = validate_draft(schema, t, fk.name.as_deref().unwrap_or(""));
                     v.phase = Phase::AddForeignKey;
@@ -468,15 +473,21 @@ impl<'a> Context<'a> {
                          bound) is not supported; create a new table and move the rows"
                     )))
                 }
-                other => {
-                    if let Some(d) = super::policies::table_change(schema, t, other) {
+                TableChange::AddPolicy { .. }
+                | TableChange::DropPolicy { .. }
+                | TableChange::ModifyPolicy { .. }
+                | TableChange::SetOptions { .. } => {
+                    if let Some(d) = super::policies::table_change(schema, t, c) {
                         out.push(d?);
                     }
-                    out.extend(super::exclusions::table_change(schema, t, other, changes));
                 }
+                TableChange::AddExclusion { .. } | TableChange::DropExclusion { .. } => {
+                    out.extend(super::exclusions::table_change(schema, t, c, changes));
+                }
+                _ => {}
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 
