@@ -8,11 +8,13 @@ from pathlib import Path
 
 BENCHES = [("schema-diff", "plan")]
 LINE = re.compile(r"^test (\S+)\s+\.\.\. bench:\s+([\d,]+) ns/iter")
+ALLOCATED = re.compile(r"^allocated (\S+) bytes (\d+) blocks (\d+)$")
 
 
-def run(root: Path, models: Path) -> list[tuple[str, float]]:
-    """(benchmark name, nanoseconds per iteration) for every criterion benchmark."""
-    found = []
+def run(root: Path, models: Path) -> tuple[list[tuple[str, float]], list[tuple[str, int, int]]]:
+    """(benchmark name, nanoseconds per iteration) for every criterion benchmark, and (benchmark
+    name, bytes, blocks) of what one iteration allocates, where the bench counts it."""
+    found, allocated = [], []
     for package, bench in BENCHES:
         p = subprocess.run(["cargo", "bench", "-q", "-p", package, "--bench", bench, "--", "--output-format",
                             "bencher"], cwd=root, capture_output=True, text=True, check=True,
@@ -21,4 +23,7 @@ def run(root: Path, models: Path) -> list[tuple[str, float]]:
             m = LINE.match(line)
             if m:
                 found.append((m.group(1), float(m.group(2).replace(",", ""))))
-    return found
+            m = ALLOCATED.match(line)
+            if m:
+                allocated.append((m.group(1), int(m.group(2)), int(m.group(3))))
+    return found, allocated

@@ -18,7 +18,7 @@ def _ratio(ours, peer) -> str:
     return f"{ours.median / peer.median:.2f}"
 
 
-def markdown(results: list, crit: list, machine: str, when: str, runs: int) -> str:
+def markdown(results: list, crit: list, machine: str, when: str, runs: int, allocated: list = ()) -> str:
     out = [
         "## Catalog reads and diffs beside the peers",  # run.HEADING
         "",
@@ -46,7 +46,7 @@ def markdown(results: list, crit: list, machine: str, when: str, runs: int) -> s
             out.append(f"| {t.label} | " + " | ".join(_ratio(t, p) for p in r["peers"]) + " |")
         out += ["", "Fidelity: " + "; ".join(f"{k}: {v}" for k, v in r["fidelity"].items()), ""]
     if crit:
-        out += criterion_section(crit)
+        out += criterion_section(crit, allocated)
     return "\n".join(out)
 
 
@@ -57,7 +57,7 @@ GROUPS = {
 }
 
 
-def criterion_section(crit: list) -> list[str]:
+def criterion_section(crit: list, allocated: list = ()) -> list[str]:
     """The criterion estimates as a table of sizes, with what 10k tables cost beside 1k."""
     by = dict(crit)
     sizes = sorted({int(k.rsplit("/", 1)[1]) for k in by})
@@ -76,4 +76,13 @@ def criterion_section(crit: list) -> list[str]:
         cells = " | ".join("—" if v is None else f"{v / 1e6:.1f} ms" for v in row)
         out.append(f"| {label} | {cells} | {ratio} |")
     out.append("")
+    if allocated:
+        by_size = {int(name.rsplit("/", 1)[1]): (b, n) for name, b, n in allocated}
+        out += ["What one `steps_with` allocates (bytes asked of the allocator, blocks in brackets). At",
+                "10,000 tables neither the models nor what the plan writes stay in the processor's cache, so",
+                "every byte here is also a trip to memory.", "",
+                "| " + " | ".join(f"{n:,} tables" for n in sorted(by_size)) + " |",
+                "|" + "---|" * len(by_size),
+                "| " + " | ".join(f"{by_size[n][0] / 2**20:.1f} MiB ({by_size[n][1]:,})" for n in sorted(by_size)) + " |",
+                ""]
     return out

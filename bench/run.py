@@ -179,10 +179,10 @@ def main() -> int:
         sizes = sizes_for(args.sizes, name) or ([5000] if d is sqlite else [1000, 5000])
         for n in sizes:
             results.append(bench_dialect(d, n, args, schema))
-    crit = [] if args.no_criterion else criterion.run(ROOT, args.out / "models")
+    crit, allocated = ([], []) if args.no_criterion else criterion.run(ROOT, args.out / "models")
     machine = f"{platform.node()}, {os.cpu_count()} cores, {platform.platform()}"
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    write_section(args.report, report.markdown(results, crit, machine, when, args.runs))
+    write_section(args.report, report.markdown(results, crit, machine, when, args.runs, allocated))
     print(f"wrote {args.report}")
     failed = [r for r in results for v in [r["fidelity"]["schema diff"]] if v != "ok"]
     failed += [r for r in results for t in r["ours"] if t.error]

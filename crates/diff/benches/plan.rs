@@ -7,8 +7,10 @@
 //! `bench/run.py` writes it to `bench/out/models` (or `BENCH_MODELS`), runs this, and copies
 //! the estimates into BENCHMARKS.md. Run alone, the bench generates what is missing itself.
 
+use std::alloc::{GlobalAlloc, Layout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use schema_diff::PlanOptions;
@@ -16,9 +18,59 @@ use schema_model::sql::offline::parse_postgres;
 use schema_model::sql::{split_statements, SourceFile};
 use schema_model::{Dialect, Realm};
 
-/// The allocator of the `schema` binary (crates/cli/src/main.rs), so the figures are its own.
+/// The allocator of the `schema` binary (crates/cli/src/main.rs), so the figures are its own,
+/// counting what one plan asks of it while [`COUNTING`] is set (outside the timed runs).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Counted = Counted;
+
+/// Whether allocations are being counted.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Bytes asked for (allocations and the new sizes of reallocations) while counting.
+static BYTES: AtomicUsize = AtomicUsize::new(0);
+/// Allocations and reallocations while counting.
+static BLOCKS: AtomicUsize = AtomicUsize::new(0);
+
+/// mimalloc with a count of what is asked of it: the memory a plan writes is what it costs at
+/// 10,000 tables, where nothing stays in cache.
+struct Counted;
+
+impl Counted {
+    fn count(size: usize) {
+        if COUNTING.load(Relaxed) {
+            BYTES.fetch_add(size, Relaxed);
+            BLOCKS.fetch_add(1, Relaxed);
+        }
+    }
+}
+
+unsafe impl GlobalAlloc for Counted {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        Counted::count(layout.size());
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        Counted::count(new_size);
+        // SAFETY: as above.
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// What one run of `steps_with` allocates: (bytes, blocks).
+fn allocated(from: &Realm, to: &Realm) -> (usize, usize) {
+    let (bytes, blocks) = (BYTES.load(Relaxed), BLOCKS.load(Relaxed));
+    COUNTING.store(true, Relaxed);
+    let steps = schema_diff::steps_with(from, to, &PlanOptions::default()).expect("a plan");
+    COUNTING.store(false, Relaxed);
+    drop(steps);
+    (BYTES.load(Relaxed) - bytes, BLOCKS.load(Relaxed) - blocks)
+}
 
 /// The table counts of the acceptance figures.
 const SIZES: [usize; 3] = [1_000, 5_000, 10_000];
@@ -105,6 +157,9 @@ fn benches(c: &mut Criterion) {
         let (from, to) = (parse(&a), parse(&b));
         let steps = schema_diff::plan(&from, &to).expect("a plan").steps.len();
         assert!(steps > 0, "the twin at {n} tables differs from its base");
+        let (bytes, blocks) = allocated(&from, &to);
+        // Read by bench/criterion.py beside the estimates.
+        println!("allocated diff_and_plan/{n} bytes {bytes} blocks {blocks}");
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |bench, _| {
             bench.iter(|| schema_diff::steps_with(&from, &to, &PlanOptions::default()).expect("a plan"))
         });
