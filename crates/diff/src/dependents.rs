@@ -12,6 +12,7 @@ use schema_model::{Dialect, Realm, Trigger, View};
 use sqlparser::tokenizer::Token;
 
 use crate::change::Change;
+use crate::differ::boxed;
 use crate::order::{Draft, Phase};
 use crate::plan::Step;
 
@@ -140,8 +141,8 @@ impl<'h> Dependents<'h> {
             .flat_map(|s| {
                 s.views
                     .iter()
-                    .map(|v| Object::View(s.name.clone(), Box::new(v.clone())))
-                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), Box::new(t.clone()))))
+                    .map(|v| Object::View(s.name.clone(), boxed(v)))
+                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), boxed(t))))
             })
             .map(|o| {
                 let w = words(d, o.definition());
@@ -174,8 +175,8 @@ impl<'h> Dependents<'h> {
             .flat_map(|s| {
                 s.views
                     .iter()
-                    .map(|v| Object::View(s.name.clone(), Box::new(v.clone())))
-                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), Box::new(t.clone()))))
+                    .map(|v| Object::View(s.name.clone(), boxed(v)))
+                    .chain(s.triggers.iter().map(|t| Object::Trigger(s.name.clone(), boxed(t))))
             })
             .map(|o| (slot(&o), o))
             .collect();

@@ -18,6 +18,9 @@ pub fn clause(x: &Exclusion) -> String {
 /// The steps of an exclusion change on `schema.table`; None for other changes. `changes` are
 /// the table's other changes, to tell a replaced constraint from a dropped one.
 pub fn table_change(schema: &str, table: &str, c: &TableChange, changes: &[TableChange]) -> Option<Draft> {
+    let (TableChange::AddExclusion { exclusion: x } | TableChange::DropExclusion { exclusion: x }) = c else {
+        return None;
+    };
     let tn = qn(schema, table);
     let add = |x: &Exclusion| {
         let mut sql = vec![format!("ALTER TABLE {tn} ADD {}", clause(x))];
@@ -27,31 +30,26 @@ pub fn table_change(schema: &str, table: &str, c: &TableChange, changes: &[Table
         sql
     };
     let drop = |x: &Exclusion| vec![format!("ALTER TABLE {tn} DROP CONSTRAINT {}", q(&x.name))];
-    Some(match c {
-        TableChange::AddExclusion { exclusion: x } => {
-            let mut s = Step::new(format!("add exclusion constraint {} on {tn}", q(&x.name)), add(x), drop(x));
-            s.facts.push(Fact::AddExclusion { table: TableRef::new(schema, table), name: x.name.clone() });
-            let mut d = draft(s, Phase::CreateIndex, schema, table);
-            d.reads.push(key(schema, table));
-            d
+    Some(if let TableChange::AddExclusion { .. } = c {
+        let mut s = Step::new(format!("add exclusion constraint {} on {tn}", q(&x.name)), add(x), drop(x));
+        s.facts.push(Fact::AddExclusion { table: TableRef::new(schema, table), name: x.name.clone() });
+        let mut d = draft(s, Phase::CreateIndex, schema, table);
+        d.reads.push(key(schema, table));
+        d
+    } else {
+        let mut s = Step::new(format!("drop exclusion constraint {} on {tn}", q(&x.name)), drop(x), add(x));
+        let replaced =
+            changes.iter().any(|o| matches!(o, TableChange::AddExclusion { exclusion } if exclusion.name == x.name));
+        if !replaced {
+            s.facts.push(Fact::DropObject {
+                kind: "exclusion constraint".into(),
+                name: x.name.clone(),
+                on: Some(TableRef::new(schema, table)),
+            });
         }
-        TableChange::DropExclusion { exclusion: x } => {
-            let mut s = Step::new(format!("drop exclusion constraint {} on {tn}", q(&x.name)), drop(x), add(x));
-            let replaced = changes
-                .iter()
-                .any(|o| matches!(o, TableChange::AddExclusion { exclusion } if exclusion.name == x.name));
-            if !replaced {
-                s.facts.push(Fact::DropObject {
-                    kind: "exclusion constraint".into(),
-                    name: x.name.clone(),
-                    on: Some(TableRef::new(schema, table)),
-                });
-            }
-            let mut d = draft(s, Phase::DropIndex, schema, table);
-            d.removes = vec![format!("exclusion:{schema}.{table}.{}", x.name)];
-            d.reads.push(key(schema, table));
-            d
-        }
-        _ => return None,
+        let mut d = draft(s, Phase::DropIndex, schema, table);
+        d.removes = vec![format!("exclusion:{schema}.{table}.{}", x.name)];
+        d.reads.push(key(schema, table));
+        d
     })
 }

@@ -73,6 +73,7 @@ impl Planner for PostgresPlanner {
         changes: &[Change],
         options: &PlanOptions,
     ) -> Result<Vec<Draft>, DiffError> {
+        // Most changes make one or two steps: room for them up front, not a copy at every doubling.
         let mut out = Vec::with_capacity(changes.len() * 2);
         let ctx = tables::Context::new(from, to, changes, options.online);
         for change in changes {

@@ -73,7 +73,6 @@ pub fn row_security(table: &str, from: &TableOptions, to: &TableOptions) -> Vec<
 
 /// The steps of a policy or row-security change on `schema.table`; None for other changes.
 pub fn table_change(schema: &str, table: &str, c: &TableChange) -> Option<Result<Draft, DiffError>> {
-    let tn = qn(schema, table);
     Some(Ok(match c {
         TableChange::AddPolicy { policy } => add_policy_draft(schema, table, policy),
         TableChange::DropPolicy { policy: p } => {
@@ -121,6 +120,7 @@ pub fn table_change(schema: &str, table: &str, c: &TableChange) -> Option<Result
                     "table {schema}.{table}: storage options are not managed on PostgreSQL"
                 ))));
             }
+            let tn = qn(schema, table);
             let mut s = Step::new(
                 format!("row level security on {tn}"),
                 row_security(&tn, from, to),

@@ -473,18 +473,12 @@ impl<'a> Context<'a> {
                          bound) is not supported; create a new table and move the rows"
                     )))
                 }
-                TableChange::AddPolicy { .. }
-                | TableChange::DropPolicy { .. }
-                | TableChange::ModifyPolicy { .. }
-                | TableChange::SetOptions { .. } => {
-                    if let Some(d) = super::policies::table_change(schema, t, c) {
+                other => {
+                    if let Some(d) = super::policies::table_change(schema, t, other) {
                         out.push(d?);
                     }
+                    out.extend(super::exclusions::table_change(schema, t, other, changes));
                 }
-                TableChange::AddExclusion { .. } | TableChange::DropExclusion { .. } => {
-                    out.extend(super::exclusions::table_change(schema, t, c, changes));
-                }
-                _ => {}
             }
         }
         Ok(())

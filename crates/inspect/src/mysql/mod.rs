@@ -19,7 +19,7 @@ use schema_model::{Dialect, Realm};
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions as _, Connection as _};
 
-pub use catalog::{canonical_type, Extras, ViewOptions};
+pub use catalog::{Extras, ViewOptions};
 pub use replay::{replay, replay_with_extras};
 
 use crate::error::db_err;

@@ -66,12 +66,6 @@ type IndexRow = (String, i64, String, Vec<String>);
 /// id, referenced table, from, to, on update, on delete
 type FkRow = (i64, String, String, Option<String>, String, String);
 
-/// The canonical spelling of a declared SQLite type: upper case, single spaces, none
-/// inside parentheses.
-pub fn canonical_type(raw: &str) -> String {
-    schema_model::types::sqlite_canonical(raw)
-}
-
 /// Reads the whole `main` schema. The per-table rows are streamed: each is made into its table
 /// (its stored `CREATE TABLE` text parsed) while SQLite, on the connection's own thread,
 /// computes the next ones.
@@ -286,7 +280,7 @@ fn same_names(a: &[String], b: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::canonical_type;
+    use schema_model::types::sqlite_canonical as canonical_type;
 
     #[test]
     fn virtual_tables_are_told_by_their_text() {

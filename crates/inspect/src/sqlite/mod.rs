@@ -16,7 +16,6 @@ use schema_model::{Dialect, Realm};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteLockingMode, SqliteSynchronous};
 use sqlx::{ConnectOptions as _, SqliteConnection};
 
-pub use catalog::canonical_type;
 pub use replay::replay;
 
 use crate::{ApplyRequest, ConnectOptions, DbUrl, Driver, Error, Result, Revision};

@@ -26,8 +26,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use schema_model::{Dialect, Realm, Schema, Table, TableOptions};
 use sqlx::MySqlConnection;
 
-pub use normalize::canonical_type;
-
 use super::Server;
 use crate::error::db_err;
 use crate::{Error, Result, REVISIONS_TABLE};

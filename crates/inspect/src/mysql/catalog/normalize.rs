@@ -22,12 +22,6 @@ const NUMERIC_TYPES: &[&str] = &[
     "bit",
 ];
 
-/// The canonical spelling of a `COLUMN_TYPE`, by the shared type grammar (see
-/// [`schema_model::types::mysql_canonical`]).
-pub fn canonical_type(column_type: &str) -> String {
-    schema_model::types::mysql_canonical(column_type)
-}
-
 /// A column default as an SQL expression in MariaDB's spelling: string literals quoted,
 /// numbers bare, `current_timestamp(n)` in lower case with parentheses; `NULL` is no default.
 pub fn default_expr(server: Server, raw: Option<&str>, data_type: &str, extra: &str) -> Option<String> {
@@ -138,6 +132,7 @@ fn quoted_ident_end(bytes: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use schema_model::types::mysql_canonical as canonical_type;
 
     const MARIADB: Server = Server { mariadb: true, version: (10, 11) };
     const MYSQL8: Server = Server { mariadb: false, version: (8, 0) };
