@@ -1,8 +1,11 @@
-"""Runs the criterion benchmarks of the pure parts and reads their estimates."""
+"""Runs the criterion benchmarks of the pure parts and reads their estimates, and counts what one
+plan executes under callgrind."""
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,3 +30,47 @@ def run(root: Path, models: Path) -> tuple[list[tuple[str, float]], list[tuple[s
             if m:
                 allocated.append((m.group(1), int(m.group(2)), int(m.group(3))))
     return found, allocated
+
+
+COUNTED_SIZES = (1000, 10000)
+
+
+def last_level_cache() -> tuple[int, int, int] | None:
+    """(bytes, ways, line) of this machine's last-level cache from sysfs, the size rounded down
+    so that callgrind's set count is a power of two; None when sysfs does not say."""
+    caches = sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"))
+    try:
+        top = max(caches, key=lambda c: int((c / "level").read_text()))
+        size = (top / "size").read_text().strip()
+        size = int(size[:-1]) * 1024 if size.endswith("K") else int(size)
+        ways, line = int((top / "ways_of_associativity").read_text()), int((top / "coherency_line_size").read_text())
+    except (ValueError, OSError):
+        return None
+    sets = 1 << ((size // (ways * line)).bit_length() - 1)
+    return sets * ways * line, ways, line
+
+
+def counted(root: Path, models: Path, work: Path) -> list[tuple[int, int, int, str]]:
+    """(tables, instructions, last-level cache misses, cache described) of one `steps_with`
+    at each of COUNTED_SIZES, counted by callgrind with this machine's last-level cache
+    simulated; empty when valgrind is missing."""
+    if shutil.which("valgrind") is None:
+        return []
+    p = subprocess.run(["cargo", "bench", "-q", "-p", "schema-diff", "--bench", "plan", "--no-run",
+                        "--message-format=json"], cwd=root, capture_output=True, text=True, check=True)
+    exe = next(m["executable"] for m in map(json.loads, p.stdout.splitlines())
+               if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "plan" and m.get("executable"))
+    cache = last_level_cache()
+    sim = ["--cache-sim=yes", f"--LL={cache[0]},{cache[1]},{cache[2]}"] if cache else []
+    described = f"{cache[0] // 2**20} MiB, {cache[1]}-way" if cache else "valgrind's default"
+    found = []
+    for n in COUNTED_SIZES:
+        out = work / f"callgrind-{n}.out"
+        subprocess.run(["valgrind", "--tool=callgrind", *sim, "--toggle-collect=*one_plan*",
+                        f"--callgrind-out-file={out}", exe], cwd=root, capture_output=True, check=True,
+                       env={**os.environ, "BENCH_MODELS": str(models), "BENCH_ONCE": "1", "BENCH_SIZES": str(n)})
+        text = out.read_text()
+        events = re.search(r"^events: (.*)$", text, re.M).group(1).split()
+        counts = dict(zip(events, map(int, re.search(r"^summary: (.*)$", text, re.M).group(1).split())))
+        found.append((n, counts["Ir"], counts.get("DLmr", 0) + counts.get("DLmw", 0), described))
+    return found

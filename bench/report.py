@@ -18,7 +18,8 @@ def _ratio(ours, peer) -> str:
     return f"{ours.median / peer.median:.2f}"
 
 
-def markdown(results: list, crit: list, machine: str, when: str, runs: int, allocated: list = ()) -> str:
+def markdown(results: list, crit: list, machine: str, when: str, runs: int, allocated: list = (),
+             counted: list = ()) -> str:
     out = [
         "## Catalog reads and diffs beside the peers",  # run.HEADING
         "",
@@ -46,7 +47,7 @@ def markdown(results: list, crit: list, machine: str, when: str, runs: int, allo
             out.append(f"| {t.label} | " + " | ".join(_ratio(t, p) for p in r["peers"]) + " |")
         out += ["", "Fidelity: " + "; ".join(f"{k}: {v}" for k, v in r["fidelity"].items()), ""]
     if crit:
-        out += criterion_section(crit, allocated)
+        out += criterion_section(crit, allocated, counted)
     return "\n".join(out)
 
 
@@ -57,8 +58,9 @@ GROUPS = {
 }
 
 
-def criterion_section(crit: list, allocated: list = ()) -> list[str]:
-    """The criterion estimates as a table of sizes, with what 10k tables cost beside 1k."""
+def criterion_section(crit: list, allocated: list = (), counted: list = ()) -> list[str]:
+    """The criterion estimates as a table of sizes, with what 10k tables cost beside 1k, then what
+    one plan allocates and what it executes."""
     by = dict(crit)
     sizes = sorted({int(k.rsplit("/", 1)[1]) for k in by})
     out = ["### Pure parts alone (criterion)", "",
@@ -85,4 +87,22 @@ def criterion_section(crit: list, allocated: list = ()) -> list[str]:
                 "|" + "---|" * len(by_size),
                 "| " + " | ".join(f"{by_size[n][0] / 2**20:.1f} MiB ({by_size[n][1]:,})" for n in sorted(by_size)) + " |",
                 ""]
+    if counted:
+        out += counted_table(counted)
     return out
+
+
+def counted_table(counted: list) -> list[str]:
+    """What one `steps_with` executes at each size, counted by callgrind: the work itself, and how
+    much of it waited on memory."""
+    by = {n: (ir, misses) for n, ir, misses, _ in counted}
+    sizes = sorted(by)
+    ratio = (lambda i: f"{by[sizes[-1]][i] / by[sizes[0]][i]:.1f}×" if by[sizes[0]][i] else "—")
+    return ["What one `steps_with` executes, counted by callgrind (`BENCH_ONCE=1`, the same counts on every",
+            f"run whatever else the machine is doing), with this machine's last-level cache simulated ({counted[0][3]}).",
+            "Instructions are the work done; a miss is a read or write that went to memory.", "",
+            "| | " + " | ".join(f"{n:,} tables" for n in sizes) + f" | {sizes[-1] // 1000}k ÷ {sizes[0] // 1000}k |",
+            "|---|" + "---|" * (len(sizes) + 1),
+            "| instructions | " + " | ".join(f"{by[n][0]:,}" for n in sizes) + f" | {ratio(0)} |",
+            "| last-level cache misses | " + " | ".join(f"{by[n][1]:,}" for n in sizes) + f" | {ratio(1)} |",
+            ""]

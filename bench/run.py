@@ -8,8 +8,9 @@ For each dialect and size it generates schema A and its mutated twin B with
 ../shared/bench/gen_schema.py, loads them, times our diff/plan/inspect and the peers' commands
 (median of --runs, peak memory from GNU time), checks that our diff applied to a copy of A
 leaves no difference from B in a catalog fingerprint of its own (and does the same for the
-peers that write a migration), runs the criterion benchmarks of the differ and planner, and
-writes BENCHMARKS.md. Peers come from ../shared/peers/setup.sh; a missing one is reported.
+peers that write a migration), runs the criterion benchmarks of the differ and planner, counts
+what one plan executes under callgrind (valgrind), and writes BENCHMARKS.md. Peers come from
+../shared/peers/setup.sh; a missing one is reported.
 """
 from __future__ import annotations
 
@@ -180,9 +181,10 @@ def main() -> int:
         for n in sizes:
             results.append(bench_dialect(d, n, args, schema))
     crit, allocated = ([], []) if args.no_criterion else criterion.run(ROOT, args.out / "models")
+    counted = [] if args.no_criterion else criterion.counted(ROOT, args.out / "models", args.out)
     machine = f"{platform.node()}, {os.cpu_count()} cores, {platform.platform()}"
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    write_section(args.report, report.markdown(results, crit, machine, when, args.runs, allocated))
+    write_section(args.report, report.markdown(results, crit, machine, when, args.runs, allocated, counted))
     print(f"wrote {args.report}")
     failed = [r for r in results for v in [r["fidelity"]["schema diff"]] if v != "ok"]
     failed += [r for r in results for t in r["ours"] if t.error]

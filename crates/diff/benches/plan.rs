@@ -5,14 +5,15 @@
 //! cut to the subset the offline reader takes (no views, GIN or expression indexes, and
 //! `length` for `char_length`: it refuses what it cannot reproduce exactly);
 //! `bench/run.py` writes it to `bench/out/models` (or `BENCH_MODELS`), runs this, and copies
-//! the estimates into BENCHMARKS.md. Run alone, the bench generates what is missing itself.
+//! the estimates into BENCHMARKS.md. Run alone, the bench generates what is missing itself;
+//! with `BENCH_ONCE=1` it makes one plan per size instead, for callgrind to count.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, BenchmarkId, Criterion};
 use schema_diff::PlanOptions;
 use schema_model::sql::offline::parse_postgres;
 use schema_model::sql::{split_statements, SourceFile};
@@ -185,5 +186,29 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
+/// One `steps_with` per size and nothing else, for `bench/criterion.py` to count under callgrind:
+/// instructions and cache misses are the same from run to run, where times on a shared machine
+/// are not, so they show whether the differ and planner stay linear.
+fn once() {
+    for n in sizes() {
+        let (from, to) = (parse(&source("a", n)), parse(&source("b", n)));
+        one_plan(&from, &to);
+    }
+}
+
+/// The function callgrind counts (`--toggle-collect=*one_plan*`): one plan, freed.
+#[inline(never)]
+fn one_plan(from: &Realm, to: &Realm) {
+    drop(std::hint::black_box(schema_diff::steps_with(from, to, &PlanOptions::default()).expect("a plan")));
+}
+
 criterion_group!(plan, benches);
-criterion_main!(plan);
+
+/// criterion's `criterion_main!`, or [`once`] when `BENCH_ONCE` is set.
+fn main() {
+    if std::env::var_os("BENCH_ONCE").is_some() {
+        return once();
+    }
+    plan();
+    Criterion::default().configure_from_args().final_summary();
+}
