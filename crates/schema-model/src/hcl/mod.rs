@@ -359,3 +359,21 @@ fn schema_mut<'r>(realm: &'r mut Realm, name: &str) -> &'r mut Schema {
     realm.schemas.push(Schema::named(name));
     realm.schemas.last_mut().expect("just pushed")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_inside_a_multibyte_character_is_an_error_at_it() {
+        // hcl-edit reports this error at byte 3, inside the three bytes of `猗` (found by
+        // `cargo fuzz run hcl_load`; it panicked cutting the text there).
+        let file = SourceFile::new("x.hcl", "b{猗");
+        for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+            let err = load(dialect, std::slice::from_ref(&file)).unwrap_err();
+            assert!(err.to_string().starts_with("x.hcl:1:3: HCL syntax error"), "{err}");
+        }
+        let err = format_text(&file).unwrap_err();
+        assert!(err.to_string().starts_with("x.hcl:1:3: HCL syntax error"), "{err}");
+    }
+}

@@ -26,9 +26,10 @@ impl SourceFile {
         Ok(SourceFile { name: path.display().to_string(), text })
     }
 
-    /// The 1-based line and column of a byte offset.
+    /// The 1-based line and column of a byte offset (one inside a character counts as that
+    /// character's).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let offset = self.char_start(offset);
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
@@ -53,12 +54,37 @@ impl SourceFile {
         start + rest.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(rest.len())
     }
 
+    /// `offset`, within the text, moved back to the start of the character it falls in: a
+    /// parser that works on bytes (hcl-edit's) may report an error inside a multi-byte
+    /// character, and the text cannot be cut there.
+    fn char_start(&self, offset: usize) -> usize {
+        let mut at = offset.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    /// `span` (start, length in bytes) widened to whole characters and cut at the end of the
+    /// text, so that a report can underline it.
+    fn char_span(&self, span: (usize, usize)) -> (usize, usize) {
+        let start = self.char_start(span.0);
+        if span.1 == 0 {
+            return (start, 0);
+        }
+        let mut end = span.0.saturating_add(span.1).min(self.text.len()).max(start);
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        (start, end - start)
+    }
+
     /// The text as a miette source, for reports that underline a span of it.
     pub fn named_source(&self) -> NamedSource<String> {
         NamedSource::new(&self.name, self.text.clone())
     }
 
-    /// An error at `span` of this file, with a message and a help line.
+    /// An error at `span` (start, length in bytes) of this file, with a message and a help line.
     pub fn error_at(
         &self,
         span: (usize, usize),
@@ -66,6 +92,7 @@ impl SourceFile {
         label: impl Into<String>,
         help: Option<String>,
     ) -> SourceError {
+        let span = self.char_span(span);
         let (line, col) = self.line_col(span.0);
         SourceError::At {
             message: message.into(),
@@ -130,5 +157,20 @@ mod tests {
         let off = f.offset_of(2, 3);
         assert_eq!(&f.text[off..off + 1], " ");
         assert_eq!(f.line_col(off), (2, 3));
+    }
+
+    #[test]
+    fn an_offset_inside_a_character_points_at_the_character() {
+        // hcl-edit reports the syntax error of `b{猗` at byte 3, inside the three bytes of `猗`.
+        let f = SourceFile::new("x.hcl", "b{猗");
+        assert_eq!(f.line_col(3), (1, 3));
+        let SourceError::At { line, col, span, .. } = f.error_at((3, 1), "bad", "here", None) else {
+            panic!("an error at a place")
+        };
+        assert_eq!((line, col, span.offset(), span.len()), (1, 3, 2, 3));
+        let SourceError::At { span, .. } = f.error_at((4, 9), "bad", "here", None) else { panic!() };
+        assert_eq!((span.offset(), span.len()), (2, 3));
+        let SourceError::At { span, .. } = f.error_at((9, 0), "bad", "here", None) else { panic!() };
+        assert_eq!((span.offset(), span.len()), (5, 0));
     }
 }

@@ -1,0 +1,1 @@
+../../../schemas/demo/v1/schema.sql

@@ -1,0 +1,1 @@
+../../../tests/postgres_offline/rich.sql

@@ -1,0 +1,1 @@
+../../../schemas/demo/v2/schema.sql
