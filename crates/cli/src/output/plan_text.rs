@@ -5,13 +5,33 @@ use std::fmt::Write;
 
 use schema_diff::{Group, Plan, Timeouts};
 
+/// The kinds of object a step description names in two words (`add foreign key "f" on ...`),
+/// so the summary counts foreign keys, not "foreigns".
+const TWO_WORD_KINDS: [&str; 7] = [
+    "foreign key",
+    "primary key",
+    "unique constraint",
+    "exclusion constraint",
+    "check constraint",
+    "unique index",
+    "materialized view",
+];
+
 /// One line that counts what changes: `2 tables created, 1 index dropped`.
 pub fn summary(plan: &Plan) -> String {
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for s in &plan.steps {
         let mut words = s.description.split_whitespace();
         let verb = words.next().unwrap_or("").to_string();
-        let noun = words.next().unwrap_or("").to_string();
+        let rest: Vec<&str> = words.take(2).collect();
+        // Some kinds take two words (`add foreign key ...`), comments on a part of a table say
+        // `comment of index ...`.
+        let noun = match rest.as_slice() {
+            [a, b] if TWO_WORD_KINDS.contains(&format!("{a} {b}").as_str()) => format!("{a} {b}"),
+            ["of", kind] => kind.to_string(),
+            [kind, ..] => kind.to_string(),
+            [] => String::new(),
+        };
         // Privilege steps name what they grant (`grant SELECT, INSERT on ...`) and owner steps
         // start with `owner of`: counted by what they are.
         let key = match verb.as_str() {
@@ -30,7 +50,7 @@ pub fn summary(plan: &Plan) -> String {
     let parts: Vec<String> = counts
         .iter()
         .map(|((noun, verb), n)| {
-            let noun = if *n == 1 {
+            let noun = if *n == 1 || noun.ends_with('s') {
                 noun.clone()
             } else if noun.ends_with('x') {
                 format!("{noun}es")
@@ -157,6 +177,12 @@ mod tests {
             "revoke EXECUTE on FUNCTION \"f\"() to PUBLIC",
             "grant USAGE on SCHEMA \"s\" to PUBLIC",
             "owner of TABLE \"t\" to \"app\"",
+            "add foreign key \"f\" on \"t\"",
+            "add foreign key \"g\" on \"t\"",
+            "create unique index \"u\" on \"t\"",
+            "comment index \"i\"",
+            "add labels to type \"mood\"",
+            "add labels to type \"size\"",
         ];
         let plan = Plan {
             dialect: Dialect::Postgres,
@@ -166,7 +192,8 @@ mod tests {
         };
         assert_eq!(
             summary(&plan),
-            "1 index dropped, 1 owner changed, 2 privileges granted, 1 privilege revoked, 2 tables created"
+            "2 foreign keys added, 1 index commented, 1 index dropped, 2 labels added, 1 owner changed, \
+             2 privileges granted, 1 privilege revoked, 2 tables created, 1 unique index created"
         );
     }
 }
