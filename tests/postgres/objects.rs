@@ -186,6 +186,61 @@ fn adding_enum_labels_runs_outside_the_transaction_and_says_so() {
 }
 
 #[test]
+fn tables_that_refer_to_each_other_in_a_circle_replay() {
+    let (Some(a), Some(dev), Some(reference)) =
+        (PgDb::create("schema_e2e"), PgDb::create("schema_e2e_dev"), PgDb::create("schema_e2e_ref"))
+    else {
+        return;
+    };
+    a.exec("CREATE TABLE departments (dept_id int PRIMARY KEY, name varchar(100));");
+    let circle = "CREATE TABLE departments (
+          dept_id int PRIMARY KEY,
+          name varchar(100),
+          manager_id int,
+          CONSTRAINT dept_manager_fk FOREIGN KEY (manager_id) REFERENCES employees (emp_id)
+        );
+        CREATE TABLE employees (
+          emp_id int PRIMARY KEY,
+          dept_id int REFERENCES departments ON DELETE SET NULL NOT NULL,
+          \"Mentor\" int CONSTRAINT \"mentor fk\" REFERENCES employees DEFERRABLE INITIALLY DEFERRED
+        );";
+    let s = Scratch::new();
+    let to = s.write("after.sql", circle);
+    let (url, dev_url) = (a.url(), dev.url());
+    let run =
+        schema(&["apply", "--url", &url, "--to", &to, "--dev-url", &dev_url, "--auto-approve", "--allow", "LK103"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // What pg_dump would write for the same tables: the keys after both tables.
+    reference.exec(
+        "CREATE TABLE departments (dept_id int PRIMARY KEY, name varchar(100), manager_id int);
+         CREATE TABLE employees (emp_id int PRIMARY KEY, dept_id int NOT NULL, \"Mentor\" int);
+         ALTER TABLE departments ADD CONSTRAINT dept_manager_fk FOREIGN KEY (manager_id) REFERENCES employees (emp_id);
+         ALTER TABLE employees ADD FOREIGN KEY (dept_id) REFERENCES departments ON DELETE SET NULL;
+         ALTER TABLE employees ADD CONSTRAINT \"mentor fk\" FOREIGN KEY (\"Mentor\") REFERENCES employees
+           DEFERRABLE INITIALLY DEFERRED;",
+    );
+    assert_eq!(snapshot(&a.url()), snapshot(&reference.url()));
+    let again = schema(&["plan", "--url", &a.url(), "--to", &to, "--dev-url", &dev.url(), "--exit-code"]);
+    assert_eq!(again.code, 0, "the re-plan is not empty:\n{}{}", again.stdout, again.stderr);
+}
+
+#[test]
+fn a_reference_to_a_missing_table_is_reported_at_its_statement() {
+    let (Some(a), Some(dev)) = (PgDb::create("schema_e2e"), PgDb::create("schema_e2e_dev")) else {
+        return;
+    };
+    let s = Scratch::new();
+    let to = s.write(
+        "after.sql",
+        "CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (\n  x int REFERENCES nosuch (id)\n);\n",
+    );
+    let run = schema(&["plan", "--url", &a.url(), "--to", &to, "--dev-url", &dev.url()]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("relation \"nosuch\" does not exist"), "{}", run.stderr);
+    assert!(run.stderr.contains("after.sql:2"), "the error names the statement:\n{}", run.stderr);
+}
+
+#[test]
 fn desired_files_may_name_objects_created_further_down() {
     let (Some(a), Some(dev), Some(reference)) =
         (PgDb::create("schema_e2e"), PgDb::create("schema_e2e_dev"), PgDb::create("schema_e2e_ref"))

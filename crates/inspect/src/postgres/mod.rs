@@ -77,6 +77,7 @@ macro_rules! collation_name {
 
 mod apply;
 mod catalog;
+mod fk_split;
 mod replay;
 mod retry;
 mod revisions;

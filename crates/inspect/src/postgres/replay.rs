@@ -13,6 +13,7 @@
 //! database created beside the dev database and always dropped: the old way, which costs a
 //! CREATE and DROP DATABASE (a checkpoint each on PostgreSQL 15).
 
+use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
 
 use schema_model::sql::{renames_in, split_statements, SourceFile, Statement};
@@ -20,6 +21,7 @@ use schema_model::{quote_ident, Dialect, Realm};
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 use sqlx::{Connection as _, PgConnection};
 
+use super::fk_split::split_foreign_keys;
 use super::{catalog, set_search_path, Target};
 use crate::error::db_err;
 use crate::{apply_renames, DbUrl, Error, Result};
@@ -342,36 +344,82 @@ async fn prepare_scope(conn: &mut PgConnection, scope: Option<&[String]>) -> Res
 
 /// Runs every statement; one that fails is tried again after the others, until a round makes
 /// no progress, so files may name objects created further down (as a dump's order would not).
-/// Then the first statement that still fails is reported at its place. Under `savepoints`
-/// (inside a transaction) each statement runs under a savepoint, so a failed one leaves
-/// nothing, and an error a transaction cannot get past asks for a scratch database instead.
+/// When no round gets further and tables still miss the tables they refer to, the foreign keys
+/// of those `CREATE TABLE`s are taken out and added after the rest ([`split_foreign_keys`]),
+/// once, so tables that refer to each other in a circle replay too. Then the first statement
+/// that still fails is reported at its place. Under `savepoints` (inside a transaction) each
+/// statement runs under a savepoint, so a failed one leaves nothing, and an error a
+/// transaction cannot get past asks for a scratch database instead.
 async fn run_statements(
     conn: &mut PgConnection,
     statements: &[(&SourceFile, Statement)],
     savepoints: bool,
 ) -> std::result::Result<(), Stop> {
-    let mut pending: Vec<&(&SourceFile, Statement)> = statements.iter().collect();
+    let mut pending: Vec<Pending> =
+        statements.iter().map(|(file, st)| Pending { file, st, text: Cow::Borrowed(&st.text) }).collect();
+    // The first error before the foreign keys were split out: it names the place in the
+    // statement as written, which a key's own error could not.
+    let mut before_split: Option<Error> = None;
     loop {
         let mut failed = Vec::new();
-        let mut first_error = None;
+        // The first error of the round, a statement's own text's before a made one's.
+        let mut first_error: Option<(bool, Error)> = None;
         let before = pending.len();
         for item in pending {
-            let (file, st) = item;
-            match run_one(conn, &st.text, savepoints).await? {
+            match run_one(conn, &item.text, savepoints).await? {
                 Ok(()) => {}
                 Err(e) if savepoints && needs_scratch(&e) => return Err(Stop::NeedsScratch),
                 Err(e) => {
-                    first_error.get_or_insert_with(|| rejected(file, st, &e));
-                    failed.push(item);
+                    let made = matches!(item.text, Cow::Owned(_));
+                    if first_error.as_ref().is_none_or(|(first_made, _)| *first_made && !made) {
+                        first_error = Some((made, rejected(item.file, item.st, &item.text, &e)));
+                    }
+                    failed.push((item, is_undefined_table(&e)));
                 }
             }
         }
         match first_error {
             None => return Ok(()),
-            Some(err) if failed.len() == before => return Err(Stop::Rejected(err)),
-            Some(_) => pending = failed,
+            Some((made, err)) if failed.len() == before => match before_split {
+                Some(earlier) => return Err(Stop::Rejected(if made { earlier } else { err })),
+                None => match with_foreign_keys_last(failed) {
+                    Some(next) => (pending, before_split) = (next, Some(err)),
+                    None => return Err(Stop::Rejected(err)),
+                },
+            },
+            Some(_) => pending = failed.into_iter().map(|(item, _)| item).collect(),
         }
     }
+}
+
+/// A statement to run: its own text, or a text made from it (a table without its foreign keys,
+/// or one of those keys), reported at the statement's place if it fails.
+struct Pending<'a> {
+    file: &'a SourceFile,
+    st: &'a Statement,
+    text: Cow<'a, str>,
+}
+
+/// The failed statements again, with the foreign keys of every `CREATE TABLE` that missed a
+/// table taken out and added at the end; None when there was none to take out.
+fn with_foreign_keys_last(failed: Vec<(Pending<'_>, bool)>) -> Option<Vec<Pending<'_>>> {
+    let (mut out, mut keys) = (Vec::with_capacity(failed.len()), Vec::new());
+    for (item, missed_table) in failed {
+        match split_foreign_keys(&item.text).filter(|_| missed_table) {
+            Some(split) => {
+                let (file, st) = (item.file, item.st);
+                keys.extend(split.foreign_keys.into_iter().map(|k| Pending { file, st, text: Cow::Owned(k) }));
+                out.push(Pending { file, st, text: Cow::Owned(split.create) });
+            }
+            None => out.push(item),
+        }
+    }
+    (!keys.is_empty()).then(|| out.into_iter().chain(keys).collect())
+}
+
+/// True for PostgreSQL's "relation does not exist" (SQLSTATE 42P01).
+fn is_undefined_table(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("42P01"))
 }
 
 /// One statement, under a savepoint when asked: the outer error is the savepoint's own.
@@ -413,9 +461,10 @@ fn attach_renames(realm: &mut Realm, files: &[SourceFile]) -> Result<()> {
     Ok(())
 }
 
-/// The error for a statement PostgreSQL rejected: at the character it names when it names
-/// one in the statement, else over the whole statement.
-fn rejected(file: &SourceFile, st: &Statement, e: &sqlx::Error) -> Error {
+/// The error for a statement PostgreSQL rejected (as `text`, its own text or one made from it):
+/// at the character it names when it names one in the statement's own text, else over the
+/// whole statement.
+fn rejected(file: &SourceFile, st: &Statement, text: &str, e: &sqlx::Error) -> Error {
     let sqlx::Error::Database(d) = e else {
         return Error::Database {
             context: format!("replaying {}", file.name),
@@ -424,7 +473,7 @@ fn rejected(file: &SourceFile, st: &Statement, e: &sqlx::Error) -> Error {
     };
     let reason = d.message().to_string();
     let pg = d.try_downcast_ref::<PgDatabaseError>();
-    let span = match pg.and_then(|p| p.position()) {
+    let span = match pg.and_then(|p| p.position()).filter(|_| text == st.text) {
         Some(PgErrorPosition::Original(chars)) => {
             token_at(&st.text, chars.saturating_sub(1)).map(|(at, len)| (st.start + at, len))
         }
