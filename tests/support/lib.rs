@@ -11,6 +11,7 @@ pub mod my_load;
 pub mod pg;
 pub mod pg_catalog;
 pub mod rollback;
+pub mod server;
 pub mod sqlite_catalog;
 
 use std::path::{Path, PathBuf};

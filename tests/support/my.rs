@@ -4,12 +4,29 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use crate::server::{Found, Server};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// The server URL: `SCHEMA_TEST_MYSQL_URL`, or the local server.
+/// MySQL/MariaDB for the suites: `SCHEMA_TEST_MYSQL_URL`, else the local server, else a
+/// `mariadb:10.11` container (see [`crate::server`]).
+pub const SERVER: Server = Server {
+    name: "MySQL/MariaDB",
+    env_var: "SCHEMA_TEST_MYSQL_URL",
+    port: 3306,
+    url: |host, port| format!("mysql://root@{host}:{port}/mysql"),
+    image: "mariadb:10.11",
+    image_env: ("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1"),
+    // The entrypoint's own setup server listens on no port ("port: 0").
+    ready: &[(true, "mariadbd: ready for connections."), (true, "port: 3306")],
+};
+
+/// The server URL, found once per test process.
 pub fn server_url() -> String {
-    std::env::var("SCHEMA_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into())
+    static FOUND: OnceLock<Found> = OnceLock::new();
+    FOUND.get_or_init(|| SERVER.find()).url.clone()
 }
 
 /// The parts of a `mysql://user:password@host:port/db` URL the client needs.
@@ -62,7 +79,7 @@ fn decode(s: &str) -> String {
 
 /// The client program: `mariadb` where installed, else `mysql`.
 fn client() -> &'static str {
-    static CLIENT: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    static CLIENT: OnceLock<&'static str> = OnceLock::new();
     CLIENT.get_or_init(|| {
         let works = |p: &str| Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success());
         if works("mariadb") {

@@ -4,15 +4,34 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use crate::server::{Found, Server};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// The server URL: `SCHEMA_TEST_POSTGRES_URL`, or the local server without TLS (a TLS
-/// handshake doubles the server's CPU for a connection, and the suites make tens of thousands;
-/// the TLS tests ask for it with `sslmode` themselves).
+/// PostgreSQL for the suites: `SCHEMA_TEST_POSTGRES_URL`, else the local server, else a
+/// `postgres:15` container (see [`crate::server`]). Without TLS: a TLS handshake doubles the
+/// server's CPU for a connection, and the suites make tens of thousands; the TLS tests ask for
+/// it with `sslmode` themselves.
+pub const SERVER: Server = Server {
+    name: "PostgreSQL",
+    env_var: "SCHEMA_TEST_POSTGRES_URL",
+    port: 5432,
+    url: |host, port| format!("postgres://postgres@{host}:{port}/postgres?sslmode=disable"),
+    image: "postgres:15",
+    image_env: ("POSTGRES_HOST_AUTH_METHOD", "trust"),
+    // The entrypoint's own initdb server logs to standard output, the real one to standard
+    // error: waiting for both is waiting for the real one.
+    ready: &[(false, PG_READY), (true, PG_READY)],
+};
+
+const PG_READY: &str = "database system is ready to accept connections";
+
+/// The server URL, found once per test process.
 pub fn server_url() -> String {
-    std::env::var("SCHEMA_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into())
+    static FOUND: OnceLock<Found> = OnceLock::new();
+    FOUND.get_or_init(|| SERVER.find()).url.clone()
 }
 
 /// `url` with the query parameter `key` set to `value` (replaced where it is set already).
@@ -42,7 +61,7 @@ pub fn with_database(url: &str, db: &str) -> String {
 /// `/usr/lib/postgresql/*/bin` (Debian's `psql` on the PATH is a Perl wrapper that picks a
 /// version on every call and costs far more CPU than the statements it runs), else `psql`.
 fn psql_binary() -> &'static str {
-    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static BINARY: OnceLock<String> = OnceLock::new();
     BINARY.get_or_init(|| {
         if let Ok(p) = std::env::var("SCHEMA_TEST_PSQL") {
             return p;
