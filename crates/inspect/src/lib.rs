@@ -5,6 +5,7 @@
 // Errors carry the source text so reports can underline it; they are rare and returned once.
 #![allow(clippy::result_large_err)]
 
+mod ddl_cursor;
 mod error;
 mod exec;
 pub mod mysql;

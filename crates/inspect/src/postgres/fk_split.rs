@@ -8,10 +8,12 @@
 //! table keeps its options, comments and spellings; a statement it does not recognize is left
 //! alone.
 
-use schema_model::sql::{significant_tokens, SpannedToken};
+use schema_model::sql::significant_tokens;
 use schema_model::Dialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
+
+use crate::ddl_cursor::{references, Cursor};
 
 /// A `CREATE TABLE` without its foreign keys, and the `ALTER TABLE ... ADD` statements that add
 /// them back.
@@ -26,36 +28,31 @@ pub struct Split {
 /// `sql` split into the table and its foreign keys, or None when it is not a `CREATE TABLE`
 /// with a column list that holds a foreign key (or its tokens cannot be read).
 pub fn split_foreign_keys(sql: &str) -> Option<Split> {
-    let tokens = significant_tokens(Dialect::Postgres, sql).ok()?;
-    let (from, open) = table_list_start(&tokens)?;
-    let name = &sql[tokens[from].start..tokens[open - 1].end];
-    let close = matching_paren(&tokens, open)?;
+    let mut c = Cursor::new(sql, significant_tokens(Dialect::Postgres, sql).ok()?);
+    let name = table_name(&mut c)?;
+    let elements = list_elements(&mut c)?;
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut foreign_keys = Vec::new();
-    let elements = split_at_commas(&tokens, open + 1, close);
     for (i, &(first, last)) in elements.iter().enumerate() {
-        let element = &tokens[first..last];
-        let text = |from: usize, to: usize| &sql[tokens[from].start..tokens[to - 1].end];
-        if is_table_foreign_key(element) {
-            foreign_keys.push(format!("ALTER TABLE {name} ADD {}", text(first, last)));
+        let constraint = c.keyword_at(first) == Some(Keyword::CONSTRAINT);
+        if c.keyword_at(first + if constraint { 2 } else { 0 }) == Some(Keyword::FOREIGN) {
+            foreign_keys.push(format!("ALTER TABLE {name} ADD {}", c.text(first, last)));
             // The element goes with the comma before it (or after it, when it is the first).
+            let toks = &c.toks;
             cuts.push(match (i, elements.get(i + 1)) {
-                (0, Some(&(next, _))) => (tokens[first].start, tokens[next].start),
-                (0, None) => (tokens[first].start, tokens[last - 1].end),
-                _ => (tokens[elements[i - 1].1].start, tokens[last - 1].end),
+                (0, Some(&(next, _))) => (toks[first].start, toks[next].start),
+                (0, None) => (toks[first].start, toks[last - 1].end),
+                _ => (toks[elements[i - 1].1].start, toks[last - 1].end),
             });
-        } else if !starts_table_constraint(element) {
-            let column = text(first, first + 1);
-            let mut at = first + 1;
-            while let Some((from, to)) = column_reference(&tokens, at, last) {
-                let clause = text(from, to);
-                let (named, references) = match word_at(&tokens, from) == Some(Keyword::CONSTRAINT) {
-                    true => (format!("{} ", text(from, from + 2)), text(from + 2, to)),
-                    false => (String::new(), clause),
+        } else if !starts_table_constraint(&c, first) {
+            for (from, to) in column_references(&mut c, first + 1, last) {
+                let column = c.text(first, first + 1);
+                let (named, clause) = match c.keyword_at(from) == Some(Keyword::CONSTRAINT) {
+                    true => (format!("{} ", c.text(from, from + 2)), c.text(from + 2, to)),
+                    false => (String::new(), c.text(from, to)),
                 };
-                foreign_keys.push(format!("ALTER TABLE {name} ADD {named}FOREIGN KEY ({column}) {references}"));
-                cuts.push((tokens[from].start, tokens[to - 1].end));
-                at = to;
+                foreign_keys.push(format!("ALTER TABLE {name} ADD {named}FOREIGN KEY ({column}) {clause}"));
+                cuts.push((c.toks[from].start, c.toks[to - 1].end));
             }
         }
     }
@@ -72,98 +69,58 @@ pub fn split_foreign_keys(sql: &str) -> Option<Split> {
     Some(Split { create, foreign_keys })
 }
 
-/// The first token of the (qualified) name in `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS]
-/// name (`, and the index of the `(` that opens its column list.
-fn table_list_start(tokens: &[SpannedToken]) -> Option<(usize, usize)> {
-    let mut i = usize::from(word_at(tokens, 0) == Some(Keyword::CREATE));
-    if i == 0 {
+/// The (qualified) name in `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] name (`, as written,
+/// leaving the cursor at the `(` that opens the column list.
+fn table_name<'a>(c: &mut Cursor<'a>) -> Option<&'a str> {
+    if !c.eat_kw(Keyword::CREATE) {
         return None;
     }
-    while matches!(
-        word_at(tokens, i),
-        Some(Keyword::GLOBAL | Keyword::LOCAL | Keyword::TEMP | Keyword::TEMPORARY | Keyword::UNLOGGED)
-    ) {
-        i += 1;
-    }
-    if word_at(tokens, i) != Some(Keyword::TABLE) {
+    while [Keyword::GLOBAL, Keyword::LOCAL, Keyword::TEMP, Keyword::TEMPORARY, Keyword::UNLOGGED]
+        .iter()
+        .any(|&k| c.eat_kw(k))
+    {}
+    if !c.eat_kw(Keyword::TABLE) {
         return None;
     }
-    i += 1;
-    if word_at(tokens, i) == Some(Keyword::IF) {
-        i += 3;
+    if c.eat_kw(Keyword::IF) {
+        c.pos += 2;
     }
     // A name of one to three parts, then the list.
-    let (name, mut parts) = (i, 0);
-    while matches!(tokens.get(i).map(|t| &t.token), Some(Token::Word(_))) && parts < 3 {
-        parts += 1;
-        i += 1;
-        if tokens.get(i).map(|t| &t.token) != Some(&Token::Period) {
+    let start = c.pos;
+    for part in 0..3 {
+        if !matches!(c.next(), Some(Token::Word(_))) {
+            return None;
+        }
+        if part == 2 || !matches!(c.peek(), Some(Token::Period)) {
             break;
         }
-        i += 1;
+        c.pos += 1;
     }
-    (parts > 0 && tokens.get(i).map(|t| &t.token) == Some(&Token::LParen)).then_some((name, i))
+    (c.peek() == Some(&Token::LParen)).then(|| c.text(start, c.pos))
 }
 
-/// The index of the `)` that closes the `(` at `open`.
-fn matching_paren(tokens: &[SpannedToken], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, t) in tokens.iter().enumerate().skip(open) {
-        match t.token {
-            Token::LParen => depth += 1,
-            Token::RParen => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
+/// The elements of the list that starts at the cursor's `(`, as (first, end) token indexes
+/// (empty elements skipped); None when the list does not close.
+fn list_elements(c: &mut Cursor<'_>) -> Option<Vec<(usize, usize)>> {
+    c.pos += 1;
+    let mut out = Vec::new();
+    loop {
+        let first = c.pos;
+        c.skip_to_item_end();
+        if c.pos > first {
+            out.push((first, c.pos));
+        }
+        match c.next()? {
+            Token::Comma => {}
+            _ => return Some(out),
         }
     }
-    None
-}
-
-/// The elements between `from` and `to` (token indexes, end exclusive) split at the commas
-/// outside parentheses, as (first, end) index pairs; empty elements are skipped.
-fn split_at_commas(tokens: &[SpannedToken], from: usize, to: usize) -> Vec<(usize, usize)> {
-    let (mut out, mut depth, mut start) = (Vec::new(), 0usize, from);
-    for (i, t) in tokens.iter().enumerate().take(to).skip(from) {
-        match t.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            Token::Comma if depth == 0 => {
-                if i > start {
-                    out.push((start, i));
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if to > start {
-        out.push((start, to));
-    }
-    out
-}
-
-/// The keyword of the unquoted word at `i`, if there is one.
-fn word_at(tokens: &[SpannedToken], i: usize) -> Option<Keyword> {
-    match tokens.get(i).map(|t| &t.token) {
-        Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.keyword),
-        _ => None,
-    }
-}
-
-/// True for `[CONSTRAINT name] FOREIGN KEY ...` as a list element.
-fn is_table_foreign_key(element: &[SpannedToken]) -> bool {
-    let at = if word_at(element, 0) == Some(Keyword::CONSTRAINT) { 2 } else { 0 };
-    word_at(element, at) == Some(Keyword::FOREIGN)
 }
 
 /// True for a list element that is a table constraint or a `LIKE`, not a column.
-fn starts_table_constraint(element: &[SpannedToken]) -> bool {
+fn starts_table_constraint(c: &Cursor<'_>, first: usize) -> bool {
     matches!(
-        word_at(element, 0),
+        c.keyword_at(first),
         Some(
             Keyword::CONSTRAINT
                 | Keyword::PRIMARY
@@ -176,65 +133,26 @@ fn starts_table_constraint(element: &[SpannedToken]) -> bool {
     )
 }
 
-/// The next `[CONSTRAINT name] REFERENCES ...` clause of a column definition at or after `at`
-/// (before `end`, outside parentheses), as (first, end) token indexes: the referenced table and
-/// columns, `MATCH`, the `ON DELETE` / `ON UPDATE` actions and the deferral options.
-fn column_reference(tokens: &[SpannedToken], at: usize, end: usize) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    let mut i = at;
-    let start = loop {
-        if i >= end {
-            return None;
+/// The `[CONSTRAINT name] REFERENCES ...` clauses of the column definition between tokens `at`
+/// and `end`, as (first, end) token indexes: the referenced table and columns, `MATCH`, the
+/// actions and the deferral options.
+fn column_references(c: &mut Cursor<'_>, at: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    c.pos = at;
+    while c.pos < end {
+        if c.peek() == Some(&Token::LParen) {
+            c.group();
+        } else if c.eat_kw(Keyword::REFERENCES) {
+            let start = c.pos - 1;
+            let named = start >= at + 2 && c.keyword_at(start - 2) == Some(Keyword::CONSTRAINT);
+            references(c);
+            c.pos = c.pos.min(end);
+            out.push((if named { start - 2 } else { start }, c.pos));
+        } else {
+            c.pos += 1;
         }
-        match tokens[i].token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            _ if depth == 0 && word_at(tokens, i) == Some(Keyword::REFERENCES) => break i,
-            _ => {}
-        }
-        i += 1;
-    };
-    let first =
-        if start >= at + 2 && word_at(tokens, start - 2) == Some(Keyword::CONSTRAINT) { start - 2 } else { start };
-    // The referenced name, then its optional column list.
-    if start + 1 >= end || !matches!(tokens[start + 1].token, Token::Word(_)) {
-        return None;
     }
-    let mut i = start + 2;
-    while i + 1 < end && tokens[i].token == Token::Period && matches!(tokens[i + 1].token, Token::Word(_)) {
-        i += 2;
-    }
-    i = skip_parens(tokens, i, end);
-    loop {
-        i = match (word_at(tokens, i), word_at(tokens, i + 1)) {
-            (Some(Keyword::MATCH), _) => i + 2,
-            (Some(Keyword::ON), Some(Keyword::DELETE | Keyword::UPDATE)) => action_end(tokens, i + 2, end),
-            (Some(Keyword::DEFERRABLE), _) => i + 1,
-            (Some(Keyword::NOT), Some(Keyword::DEFERRABLE)) => i + 2,
-            (Some(Keyword::INITIALLY), _) => i + 2,
-            _ => break,
-        }
-        .min(end);
-    }
-    Some((first, i))
-}
-
-/// The end of a referential action starting at `i`: `NO ACTION`, `RESTRICT`, `CASCADE`, or
-/// `SET NULL` / `SET DEFAULT` with an optional column list.
-fn action_end(tokens: &[SpannedToken], i: usize, end: usize) -> usize {
-    match word_at(tokens, i) {
-        Some(Keyword::NO | Keyword::SET) => skip_parens(tokens, i + 2, end),
-        _ => i + 1,
-    }
-}
-
-/// `i` past a parenthesized group that starts there, or `i` itself when none does.
-fn skip_parens(tokens: &[SpannedToken], i: usize, end: usize) -> usize {
-    if i < end && tokens[i].token == Token::LParen {
-        matching_paren(&tokens[..end], i).map_or(end, |close| close + 1)
-    } else {
-        i
-    }
+    out
 }
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 //! The pragmas give everything else; this module reads the text with `sqlparser`'s tokenizer
 //! and slices expressions out of it verbatim.
 
-use schema_model::sql::SpannedToken;
 use schema_model::{Check, Deferrable, Generated};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
+
+use crate::ddl_cursor::{self, Cursor};
 
 /// A foreign key clause as written, used to name and qualify what `foreign_key_list` returns.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -56,119 +57,14 @@ pub struct IndexText {
     pub predicate: Option<String>,
 }
 
-struct Cursor<'a> {
-    sql: &'a str,
-    toks: Vec<SpannedToken>,
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(sql: &'a str) -> Result<Self, String> {
-        let toks = super::lexer::tokens(sql)?;
-        Ok(Cursor { sql, toks, pos: 0 })
-    }
-
-    fn peek(&self) -> Option<&Token> {
-        self.toks.get(self.pos).map(|t| &t.token)
-    }
-
-    fn next(&mut self) -> Option<&Token> {
-        self.pos += 1;
-        self.toks.get(self.pos - 1).map(|t| &t.token)
-    }
-
-    fn is_kw(&self, kw: Keyword) -> bool {
-        matches!(self.peek(), Some(Token::Word(w)) if w.quote_style.is_none() && w.keyword == kw)
-    }
-
-    fn eat_kw(&mut self, kw: Keyword) -> bool {
-        let hit = self.is_kw(kw);
-        if hit {
-            self.pos += 1;
-        }
-        hit
-    }
-
-    fn name(&mut self) -> Option<String> {
-        match self.next()? {
-            Token::Word(w) => Some(w.value.clone()),
-            Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Some(s.clone()),
-            _ => None,
-        }
-    }
-
-    /// Skips a balanced parenthesized group starting at `(`, returning the inner text.
-    fn group(&mut self) -> Option<String> {
-        if self.peek() != Some(&Token::LParen) {
-            return None;
-        }
-        let open = self.pos;
-        let mut depth = 0;
-        while let Some(t) = self.next() {
-            match t {
-                Token::LParen => depth += 1,
-                Token::RParen => {
-                    depth -= 1;
-                    if depth == 0 {
-                        let close = self.pos - 1;
-                        if close == open + 1 {
-                            return Some(String::new());
-                        }
-                        return Some(self.sql[self.toks[open + 1].start..self.toks[close - 1].end].to_string());
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
-    }
-
-    /// Reads `(a, b COLLATE x DESC, ...)` keeping the first name of each item.
-    fn name_list(&mut self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.peek() != Some(&Token::LParen) {
-            return out;
-        }
-        self.pos += 1;
-        let mut depth = 1;
-        let mut item_start = true;
-        while let Some(t) = self.next() {
-            match t {
-                Token::LParen => depth += 1,
-                Token::RParen => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                Token::Comma if depth == 1 => item_start = true,
-                Token::Word(w) if item_start && depth == 1 => {
-                    out.push(w.value.clone());
-                    item_start = false;
-                }
-                _ => item_start = false,
-            }
-        }
-        out
-    }
-
-    /// Advances past the current item of a comma list at depth 0.
-    fn skip_to_item_end(&mut self) {
-        while let Some(t) = self.peek() {
-            match t {
-                Token::Comma | Token::RParen => return,
-                Token::LParen => {
-                    self.group();
-                }
-                _ => self.pos += 1,
-            }
-        }
-    }
+/// A cursor over `sql`'s tokens, as SQLite's lexer reads them.
+fn cursor(sql: &str) -> Result<Cursor<'_>, String> {
+    Ok(Cursor::new(sql, super::lexer::tokens(sql)?))
 }
 
 /// Reads a stored `CREATE TABLE` statement.
 pub fn parse_create_table(sql: &str) -> Result<TableText, String> {
-    let mut c = Cursor::new(sql)?;
+    let mut c = cursor(sql)?;
     let mut out = TableText::default();
     // CREATE [TEMP] TABLE [IF NOT EXISTS] [schema.]name
     while let Some(t) = c.peek() {
@@ -283,46 +179,15 @@ fn column(c: &mut Cursor<'_>, out: &mut TableText) {
     out.columns.push(col);
 }
 
-/// Reads `tbl [(cols)] [ON ...] [MATCH x] [[NOT] DEFERRABLE [INITIALLY ...]]` after REFERENCES.
+/// Reads what follows `REFERENCES` into a foreign key without a name or columns yet.
 fn references(c: &mut Cursor<'_>) -> FkText {
-    let mut fk = FkText { ref_table: c.name().unwrap_or_default(), ..Default::default() };
-    if c.peek() == Some(&Token::Period) {
-        c.pos += 1;
-        fk.ref_table = c.name().unwrap_or_default();
-    }
-    c.name_list();
-    loop {
-        if c.eat_kw(Keyword::NOT) {
-            c.eat_kw(Keyword::DEFERRABLE);
-            fk.deferrable = Deferrable::NotDeferrable;
-            if c.eat_kw(Keyword::INITIALLY) {
-                c.pos += 1;
-            }
-        } else if c.eat_kw(Keyword::DEFERRABLE) {
-            fk.deferrable = Deferrable::InitiallyImmediate;
-            if c.eat_kw(Keyword::INITIALLY) && c.eat_kw(Keyword::DEFERRED) {
-                fk.deferrable = Deferrable::InitiallyDeferred;
-            }
-        } else if c.eat_kw(Keyword::MATCH) {
-            c.pos += 1; // MATCH name
-        } else if c.eat_kw(Keyword::ON) {
-            // ON DELETE|UPDATE action; the actions themselves come from the pragma.
-            c.pos += 1;
-            if !(c.eat_kw(Keyword::SET) || c.eat_kw(Keyword::NO)) {
-                c.pos += 1; // CASCADE, RESTRICT
-                continue;
-            }
-            c.pos += 1; // NULL, DEFAULT, ACTION
-        } else {
-            break;
-        }
-    }
-    fk
+    let r = ddl_cursor::references(c);
+    FkText { ref_table: r.table, deferrable: r.deferrable, ..Default::default() }
 }
 
 /// Reads a stored `CREATE [UNIQUE] INDEX name ON tbl (parts) [WHERE expr]` statement.
 pub fn parse_create_index(sql: &str) -> Result<IndexText, String> {
-    let mut c = Cursor::new(sql)?;
+    let mut c = cursor(sql)?;
     while c.peek().is_some() && c.peek() != Some(&Token::LParen) {
         c.pos += 1;
     }
