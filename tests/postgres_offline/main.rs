@@ -6,6 +6,7 @@ mod cli;
 mod constructs;
 mod expressions;
 mod generated;
+mod order;
 mod pairs;
 mod refusals;
 mod rich;

@@ -342,8 +342,9 @@ async fn prepare_scope(conn: &mut PgConnection, scope: Option<&[String]>) -> Res
     set_search_path(conn, names).await
 }
 
-/// Runs every statement; one that fails is tried again after the others, until a round makes
-/// no progress, so files may name objects created further down (as a dump's order would not).
+/// Runs every statement; one that fails is tried again after the others (under the
+/// `search_path` of its own place), until a round makes no progress, so files may name objects
+/// created further down (as a dump's order would not).
 /// When no round gets further and tables still miss the tables they refer to, the foreign keys
 /// of those `CREATE TABLE`s are taken out and added after the rest ([`split_foreign_keys`]),
 /// once, so tables that refer to each other in a circle replay too. Then the first statement
@@ -355,8 +356,10 @@ async fn run_statements(
     statements: &[(&SourceFile, Statement)],
     savepoints: bool,
 ) -> std::result::Result<(), Stop> {
-    let mut pending: Vec<Pending> =
-        statements.iter().map(|(file, st)| Pending { file, st, text: Cow::Borrowed(&st.text) }).collect();
+    let mut pending: Vec<Pending> = statements
+        .iter()
+        .map(|(file, st)| Pending { file, st, text: Cow::Borrowed(&st.text), search_path: None })
+        .collect();
     // The first error before the foreign keys were split out: it names the place in the
     // statement as written, which a key's own error could not.
     let mut before_split: Option<Error> = None;
@@ -365,7 +368,14 @@ async fn run_statements(
         // The first error of the round, a statement's own text's before a made one's.
         let mut first_error: Option<(bool, Error)> = None;
         let before = pending.len();
-        for item in pending {
+        for mut item in pending {
+            if let Some(path) = &item.search_path {
+                sqlx::query("SELECT set_config('search_path', $1, false)")
+                    .bind(path)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_err("setting a retried statement's search_path"))?;
+            }
             match run_one(conn, &item.text, savepoints).await? {
                 Ok(()) => {}
                 Err(e) if savepoints && needs_scratch(&e) => return Err(Stop::NeedsScratch),
@@ -373,6 +383,13 @@ async fn run_statements(
                     let made = matches!(item.text, Cow::Owned(_));
                     if first_error.as_ref().is_none_or(|(first_made, _)| *first_made && !made) {
                         first_error = Some((made, rejected(item.file, item.st, &item.text, &e)));
+                    }
+                    if item.search_path.is_none() {
+                        let path = sqlx::query_scalar("SELECT current_setting('search_path')")
+                            .fetch_one(&mut *conn)
+                            .await
+                            .map_err(db_err("reading a failed statement's search_path"))?;
+                        item.search_path = Some(path);
                     }
                     failed.push((item, is_undefined_table(&e)));
                 }
@@ -398,6 +415,9 @@ struct Pending<'a> {
     file: &'a SourceFile,
     st: &'a Statement,
     text: Cow<'a, str>,
+    /// The session's `search_path` at the statement's place, read when it first failed: it
+    /// runs under it when it is tried again, after statements that may have changed it.
+    search_path: Option<String>,
 }
 
 /// The failed statements again, with the foreign keys of every `CREATE TABLE` that missed a
@@ -407,9 +427,10 @@ fn with_foreign_keys_last(failed: Vec<(Pending<'_>, bool)>) -> Option<Vec<Pendin
     for (item, missed_table) in failed {
         match split_foreign_keys(&item.text).filter(|_| missed_table) {
             Some(split) => {
-                let (file, st) = (item.file, item.st);
-                keys.extend(split.foreign_keys.into_iter().map(|k| Pending { file, st, text: Cow::Owned(k) }));
-                out.push(Pending { file, st, text: Cow::Owned(split.create) });
+                let (file, st, path) = (item.file, item.st, item.search_path);
+                let made = |text| Pending { file, st, text: Cow::Owned(text), search_path: path.clone() };
+                keys.extend(split.foreign_keys.into_iter().map(made));
+                out.push(made(split.create));
             }
             None => out.push(item),
         }

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlparser::ast::{ObjectName, Spanned};
 
+use super::constraints::FkSpec;
 use super::expr::Lookup;
 use super::names::quote_qualified;
 use super::types::{Kind, Ty};
@@ -33,6 +34,11 @@ pub(super) struct Catalog {
     table_at: HashMap<String, HashMap<String, usize>>,
     /// The table of each index, by schema and index name (for `COMMENT ON INDEX`).
     index_table: HashMap<String, HashMap<String, String>>,
+    /// Set for the round that breaks a circle of foreign keys: a `CREATE TABLE` whose keys
+    /// name a missing table creates the table and sets those keys aside.
+    pub defer_foreign_keys: bool,
+    /// The keys set aside, with the (schema, table) they belong to, to add after every table.
+    pub deferred_foreign_keys: Vec<(String, String, FkSpec)>,
 }
 
 impl Catalog {
@@ -49,6 +55,8 @@ impl Catalog {
             columns: HashMap::new(),
             table_at: HashMap::new(),
             index_table: HashMap::new(),
+            defer_foreign_keys: false,
+            deferred_foreign_keys: Vec::new(),
         }
     }
 
@@ -71,7 +79,7 @@ impl Catalog {
             Some([n]) => Ok((None, n.clone())),
             Some([s, n]) => {
                 if self.realm.schema(s).is_none() {
-                    return Err(Problem::invalid(name.span(), format!("schema \"{s}\" does not exist")));
+                    return Err(Problem::missing(name.span(), format!("schema \"{s}\" does not exist")));
                 }
                 Ok((Some(s.clone()), n.clone()))
             }
@@ -90,15 +98,22 @@ impl Catalog {
 
     /// Finds an existing table by name, along the path when unqualified.
     pub fn find_table(&self, name: &ObjectName) -> R<(String, String)> {
+        self.find_table_or(name, None)
+    }
+
+    /// Finds a table by name as [`Catalog::find_table`] does, counting `creating` (schema,
+    /// name), the table a statement is about to create, as existing: a foreign key may refer
+    /// to its own table.
+    pub fn find_table_or(&self, name: &ObjectName, creating: Option<(&str, &str)>) -> R<(String, String)> {
         let (schema, table) = self.split(name)?;
-        let has = |s: &str| self.table_index(s, &table).is_some();
+        let has = |s: &str| self.table_index(s, &table).is_some() || creating == Some((s, table.as_str()));
         let found = match schema {
             Some(s) => has(&s).then_some(s),
             None => self.path().find(|s| has(s)).cloned(),
         };
         found
             .map(|s| (s, table.clone()))
-            .ok_or_else(|| Problem::invalid(name.span(), format!("relation \"{name}\" does not exist")))
+            .ok_or_else(|| Problem::missing(name.span(), format!("relation \"{name}\" does not exist")))
     }
 
     /// Adds a table to `schema`, which exists.

@@ -9,7 +9,7 @@ use sqlparser::ast::{
 };
 
 use super::deparse::{integer_const, numeric_text, Node};
-use super::types::{resolve, Kind, Ty};
+use super::types::{resolve, unknown_type, Kind, Ty};
 use super::{fold, Problem};
 
 /// What an expression can see.
@@ -213,7 +213,7 @@ pub(super) fn analyze(e: &Expr, scope: &Scope) -> R<Node> {
         }
         Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr, data_type, format: None } => {
             let target = resolve(data_type, &|s, n| scope.cat.user_type(s, n))
-                .map_err(|what| Problem::offline(e.span(), what))?;
+                .map_err(|what| unknown_type(data_type, Problem::offline(e.span(), what)))?;
             cast(analyze(expr, scope)?, target, e, scope)
         }
         Expr::Function(f) => function(f, e, scope),
@@ -457,7 +457,7 @@ fn function(f: &Function, e: &Expr, scope: &Scope) -> R<Node> {
             let Expr::Value(v) = strip(arg) else { return refuse() };
             let Value::SingleQuotedString(s) = &v.value else { return refuse() };
             let reg = scope.cat.sequence(s).ok_or_else(|| {
-                Problem::invalid(arg.span(), format!("relation \"{s}\" does not exist (no such sequence)"))
+                Problem::missing(arg.span(), format!("relation \"{s}\" does not exist (no such sequence)"))
             })?;
             let arg = Node::Const(reg, Ty::plain("regclass", Kind::Other));
             return Ok(Node::Func("nextval", vec![arg], Ty::plain("bigint", Kind::Int8)));

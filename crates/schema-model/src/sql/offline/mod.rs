@@ -41,7 +41,7 @@ fn fold(id: &Ident) -> String {
 }
 
 /// Something wrong with a statement, found while building the model.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Problem {
     /// Where, relative to the statement (empty: the whole statement).
     span: Span,
@@ -50,17 +50,39 @@ struct Problem {
     /// True when the statement may be valid but offline mode cannot reproduce it; false when
     /// PostgreSQL would reject it too.
     offline: bool,
+    /// True when the statement names something not defined yet (a schema, relation or type)
+    /// and changed nothing before it stopped: it is tried again after the statements that
+    /// follow it, which may define what it needs.
+    missing: bool,
 }
 
 impl Problem {
     /// Offline mode cannot reproduce `what`.
     fn offline(span: Span, what: String) -> Self {
-        Problem { span, message: what, offline: true }
+        Problem { span, message: what, offline: true, missing: false }
     }
 
     /// PostgreSQL would reject this with `message`.
     fn invalid(span: Span, message: String) -> Self {
-        Problem { span, message, offline: false }
+        Problem { span, message, offline: false, missing: false }
+    }
+
+    /// PostgreSQL would reject this with `message` for now: it names an object that a later
+    /// statement may define.
+    fn missing(span: Span, message: String) -> Self {
+        Problem { span, message, offline: false, missing: true }
+    }
+
+    /// This problem as one the statement cannot get past by waiting: it came after the
+    /// statement had changed the catalog, so running it again would not start from scratch.
+    fn settled(self) -> Self {
+        Problem { missing: false, ..self }
+    }
+
+    /// This problem as one a later statement may remove (an unknown type, which a later
+    /// `CREATE TYPE` or `CREATE DOMAIN` may define).
+    fn awaiting(self) -> Self {
+        Problem { missing: true, ..self }
     }
 }
 

@@ -15,7 +15,7 @@ use super::expr::{boolean, Lookup, Scope};
 use super::names::choose;
 use super::seqopts::{self, Cursor};
 use super::table::value_expr;
-use super::types::{resolve, Kind};
+use super::types::{resolve, unknown_type, Kind, Ty};
 use super::{fold, parse_problem, Problem};
 use crate::{Check, ColumnType, Domain, EnumType, Schema, Sequence};
 
@@ -78,7 +78,7 @@ pub(super) fn alter_type(cat: &mut Catalog, at: &AlterType) -> R<()> {
         return Err(Problem::offline(at.name.span(), "this ALTER TYPE".into()));
     };
     let Some(ty) = cat.user_type_named(&at.name)? else {
-        return Err(Problem::invalid(at.name.span(), format!("type \"{}\" does not exist", at.name)));
+        return Err(Problem::missing(at.name.span(), format!("type \"{}\" does not exist", at.name)));
     };
     let (schema, n) = ty;
     let e = cat.schema_mut(&schema).and_then(|s| s.enums.iter_mut().find(|e| e.name == n));
@@ -147,7 +147,8 @@ pub(super) fn create_domain(cat: &mut Catalog, tokens: &[TokenWithSpan]) -> R<()
     let name = p.parse_object_name(false).map_err(|e| parse_problem(&e))?;
     let _ = p.parse_keyword(Keyword::AS);
     let dt = p.parse_data_type().map_err(|e| parse_problem(&e))?;
-    let base = resolve(&dt, &|s, n| cat.user_type(s, n)).map_err(|w| Problem::offline(name.span(), w))?;
+    let base =
+        resolve(&dt, &|s, n| cat.user_type(s, n)).map_err(|w| unknown_type(&dt, Problem::offline(name.span(), w)))?;
     if matches!(base.kind, Kind::Domain) {
         return Err(Problem::offline(name.span(), "a domain over a domain".into()));
     }
@@ -202,6 +203,20 @@ pub(super) fn create_domain(cat: &mut Catalog, tokens: &[TokenWithSpan]) -> R<()
         }
     }
     cat.add_type(&schema, &n);
+    domain_checks(cat, &schema, &mut d, checks, &base).map_err(Problem::settled)?;
+    cat.schema_mut(&schema).expect("exists").domains.push(d);
+    Ok(())
+}
+
+/// Adds the `CHECK`s of the domain `d` (of base type `base`), naming those without a name.
+fn domain_checks(
+    cat: &mut Catalog,
+    schema: &str,
+    d: &mut Domain,
+    checks: Vec<(Option<String>, Expr)>,
+    base: &Ty,
+) -> R<()> {
+    let n = d.name.clone();
     for (cname, e) in checks {
         let scope = Scope { table: None, columns: &[], value: Some(base.clone()), cat: &*cat };
         let node = boolean(&e, &scope)?;
@@ -210,12 +225,11 @@ pub(super) fn create_domain(cat: &mut Catalog, tokens: &[TokenWithSpan]) -> R<()
                 return Err(Problem::invalid(e.span(), format!("constraint \"{c}\" for domain \"{n}\" already exists")))
             }
             Some(c) => c,
-            None => choose(&n, None, "check", |x| cat.constraint_taken(&schema, x)),
+            None => choose(&n, None, "check", |x| cat.constraint_taken(schema, x)),
         };
-        cat.add_constraint(&schema, &cname);
+        cat.add_constraint(schema, &cname);
         d.checks.push(Check { name: Some(cname), expr: render(&node), ..Default::default() });
     }
-    cat.schema_mut(&schema).expect("exists").domains.push(d);
     Ok(())
 }
 
@@ -331,7 +345,7 @@ pub(super) fn comment(cat: &mut Catalog, kind: &CommentObject, name: &ObjectName
         CommentObject::Schema => {
             let n = cat.split(name)?.1;
             let s =
-                cat.schema_mut(&n).ok_or_else(|| Problem::invalid(span, format!("schema \"{n}\" does not exist")))?;
+                cat.schema_mut(&n).ok_or_else(|| Problem::missing(span, format!("schema \"{n}\" does not exist")))?;
             s.comment = text;
         }
         CommentObject::Table => {
@@ -359,13 +373,13 @@ pub(super) fn comment(cat: &mut Catalog, kind: &CommentObject, name: &ObjectName
                 }
                 // A constraint's index: its comment is not part of the model.
                 None if cat.realm.schemas.iter().any(|s| cat.relation_taken(&s.name, &n)) => {}
-                None => return Err(Problem::invalid(span, format!("relation \"{n}\" does not exist"))),
+                None => return Err(Problem::missing(span, format!("relation \"{n}\" does not exist"))),
             }
         }
         CommentObject::Type | CommentObject::Domain => {
             let (s, n) = cat
                 .user_type_named(name)?
-                .ok_or_else(|| Problem::invalid(span, format!("type \"{name}\" does not exist")))?;
+                .ok_or_else(|| Problem::missing(span, format!("type \"{name}\" does not exist")))?;
             let sch = cat.schema_mut(&s).expect("exists");
             if let Some(e) = sch.enums.iter_mut().find(|e| e.name == n) {
                 e.comment = text;
@@ -380,7 +394,7 @@ pub(super) fn comment(cat: &mut Catalog, kind: &CommentObject, name: &ObjectName
                 None => cat.search_path.iter().find(|s| cat.relation_taken(s, &n)).cloned(),
             };
             let s = s.filter(|s| cat.relation_taken(s, &n));
-            let s = s.ok_or_else(|| Problem::invalid(span, format!("relation \"{n}\" does not exist")))?;
+            let s = s.ok_or_else(|| Problem::missing(span, format!("relation \"{n}\" does not exist")))?;
             // Identity sequences are not part of the model; their comments go nowhere.
             if let Some(seq) = cat.schema_mut(&s).and_then(|x| x.sequences.iter_mut().find(|q| q.name == n)) {
                 seq.comment = text;

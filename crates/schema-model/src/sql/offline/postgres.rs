@@ -8,6 +8,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
 
 use super::catalog::Catalog;
+use super::constraints::add_fk;
 use super::seqopts::take_identity_options;
 use super::{fold, index, objects, parse_problem, table, At, Problem};
 use crate::sql::{split_statements, tokenize, SourceError, SourceFile};
@@ -26,20 +27,91 @@ const HARMLESS_SETTINGS: &[&str] = &[
 ];
 
 /// Reads PostgreSQL desired-state files into the model a dev database would give, or says
-/// (at its place in its file) what offline mode cannot reproduce.
+/// (at its place in its file) what offline mode cannot reproduce. The order of statements
+/// does not matter, as with `--dev-url`: one that names something not defined yet is tried
+/// again after the others (see [`retry`]).
 pub fn parse_postgres(files: &[SourceFile]) -> Result<Realm, SourceError> {
     let mut cat = Catalog::new();
+    let mut waiting = Vec::new();
     for file in files {
         for st in split_statements(Dialect::Postgres, file)? {
-            let at = At { file, text: &st.text, start: st.start };
-            statement(&mut cat, &st.text).map_err(|p| at.error(p))?;
+            match statement(&mut cat, &st.text) {
+                Ok(()) => {}
+                Err(problem) if problem.missing => {
+                    let search_path = cat.search_path.clone();
+                    waiting.push(Waiting { file, text: st.text, start: st.start, search_path, problem });
+                }
+                Err(p) => return Err(At { file, text: &st.text, start: st.start }.error(p)),
+            }
         }
     }
+    retry(&mut cat, waiting)?;
     let mut realm = cat.realm;
     // The audit trail's schema is never a user object (as the inspector reads it).
     realm.schemas.retain(|s| s.name != "schema_revisions");
     realm.normalize();
     Ok(realm)
+}
+
+/// A statement that named something not defined yet, waiting for the statements after it.
+#[derive(Clone)]
+struct Waiting<'a> {
+    file: &'a SourceFile,
+    text: String,
+    start: usize,
+    /// The session's `search_path` at the statement's place in its file, which it runs under
+    /// whenever it runs.
+    search_path: Vec<String>,
+    /// Why it could not run the first time: what is reported if it never does.
+    problem: Problem,
+}
+
+impl Waiting<'_> {
+    /// Where the statement is, for an error at it.
+    fn at(&self) -> At<'_> {
+        At { file: self.file, text: &self.text, start: self.start }
+    }
+}
+
+/// Runs the waiting statements again, in file order, round after round while a round runs
+/// one of them. When a round runs none, the next sets aside the foreign keys of a `CREATE
+/// TABLE` that name a missing table, which breaks a circle of tables that refer to each other
+/// (as `pg_dump` writes them: the tables, then their keys); the keys are added after all the
+/// statements have run. When that does not help either, the first statement still waiting
+/// is reported with the problem it first had, as if the file had been read in order.
+fn retry(cat: &mut Catalog, mut waiting: Vec<Waiting<'_>>) -> Result<(), SourceError> {
+    let mut keys = Vec::new();
+    while !waiting.is_empty() {
+        let before = waiting.len();
+        let mut still = Vec::with_capacity(before);
+        for w in waiting {
+            let outer = std::mem::replace(&mut cat.search_path, w.search_path.clone());
+            let result = statement(cat, &w.text);
+            cat.search_path = outer;
+            keys.extend(cat.deferred_foreign_keys.drain(..).map(|key| (w.clone(), key)));
+            match result {
+                Ok(()) => {}
+                Err(p) if p.missing => still.push(w),
+                Err(p) => return Err(w.at().error(p)),
+            }
+        }
+        if still.len() == before {
+            if cat.defer_foreign_keys {
+                let first = &still[0];
+                return Err(first.at().error(first.problem.clone()));
+            }
+            cat.defer_foreign_keys = true;
+        }
+        waiting = still;
+    }
+    cat.defer_foreign_keys = false;
+    for (w, (schema, table, fk)) in keys {
+        let outer = std::mem::replace(&mut cat.search_path, w.search_path.clone());
+        let result = add_fk(cat, &schema, &table, fk);
+        cat.search_path = outer;
+        result.map_err(|p| w.at().error(p))?;
+    }
+    Ok(())
 }
 
 fn words(tokens: &[TokenWithSpan]) -> Vec<Keyword> {

@@ -17,11 +17,14 @@ use super::deparse::{render, Node};
 use super::expr::{analyze, assignable, coerce_unknown, Lookup, Scope};
 use super::names::{choose, quote_qualified};
 use super::seqopts::{values, SeqOpts};
-use super::types::{resolve, serial_of, Ty};
+use super::types::{resolve, serial_of, unknown_type, Ty};
 use super::{fold, Problem};
 use crate::{quote_literal, Column, ColumnType, Dialect, Generated, Identity, Sequence, Table};
 
 type R<T> = Result<T, Problem>;
+
+/// A foreign key with the place it is written.
+type PlacedFk = (Span, FkSpec);
 
 /// A column as declared, before its expressions are analyzed.
 struct ColSpec {
@@ -41,7 +44,7 @@ struct ColSpec {
 struct Specs {
     checks: Vec<(Span, CheckSpec)>,
     keys: Vec<KeySpec>,
-    fks: Vec<(Span, FkSpec)>,
+    fks: Vec<PlacedFk>,
 }
 
 impl Specs {
@@ -73,7 +76,7 @@ fn column(cat: &Catalog, def: &ColumnDef, identity: &mut std::vec::IntoIter<SeqO
     let ty = match &serial {
         Some(t) => t.clone(),
         None => resolve(&def.data_type, &|s, n| cat.user_type(s, n))
-            .map_err(|what| Problem::offline(def.name.span.union(&span), what))?,
+            .map_err(|what| unknown_type(&def.data_type, Problem::offline(def.name.span.union(&span), what)))?,
     };
     let mut c = ColSpec {
         name: name.clone(),
@@ -227,6 +230,8 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
         specs.add(c)?;
     }
     specs.sort();
+    let set_aside;
+    (specs.fks, set_aside) = referable(cat, (&schema, &name), specs.fks)?;
     let types: Vec<(String, Ty)> = cols.iter().map(|c| (c.name.clone(), c.ty.clone())).collect();
 
     // Sequences of serial and identity columns, named before anything is created.
@@ -299,7 +304,25 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
     cat.columns.insert((schema.clone(), name.clone()), types);
     cat.schema_mut(&schema).expect("the schema exists").sequences.extend(sequences);
     cat.add_table(&schema, Table { name: name.as_str().into(), columns, ..Default::default() });
-    add_constraints(cat, &schema, &name, specs)
+    cat.deferred_foreign_keys.extend(set_aside.into_iter().map(|fk| (schema.clone(), name.clone(), fk)));
+    add_constraints(cat, &schema, &name, specs).map_err(Problem::settled)
+}
+
+/// `fks` split into those whose table exists (or is `creating`, the table being created) and
+/// those set aside, so that a reference to a table defined later stops the statement before
+/// it changes anything (and it is tried again later). Keys are set aside only in the round
+/// that breaks a circle of references ([`Catalog::defer_foreign_keys`]), to be added after
+/// every table.
+fn referable(cat: &Catalog, creating: (&str, &str), fks: Vec<PlacedFk>) -> R<(Vec<PlacedFk>, Vec<FkSpec>)> {
+    let (mut kept, mut set_aside) = (Vec::with_capacity(fks.len()), Vec::new());
+    for (span, fk) in fks {
+        match cat.find_table_or(&fk.target, Some(creating)) {
+            Ok(_) => kept.push((span, fk)),
+            Err(p) if p.missing && cat.defer_foreign_keys => set_aside.push(fk),
+            Err(p) => return Err(p),
+        }
+    }
+    Ok((kept, set_aside))
 }
 
 fn add_constraints(cat: &mut Catalog, schema: &str, table: &str, specs: Specs) -> R<()> {
@@ -339,5 +362,9 @@ pub(super) fn alter_table(cat: &mut Catalog, at: &AlterTable) -> R<()> {
             other => return Err(Problem::offline(other.span(), format!("ALTER TABLE … {other}"))),
         }
     }
-    add_constraints(cat, &schema, &table, specs)
+    // Only a CREATE TABLE sets its keys aside: here the table exists already.
+    for (_, fk) in &specs.fks {
+        cat.find_table(&fk.target)?;
+    }
+    add_constraints(cat, &schema, &table, specs).map_err(Problem::settled)
 }

@@ -5,6 +5,8 @@ use sqlparser::ast::{
     ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, ObjectName, ObjectNamePart, TimezoneInfo,
 };
 
+use super::Problem;
+
 /// What kind of type a column or expression has, as far as offline rendering needs to know.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -236,6 +238,18 @@ pub(super) fn resolve(dt: &DataType, user: &dyn Fn(Option<&str>, &str) -> Option
         other => return Err(format!("the type {other}")),
     };
     Ok(ty)
+}
+
+/// `p`, the problem of resolving `dt`, as one a later statement may remove when `dt` names a
+/// type (or an array of one) that may be a user type not defined yet.
+pub(super) fn unknown_type(dt: &DataType, p: Problem) -> Problem {
+    match dt {
+        DataType::Custom(_, mods) if mods.is_empty() => p.awaiting(),
+        DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _) | ArrayElemTypeDef::Qualified(inner, _)) => {
+            unknown_type(inner, p)
+        }
+        _ => p,
+    }
 }
 
 /// `WITH TIME ZONE` or not, spelled as `format_type` does.
