@@ -164,3 +164,26 @@ fn statements_may_name_objects_created_further_down() {
         assert!(err.starts_with("never.sql:2:"), "{err}");
     });
 }
+
+#[test]
+fn a_chain_of_tables_written_backwards_replays_as_written_forwards() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_chain") else { return };
+        // Each table refers to the next; MariaDB refuses such a key before its table exists.
+        let tables: Vec<String> = (0..40)
+            .map(|i| {
+                let key = if i < 39 {
+                    format!(", FOREIGN KEY (next) REFERENCES `Link {}` (id)", i + 1)
+                } else {
+                    String::new()
+                };
+                format!("CREATE TABLE `Link {i}` (id int PRIMARY KEY, next int{key});")
+            })
+            .collect();
+        let forwards = tables.iter().rev().cloned().collect::<Vec<_>>().join("\n");
+        let backwards = tables.join("\n");
+        let expected = load(&dev, &[SourceFile::new("forwards.sql", forwards)]).await.unwrap();
+        assert_eq!(expected.schemas[0].tables.len(), 40);
+        assert_eq!(load(&dev, &[SourceFile::new("backwards.sql", backwards)]).await.unwrap(), expected);
+    });
+}

@@ -5,7 +5,10 @@
 
 use std::hash::{BuildHasher, Hasher};
 
-use schema_model::sql::{renames_in, significant_tokens, split_statements, SourceFile, Statement};
+use schema_model::sql::{
+    mentioned_names, quoted_name_in, renames_in, significant_tokens, split_statements, RoundEnd, Rounds, SourceFile,
+    Statement,
+};
 use schema_model::{quote_ident, Dialect, Realm};
 use sqlparser::tokenizer::Token;
 use sqlx::{Connection as _, MySqlConnection};
@@ -145,23 +148,33 @@ async fn run_files(
             pending.push((file, st));
         }
     }
-    // A statement that fails is tried again after the others, until a round makes no
-    // progress, so files may name objects created further down; then the first statement
-    // that still fails is reported at its place.
+    // A statement that fails is tried again after the others ([`Rounds`]: as soon as a
+    // statement that mentions the table it missed has run, and round after round while a
+    // round runs one), so files may name objects created further down; then the first
+    // statement that still fails is reported at its place.
+    let mut rounds = Rounds::new(pending.into_iter().map(|(file, st)| (file, st, None)));
     loop {
-        let before = pending.len();
-        let mut failed = Vec::new();
-        let mut first_error = None;
-        for (file, st) in pending {
-            if let Err(e) = sqlx::raw_sql(&st.text).execute(&mut *conn).await {
-                first_error.get_or_insert_with(|| rejected(file, &st, &e, scratch, server));
-                failed.push((file, st));
+        while let Some(i) = rounds.next_to_try() {
+            let (_, st, error) = rounds.item(i);
+            match sqlx::raw_sql(&st.text).execute(&mut *conn).await {
+                Ok(_) => {
+                    let mentions = mentioned_names(Dialect::Mysql, &st.text);
+                    rounds.ran(i, mentions.into_iter().map(|n| n.to_lowercase()));
+                }
+                Err(e) => {
+                    let name = missing_table(conn, &st.text, &e).await?;
+                    *error = Some(e);
+                    rounds.wait(i, name);
+                }
             }
         }
-        match first_error {
-            None => break,
-            Some(err) if failed.len() == before => return Err(err),
-            Some(_) => pending = failed,
+        match rounds.end_round() {
+            RoundEnd::Done => break,
+            RoundEnd::Progressed => {}
+            RoundEnd::Stalled => {
+                let (file, st, e) = rounds.into_waiting().swap_remove(0);
+                return Err(rejected(file, &st, &e.expect("a statement that failed"), scratch, server));
+            }
         }
     }
     let (mut realm, extras) = catalog::inspect(conn, scratch, server).await?;
@@ -177,6 +190,60 @@ async fn run_files(
         apply_renames(&mut realm, file, &directives)?;
     }
     Ok((realm, extras))
+}
+
+/// The tables of the database the replay runs in (own names, lower case), narrowed by the caller.
+const TABLES_PRESENT: &str =
+    "SELECT CAST(LOWER(TABLE_NAME) AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()";
+
+/// The table (own name, lower case) whose absence made `e` fail: the one MySQL names
+/// (`Table 'db.t' doesn't exist`, `Failed to open the referenced table 't'`), or for MariaDB's
+/// `errno: 150` on a foreign key the first table the statement refers to that does not exist
+/// yet (one query); None for other errors.
+async fn missing_table(conn: &mut MySqlConnection, text: &str, e: &sqlx::Error) -> Result<Option<String>> {
+    let sqlx::Error::Database(d) = e else { return Ok(None) };
+    let code = d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().map(|m| m.number());
+    match code {
+        Some(1146 | 1824) => Ok(quoted_name_in(d.message(), '\'').map(|n| n.to_lowercase())),
+        Some(1005) if d.message().contains("errno: 150") => {
+            let referenced = referenced_tables(text);
+            if referenced.is_empty() {
+                return Ok(None);
+            }
+            let marks = vec!["?"; referenced.len()].join(", ");
+            let query = format!("{TABLES_PRESENT} AND LOWER(TABLE_NAME) IN ({marks})");
+            let mut q = sqlx::query_scalar::<_, String>(&query);
+            for name in &referenced {
+                q = q.bind(name);
+            }
+            let present = q.fetch_all(&mut *conn).await.map_err(db_err("reading which referenced tables exist"))?;
+            Ok(referenced.into_iter().find(|n| !present.contains(n)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The own names (lower case) of the tables after each `REFERENCES` in `text`.
+fn referenced_tables(text: &str) -> Vec<String> {
+    let Ok(tokens) = significant_tokens(Dialect::Mysql, text) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let Token::Word(w) = &t.token else { continue };
+        if w.quote_style.is_some() || !w.value.eq_ignore_ascii_case("references") {
+            continue;
+        }
+        // `REFERENCES [db.]table (`: the word just before the column list.
+        let name = tokens[i + 1..]
+            .iter()
+            .take_while(|t| matches!(t.token, Token::Word(_) | Token::Period))
+            .filter_map(|t| match &t.token {
+                Token::Word(w) => Some(w.value.to_lowercase()),
+                _ => None,
+            })
+            .last();
+        out.extend(name);
+    }
+    out
 }
 
 /// `text` with every `home.` qualifier (quoted or not) blanked out, so the name after it means

@@ -16,7 +16,9 @@
 use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
 
-use schema_model::sql::{renames_in, split_statements, SourceFile, Statement};
+use schema_model::sql::{
+    mentioned_names, quoted_name_in, renames_in, split_statements, RoundEnd, Rounds, SourceFile, Statement,
+};
 use schema_model::{quote_ident, Dialect, Realm};
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 use sqlx::{Connection as _, PgConnection};
@@ -343,8 +345,10 @@ async fn prepare_scope(conn: &mut PgConnection, scope: Option<&[String]>) -> Res
 }
 
 /// Runs every statement; one that fails is tried again after the others (under the
-/// `search_path` of its own place), until a round makes no progress, so files may name objects
-/// created further down (as a dump's order would not).
+/// `search_path` of its own place), so files may name objects created further down (as a
+/// dump's order would not). [`Rounds`] decides when: a statement that missed a relation, type
+/// or schema as soon as a statement that mentions that name has run, and every one of them
+/// round after round while a round runs one.
 /// When no round gets further and tables still miss the tables they refer to, the foreign keys
 /// of those `CREATE TABLE`s are taken out and added after the rest ([`split_foreign_keys`]),
 /// once, so tables that refer to each other in a circle replay too. Then the first statement
@@ -356,19 +360,19 @@ async fn run_statements(
     statements: &[(&SourceFile, Statement)],
     savepoints: bool,
 ) -> std::result::Result<(), Stop> {
-    let mut pending: Vec<Pending> = statements
-        .iter()
-        .map(|(file, st)| Pending { file, st, text: Cow::Borrowed(&st.text), search_path: None })
-        .collect();
+    let mut rounds = Rounds::new(statements.iter().map(|(file, st)| Pending {
+        file,
+        st,
+        text: Cow::Borrowed(&st.text),
+        search_path: None,
+        error: None,
+    }));
     // The first error before the foreign keys were split out: it names the place in the
     // statement as written, which a key's own error could not.
     let mut before_split: Option<Error> = None;
     loop {
-        let mut failed = Vec::new();
-        // The first error of the round, a statement's own text's before a made one's.
-        let mut first_error: Option<(bool, Error)> = None;
-        let before = pending.len();
-        for mut item in pending {
+        while let Some(i) = rounds.next_to_try() {
+            let item = rounds.item(i);
             if let Some(path) = &item.search_path {
                 sqlx::query("SELECT set_config('search_path', $1, false)")
                     .bind(path)
@@ -377,13 +381,12 @@ async fn run_statements(
                     .map_err(db_err("setting a retried statement's search_path"))?;
             }
             match run_one(conn, &item.text, savepoints).await? {
-                Ok(()) => {}
+                Ok(()) => {
+                    let mentions = mentioned_names(Dialect::Postgres, &item.text);
+                    rounds.ran(i, mentions);
+                }
                 Err(e) if savepoints && needs_scratch(&e) => return Err(Stop::NeedsScratch),
                 Err(e) => {
-                    let made = matches!(item.text, Cow::Owned(_));
-                    if first_error.as_ref().is_none_or(|(first_made, _)| *first_made && !made) {
-                        first_error = Some((made, rejected(item.file, item.st, &item.text, &e)));
-                    }
                     if item.search_path.is_none() {
                         let path = sqlx::query_scalar("SELECT current_setting('search_path')")
                             .fetch_one(&mut *conn)
@@ -391,20 +394,28 @@ async fn run_statements(
                             .map_err(db_err("reading a failed statement's search_path"))?;
                         item.search_path = Some(path);
                     }
-                    failed.push((item, is_undefined_table(&e)));
+                    let name = missing_name(&e);
+                    item.error = Some(e);
+                    rounds.wait(i, name);
                 }
             }
         }
-        match first_error {
-            None => return Ok(()),
-            Some((made, err)) if failed.len() == before => match before_split {
-                Some(earlier) => return Err(Stop::Rejected(if made { earlier } else { err })),
-                None => match with_foreign_keys_last(failed) {
-                    Some(next) => (pending, before_split) = (next, Some(err)),
-                    None => return Err(Stop::Rejected(err)),
-                },
-            },
-            Some(_) => pending = failed.into_iter().map(|(item, _)| item).collect(),
+        match rounds.end_round() {
+            RoundEnd::Done => return Ok(()),
+            RoundEnd::Progressed => {}
+            RoundEnd::Stalled => {
+                let failed = rounds.into_waiting();
+                // The error to report: the first statement's own text's before a made one's.
+                let first = failed.iter().find(|p| p.is_own()).unwrap_or(&failed[0]);
+                let (err, made) = (first.rejected(), !first.is_own());
+                match before_split {
+                    Some(earlier) => return Err(Stop::Rejected(if made { earlier } else { err })),
+                    None => match with_foreign_keys_last(failed) {
+                        Some(next) => (rounds, before_split) = (Rounds::new(next), Some(err)),
+                        None => return Err(Stop::Rejected(err)),
+                    },
+                }
+            }
         }
     }
 }
@@ -418,17 +429,33 @@ struct Pending<'a> {
     /// The session's `search_path` at the statement's place, read when it first failed: it
     /// runs under it when it is tried again, after statements that may have changed it.
     search_path: Option<String>,
+    /// Why it failed the last time it ran.
+    error: Option<sqlx::Error>,
+}
+
+impl Pending<'_> {
+    /// True when this is the statement's own text, not one made from it.
+    fn is_own(&self) -> bool {
+        matches!(self.text, Cow::Borrowed(_))
+    }
+
+    /// The error of the statement's last failure, at its place.
+    fn rejected(&self) -> Error {
+        let e = self.error.as_ref().expect("a statement that failed");
+        rejected(self.file, self.st, &self.text, e)
+    }
 }
 
 /// The failed statements again, with the foreign keys of every `CREATE TABLE` that missed a
 /// table taken out and added at the end; None when there was none to take out.
-fn with_foreign_keys_last(failed: Vec<(Pending<'_>, bool)>) -> Option<Vec<Pending<'_>>> {
+fn with_foreign_keys_last(failed: Vec<Pending<'_>>) -> Option<Vec<Pending<'_>>> {
     let (mut out, mut keys) = (Vec::with_capacity(failed.len()), Vec::new());
-    for (item, missed_table) in failed {
+    for item in failed {
+        let missed_table = item.error.as_ref().is_some_and(is_undefined_table);
         match split_foreign_keys(&item.text).filter(|_| missed_table) {
             Some(split) => {
                 let (file, st, path) = (item.file, item.st, item.search_path);
-                let made = |text| Pending { file, st, text: Cow::Owned(text), search_path: path.clone() };
+                let made = |text| Pending { file, st, text: Cow::Owned(text), search_path: path.clone(), error: None };
                 keys.extend(split.foreign_keys.into_iter().map(made));
                 out.push(made(split.create));
             }
@@ -436,6 +463,15 @@ fn with_foreign_keys_last(failed: Vec<(Pending<'_>, bool)>) -> Option<Vec<Pendin
         }
     }
     (!keys.is_empty()).then(|| out.into_iter().chain(keys).collect())
+}
+
+/// The own name of the relation, type or schema whose absence `e` reports (SQLSTATE 42P01,
+/// 42704 or 3F000), read from the message; None for other errors, or a message in another
+/// language.
+fn missing_name(e: &sqlx::Error) -> Option<String> {
+    let sqlx::Error::Database(d) = e else { return None };
+    let missing = matches!(d.code().as_deref(), Some("42P01" | "42704" | "3F000"));
+    missing.then(|| quoted_name_in(d.message(), '"')).flatten()
 }
 
 /// True for PostgreSQL's "relation does not exist" (SQLSTATE 42P01).

@@ -3,11 +3,13 @@
 
 mod directives;
 pub mod offline;
+mod rounds;
 mod source;
 mod split;
 mod tokens;
 
 pub use directives::{renames_in, RenameDirective, RenameTarget};
+pub use rounds::{mentioned_names, quoted_name_in, RoundEnd, Rounds};
 pub use source::{SourceError, SourceFile};
 pub use split::{split_statements, Statement};
 pub use tokens::{ident_value, normalize_sql, significant_tokens, sqlparser_dialect, tokenize, SpannedToken};

@@ -79,7 +79,7 @@ impl Catalog {
             Some([n]) => Ok((None, n.clone())),
             Some([s, n]) => {
                 if self.realm.schema(s).is_none() {
-                    return Err(Problem::missing(name.span(), format!("schema \"{s}\" does not exist")));
+                    return Err(Problem::missing(name.span(), s, format!("schema \"{s}\" does not exist")));
                 }
                 Ok((Some(s.clone()), n.clone()))
             }
@@ -113,7 +113,7 @@ impl Catalog {
         };
         found
             .map(|s| (s, table.clone()))
-            .ok_or_else(|| Problem::missing(name.span(), format!("relation \"{name}\" does not exist")))
+            .ok_or_else(|| Problem::missing(name.span(), &table, format!("relation \"{name}\" does not exist")))
     }
 
     /// Adds a table to `schema`, which exists.
@@ -243,7 +243,7 @@ impl Lookup for Catalog {
 }
 
 /// `stringToQualifiedNameList`: a dotted name in a string, unquoted parts folded to lower case.
-fn split_qualified(s: &str) -> Option<Vec<String>> {
+pub(super) fn split_qualified(s: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut chars = s.trim().chars().peekable();
     loop {

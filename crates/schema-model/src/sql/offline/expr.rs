@@ -8,6 +8,7 @@ use sqlparser::ast::{
     Value,
 };
 
+use super::catalog::split_qualified;
 use super::deparse::{integer_const, numeric_text, Node};
 use super::types::{resolve, unknown_type, Kind, Ty};
 use super::{fold, Problem};
@@ -457,7 +458,8 @@ fn function(f: &Function, e: &Expr, scope: &Scope) -> R<Node> {
             let Expr::Value(v) = strip(arg) else { return refuse() };
             let Value::SingleQuotedString(s) = &v.value else { return refuse() };
             let reg = scope.cat.sequence(s).ok_or_else(|| {
-                Problem::missing(arg.span(), format!("relation \"{s}\" does not exist (no such sequence)"))
+                let own = split_qualified(s).and_then(|parts| parts.last().cloned()).unwrap_or_default();
+                Problem::missing(arg.span(), &own, format!("relation \"{s}\" does not exist (no such sequence)"))
             })?;
             let arg = Node::Const(reg, Ty::plain("regclass", Kind::Other));
             return Ok(Node::Func("nextval", vec![arg], Ty::plain("bigint", Kind::Int8)));

@@ -40,6 +40,11 @@ fn fold(id: &Ident) -> String {
     names::truncate(&name)
 }
 
+/// The object's own name in `name` (its last part), as PostgreSQL resolves it.
+fn own_name(name: &sqlparser::ast::ObjectName) -> String {
+    name.0.last().and_then(|p| p.as_ident()).map(fold).unwrap_or_default()
+}
+
 /// Something wrong with a statement, found while building the model.
 #[derive(Debug, Clone)]
 struct Problem {
@@ -54,23 +59,26 @@ struct Problem {
     /// and changed nothing before it stopped: it is tried again after the statements that
     /// follow it, which may define what it needs.
     missing: bool,
+    /// The missing object's own name (unqualified, folded), when known: the statement runs
+    /// again as soon as one that mentions it has run.
+    waits_for: Option<String>,
 }
 
 impl Problem {
     /// Offline mode cannot reproduce `what`.
     fn offline(span: Span, what: String) -> Self {
-        Problem { span, message: what, offline: true, missing: false }
+        Problem { span, message: what, offline: true, missing: false, waits_for: None }
     }
 
     /// PostgreSQL would reject this with `message`.
     fn invalid(span: Span, message: String) -> Self {
-        Problem { span, message, offline: false, missing: false }
+        Problem { span, message, offline: false, missing: false, waits_for: None }
     }
 
     /// PostgreSQL would reject this with `message` for now: it names an object that a later
-    /// statement may define.
-    fn missing(span: Span, message: String) -> Self {
-        Problem { span, message, offline: false, missing: true }
+    /// statement may define: the object named `name` (its own name, unqualified).
+    fn missing(span: Span, name: &str, message: String) -> Self {
+        Problem { span, message, offline: false, missing: true, waits_for: Some(name.to_string()) }
     }
 
     /// This problem as one the statement cannot get past by waiting: it came after the
@@ -80,9 +88,9 @@ impl Problem {
     }
 
     /// This problem as one a later statement may remove (an unknown type, which a later
-    /// `CREATE TYPE` or `CREATE DOMAIN` may define).
-    fn awaiting(self) -> Self {
-        Problem { missing: true, ..self }
+    /// `CREATE TYPE` or `CREATE DOMAIN` may define), waiting for the type named `name`.
+    fn awaiting(self, name: String) -> Self {
+        Problem { missing: true, waits_for: Some(name), ..self }
     }
 }
 

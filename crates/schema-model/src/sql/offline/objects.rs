@@ -16,7 +16,7 @@ use super::names::choose;
 use super::seqopts::{self, Cursor};
 use super::table::value_expr;
 use super::types::{resolve, unknown_type, Kind, Ty};
-use super::{fold, parse_problem, Problem};
+use super::{fold, own_name, parse_problem, Problem};
 use crate::{Check, ColumnType, Domain, EnumType, Schema, Sequence};
 
 type R<T> = Result<T, Problem>;
@@ -78,7 +78,8 @@ pub(super) fn alter_type(cat: &mut Catalog, at: &AlterType) -> R<()> {
         return Err(Problem::offline(at.name.span(), "this ALTER TYPE".into()));
     };
     let Some(ty) = cat.user_type_named(&at.name)? else {
-        return Err(Problem::missing(at.name.span(), format!("type \"{}\" does not exist", at.name)));
+        let own = own_name(&at.name);
+        return Err(Problem::missing(at.name.span(), &own, format!("type \"{}\" does not exist", at.name)));
     };
     let (schema, n) = ty;
     let e = cat.schema_mut(&schema).and_then(|s| s.enums.iter_mut().find(|e| e.name == n));
@@ -344,8 +345,9 @@ pub(super) fn comment(cat: &mut Catalog, kind: &CommentObject, name: &ObjectName
     match kind {
         CommentObject::Schema => {
             let n = cat.split(name)?.1;
-            let s =
-                cat.schema_mut(&n).ok_or_else(|| Problem::missing(span, format!("schema \"{n}\" does not exist")))?;
+            let s = cat
+                .schema_mut(&n)
+                .ok_or_else(|| Problem::missing(span, &n, format!("schema \"{n}\" does not exist")))?;
             s.comment = text;
         }
         CommentObject::Table => {
@@ -373,13 +375,13 @@ pub(super) fn comment(cat: &mut Catalog, kind: &CommentObject, name: &ObjectName
                 }
                 // A constraint's index: its comment is not part of the model.
                 None if cat.realm.schemas.iter().any(|s| cat.relation_taken(&s.name, &n)) => {}
-                None => return Err(Problem::missing(span, format!("relation \"{n}\" does not exist"))),
+                None => return Err(Problem::missing(span, &n, format!("relation \"{n}\" does not exist"))),
             }
         }
         CommentObject::Type | CommentObject::Domain => {
             let (s, n) = cat
                 .user_type_named(name)?
-                .ok_or_else(|| Problem::missing(span, format!("type \"{name}\" does not exist")))?;
+                .ok_or_else(|| Problem::missing(span, &own_name(name), format!("type \"{name}\" does not exist")))?;
             let sch = cat.schema_mut(&s).expect("exists");
             if let Some(e) = sch.enums.iter_mut().find(|e| e.name == n) {
                 e.comment = text;
@@ -394,7 +396,7 @@ pub(super) fn comment(cat: &mut Catalog, kind: &CommentObject, name: &ObjectName
                 None => cat.search_path.iter().find(|s| cat.relation_taken(s, &n)).cloned(),
             };
             let s = s.filter(|s| cat.relation_taken(s, &n));
-            let s = s.ok_or_else(|| Problem::missing(span, format!("relation \"{n}\" does not exist")))?;
+            let s = s.ok_or_else(|| Problem::missing(span, &n, format!("relation \"{n}\" does not exist")))?;
             // Identity sequences are not part of the model; their comments go nowhere.
             if let Some(seq) = cat.schema_mut(&s).and_then(|x| x.sequences.iter_mut().find(|q| q.name == n)) {
                 seq.comment = text;

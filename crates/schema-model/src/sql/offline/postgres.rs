@@ -11,7 +11,7 @@ use super::catalog::Catalog;
 use super::constraints::add_fk;
 use super::seqopts::take_identity_options;
 use super::{fold, index, objects, parse_problem, table, At, Problem};
-use crate::sql::{split_statements, tokenize, SourceError, SourceFile};
+use crate::sql::{mentioned_names, split_statements, tokenize, RoundEnd, Rounds, SourceError, SourceFile};
 use crate::{Dialect, Realm};
 
 type R<T> = Result<T, Problem>;
@@ -73,36 +73,42 @@ impl Waiting<'_> {
     }
 }
 
-/// Runs the waiting statements again, in file order, round after round while a round runs
-/// one of them. When a round runs none, the next sets aside the foreign keys of a `CREATE
-/// TABLE` that name a missing table, which breaks a circle of tables that refer to each other
-/// (as `pg_dump` writes them: the tables, then their keys); the keys are added after all the
-/// statements have run. When that does not help either, the first statement still waiting
-/// is reported with the problem it first had, as if the file had been read in order.
-fn retry(cat: &mut Catalog, mut waiting: Vec<Waiting<'_>>) -> Result<(), SourceError> {
+/// Runs the waiting statements again ([`Rounds`]): one that waits for a name as soon as a
+/// statement that mentions it has run, and all of them in file order round after round while
+/// a round runs one of them. When a round runs none, the next sets aside the foreign keys of a
+/// `CREATE TABLE` that name a missing table, which breaks a circle of tables that refer to
+/// each other (as `pg_dump` writes them: the tables, then their keys); the keys are added
+/// after all the statements have run. When that does not help either, the first statement
+/// still waiting is reported with the problem it first had, as if the file had been read in
+/// order.
+fn retry(cat: &mut Catalog, waiting: Vec<Waiting<'_>>) -> Result<(), SourceError> {
     let mut keys = Vec::new();
-    while !waiting.is_empty() {
-        let before = waiting.len();
-        let mut still = Vec::with_capacity(before);
-        for w in waiting {
+    let mut rounds = Rounds::new(waiting);
+    loop {
+        while let Some(i) = rounds.next_to_try() {
+            let w = rounds.item(i);
             let outer = std::mem::replace(&mut cat.search_path, w.search_path.clone());
             let result = statement(cat, &w.text);
             cat.search_path = outer;
             keys.extend(cat.deferred_foreign_keys.drain(..).map(|key| (w.clone(), key)));
             match result {
-                Ok(()) => {}
-                Err(p) if p.missing => still.push(w),
+                Ok(()) => {
+                    let mentions = mentioned_names(Dialect::Postgres, &w.text);
+                    rounds.ran(i, mentions);
+                }
+                Err(p) if p.missing => rounds.wait(i, p.waits_for),
                 Err(p) => return Err(w.at().error(p)),
             }
         }
-        if still.len() == before {
-            if cat.defer_foreign_keys {
-                let first = &still[0];
+        match rounds.end_round() {
+            RoundEnd::Done => break,
+            RoundEnd::Progressed => {}
+            RoundEnd::Stalled if !cat.defer_foreign_keys => cat.defer_foreign_keys = true,
+            RoundEnd::Stalled => {
+                let first = &rounds.into_waiting()[0];
                 return Err(first.at().error(first.problem.clone()));
             }
-            cat.defer_foreign_keys = true;
         }
-        waiting = still;
     }
     cat.defer_foreign_keys = false;
     for (w, (schema, table, fk)) in keys {

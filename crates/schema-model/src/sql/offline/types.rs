@@ -5,7 +5,7 @@ use sqlparser::ast::{
     ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, ObjectName, ObjectNamePart, TimezoneInfo,
 };
 
-use super::Problem;
+use super::{own_name, Problem};
 
 /// What kind of type a column or expression has, as far as offline rendering needs to know.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -244,7 +244,7 @@ pub(super) fn resolve(dt: &DataType, user: &dyn Fn(Option<&str>, &str) -> Option
 /// type (or an array of one) that may be a user type not defined yet.
 pub(super) fn unknown_type(dt: &DataType, p: Problem) -> Problem {
     match dt {
-        DataType::Custom(_, mods) if mods.is_empty() => p.awaiting(),
+        DataType::Custom(name, mods) if mods.is_empty() => p.awaiting(own_name(name)),
         DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _) | ArrayElemTypeDef::Qualified(inner, _)) => {
             unknown_type(inner, p)
         }
