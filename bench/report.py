@@ -1,6 +1,8 @@
 """BENCHMARKS.md from one run's results."""
 from __future__ import annotations
 
+import order
+
 TITLES = {"postgres": "PostgreSQL", "mysql": "MySQL (MariaDB)", "sqlite": "SQLite"}
 
 
@@ -19,7 +21,7 @@ def _ratio(ours, peer) -> str:
 
 
 def markdown(results: list, crit: list, machine: str, when: str, runs: int, allocated: list = (),
-             counted: list = ()) -> str:
+             counted: list = (), ordered: list = ()) -> str:
     out = [
         "## Catalog reads and diffs beside the peers",  # run.HEADING
         "",
@@ -46,6 +48,7 @@ def markdown(results: list, crit: list, machine: str, when: str, runs: int, allo
         for t in r["ours"]:
             out.append(f"| {t.label} | " + " | ".join(_ratio(t, p) for p in r["peers"]) + " |")
         out += ["", "Fidelity: " + "; ".join(f"{k}: {v}" for k, v in r["fidelity"].items()), ""]
+    out += order.section(ordered)
     if crit:
         out += criterion_section(crit, allocated, counted)
     return "\n".join(out)
@@ -55,6 +58,7 @@ GROUPS = {
     "diff_and_plan": "differ and planner alone (changes, drafts, order, hazards)",
     "plan_with_fingerprints": "a whole plan: the above and the fingerprints of both sides",
     "offline_parse": "offline parse of A's SQL",
+    "offline_parse_reversed": "offline parse of A's SQL, statements last to first",
 }
 
 

@@ -29,6 +29,7 @@ sys.path.insert(0, str(HERE))
 
 import criterion  # noqa: E402
 import mysql  # noqa: E402
+import order  # noqa: E402
 import postgres  # noqa: E402
 import report  # noqa: E402
 import sqlite  # noqa: E402
@@ -180,14 +181,16 @@ def main() -> int:
         sizes = sizes_for(args.sizes, name) or ([5000] if d is sqlite else [1000, 5000])
         for n in sizes:
             results.append(bench_dialect(d, n, args, schema))
+    ordered = order.bench(schema, args.runs, args.out / "order", args.dialects.split(","))
     crit, allocated = ([], []) if args.no_criterion else criterion.run(ROOT, args.out / "models")
     counted = [] if args.no_criterion else criterion.counted(ROOT, args.out / "models", args.out)
     machine = f"{platform.node()}, {os.cpu_count()} cores, {platform.platform()}"
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    write_section(args.report, report.markdown(results, crit, machine, when, args.runs, allocated, counted))
+    write_section(args.report, report.markdown(results, crit, machine, when, args.runs, allocated, counted, ordered))
     print(f"wrote {args.report}")
     failed = [r for r in results for v in [r["fidelity"]["schema diff"]] if v != "ok"]
     failed += [r for r in results for t in r["ours"] if t.error]
+    failed += [r for r in ordered if r["same"] != "ok" or r["forwards"].error or r["backwards"].error]
     return 1 if failed else 0
 
 
