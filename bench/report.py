@@ -1,8 +1,6 @@
 """BENCHMARKS.md from one run's results."""
 from __future__ import annotations
 
-import order
-
 TITLES = {"postgres": "PostgreSQL", "mysql": "MySQL (MariaDB)", "sqlite": "SQLite"}
 
 
@@ -21,7 +19,7 @@ def _ratio(ours, peer) -> str:
 
 
 def markdown(results: list, crit: list, machine: str, when: str, runs: int, allocated: list = (),
-             counted: list = (), ordered: list = ()) -> str:
+             counted: list = ()) -> str:
     out = [
         "## Catalog reads and diffs beside the peers",  # run.HEADING
         "",
@@ -48,7 +46,6 @@ def markdown(results: list, crit: list, machine: str, when: str, runs: int, allo
         for t in r["ours"]:
             out.append(f"| {t.label} | " + " | ".join(_ratio(t, p) for p in r["peers"]) + " |")
         out += ["", "Fidelity: " + "; ".join(f"{k}: {v}" for k, v in r["fidelity"].items()), ""]
-    out += order.section(ordered)
     if crit:
         out += criterion_section(crit, allocated, counted)
     return "\n".join(out)

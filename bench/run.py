@@ -8,7 +8,8 @@ For each dialect and size it generates schema A and its mutated twin B with
 ../shared/bench/gen_schema.py, loads them, times our diff/plan/inspect and the peers' commands
 (median of --runs, peak memory from GNU time), checks that our diff applied to a copy of A
 leaves no difference from B in a catalog fingerprint of its own (and does the same for the
-peers that write a migration), runs the criterion benchmarks of the differ and planner, counts
+peers that write a migration), times reading the same tables in either order (bench/order.py,
+a section of its own), runs the criterion benchmarks of the differ and planner, counts
 what one plan executes under callgrind (valgrind), and writes BENCHMARKS.md. Peers come from
 ../shared/peers/setup.sh; a missing one is reported.
 """
@@ -109,14 +110,15 @@ MODEL_SIZES = (1000, 5000, 10000)
 HEADING = "## Catalog reads and diffs beside the peers"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replaces this benchmark's section of BENCHMARKS.md (from its heading to the next `## `),
-    keeping the others (the write stall's), as bench/src/report.rs does for its own."""
+def write_section(path: Path, section: str, heading: str = HEADING) -> None:
+    """Replaces one benchmark's section of BENCHMARKS.md (from its heading to the next `## `),
+    keeping the others (the write stall's, the statement order's), as bench/src/report.rs does for
+    its own."""
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     section = section.rstrip("\n") + "\n"
-    if HEADING in text:
-        i = text.index(HEADING)
-        j = text.find("\n## ", i + len(HEADING))
+    if heading in text:
+        i = text.index(heading)
+        j = text.find("\n## ", i + len(heading))
         text = text[:i] + section + ("" if j < 0 else text[j + 1:])
     else:
         text = text.rstrip("\n") + "\n\n" + section
@@ -181,17 +183,17 @@ def main() -> int:
         sizes = sizes_for(args.sizes, name) or ([5000] if d is sqlite else [1000, 5000])
         for n in sizes:
             results.append(bench_dialect(d, n, args, schema))
-    ordered = order.bench(schema, args.runs, args.out / "order", args.dialects.split(","))
     crit, allocated = ([], []) if args.no_criterion else criterion.run(ROOT, args.out / "models")
     counted = [] if args.no_criterion else criterion.counted(ROOT, args.out / "models", args.out)
     machine = f"{platform.node()}, {os.cpu_count()} cores, {platform.platform()}"
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    write_section(args.report, report.markdown(results, crit, machine, when, args.runs, allocated, counted, ordered))
+    write_section(args.report, report.markdown(results, crit, machine, when, args.runs, allocated, counted))
+    ordered = order.bench(schema, args.runs, args.out / "order", args.dialects.split(","))
+    write_section(args.report, order.section(ordered, machine, args.runs), order.HEADING)
     print(f"wrote {args.report}")
     failed = [r for r in results for v in [r["fidelity"]["schema diff"]] if v != "ok"]
     failed += [r for r in results for t in r["ours"] if t.error]
-    failed += [r for r in ordered if r["same"] != "ok" or r["forwards"].error or r["backwards"].error]
-    return 1 if failed else 0
+    return 1 if failed or order.failed(ordered) else 0
 
 
 if __name__ == "__main__":
