@@ -35,25 +35,25 @@ def run(root: Path, models: Path) -> tuple[list[tuple[str, float]], list[tuple[s
 COUNTED_SIZES = (1000, 10000)
 
 
-def last_level_cache() -> tuple[int, int, int] | None:
-    """(bytes, ways, line) of this machine's last-level cache from sysfs, the size rounded down
-    so that callgrind's set count is a power of two; None when sysfs does not say."""
-    caches = sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"))
-    try:
-        top = max(caches, key=lambda c: int((c / "level").read_text()))
-        size = (top / "size").read_text().strip()
-        size = int(size[:-1]) * 1024 if size.endswith("K") else int(size)
-        ways, line = int((top / "ways_of_associativity").read_text()), int((top / "coherency_line_size").read_text())
-    except (ValueError, OSError):
-        return None
-    sets = 1 << ((size // (ways * line)).bit_length() - 1)
-    return sets * ways * line, ways, line
+# The last-level cache callgrind simulates: fixed, so counts from different machines compare (a
+# VM may report its host's whole cache: 32 MiB on one machine this ran on, 160 MiB on the next).
+# BENCH_LLC="bytes,ways,line" picks another.
+SIMULATED_CACHE = (32 * 2**20, 16, 64)
+
+
+def last_level_cache() -> tuple[int, int, int]:
+    """(bytes, ways, line) of the simulated last-level cache: BENCH_LLC, or SIMULATED_CACHE."""
+    given = os.environ.get("BENCH_LLC")
+    if not given:
+        return SIMULATED_CACHE
+    size, ways, line = (int(v) for v in given.split(","))
+    return size, ways, line
 
 
 def counted(root: Path, models: Path, work: Path) -> list[tuple[int, int, int, str]]:
     """(tables, instructions, last-level cache misses, cache described) of one `steps_with`
-    at each of COUNTED_SIZES, counted by callgrind with this machine's last-level cache
-    simulated; empty when valgrind is missing."""
+    at each of COUNTED_SIZES, counted by callgrind with a fixed last-level cache simulated;
+    empty when valgrind is missing."""
     if shutil.which("valgrind") is None:
         return []
     p = subprocess.run(["cargo", "bench", "-q", "-p", "schema-diff", "--bench", "plan", "--no-run",
@@ -61,8 +61,8 @@ def counted(root: Path, models: Path, work: Path) -> list[tuple[int, int, int, s
     exe = next(m["executable"] for m in map(json.loads, p.stdout.splitlines())
                if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "plan" and m.get("executable"))
     cache = last_level_cache()
-    sim = ["--cache-sim=yes", f"--LL={cache[0]},{cache[1]},{cache[2]}"] if cache else []
-    described = f"{cache[0] // 2**20} MiB, {cache[1]}-way" if cache else "valgrind's default"
+    sim = ["--cache-sim=yes", f"--LL={cache[0]},{cache[1]},{cache[2]}"]
+    described = f"{cache[0] // 2**20} MiB, {cache[1]}-way"
     found = []
     for n in COUNTED_SIZES:
         out = work / f"callgrind-{n}.out"

@@ -100,7 +100,7 @@ def counted_table(counted: list) -> list[str]:
     sizes = sorted(by)
     ratio = (lambda i: f"{by[sizes[-1]][i] / by[sizes[0]][i]:.1f}×" if by[sizes[0]][i] else "—")
     return ["What one `steps_with` executes, counted by callgrind (`BENCH_ONCE=1`, the same counts on every",
-            f"run whatever else the machine is doing), with this machine's last-level cache simulated ({counted[0][3]}).",
+            f"run whatever else the machine is doing), with a fixed last-level cache simulated ({counted[0][3]}, on every machine alike).",
             "Instructions are the work done; a miss is a read or write that went to memory.", "",
             "| | " + " | ".join(f"{n:,} tables" for n in sizes) + f" | {sizes[-1] // 1000}k ÷ {sizes[0] // 1000}k |",
             "|---|" + "---|" * (len(sizes) + 1),
