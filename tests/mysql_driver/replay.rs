@@ -185,5 +185,11 @@ fn a_chain_of_tables_written_backwards_replays_as_written_forwards() {
         let expected = load(&dev, &[SourceFile::new("forwards.sql", forwards)]).await.unwrap();
         assert_eq!(expected.schemas[0].tables.len(), 40);
         assert_eq!(load(&dev, &[SourceFile::new("backwards.sql", backwards)]).await.unwrap(), expected);
+        // A statement run again does not overtake the ones after it: the column added after
+        // the table comes first, as it would in a file read in order.
+        let sql = "ALTER TABLE t ADD COLUMN b int;\nCREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN c int;\n";
+        let realm = load(&dev, &[SourceFile::new("late.sql", sql)]).await.unwrap();
+        let columns: Vec<&str> = realm.schemas[0].tables[0].columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns, ["a", "c", "b"]);
     });
 }

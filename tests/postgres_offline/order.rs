@@ -75,13 +75,15 @@ fn what_is_never_defined_is_reported_where_it_is_first_named() {
     assert!(err.contains("schema \"x\" does not exist"), "{err}");
 }
 
-/// `n` tables where each refers to the next, with an index and a comment on each, written
-/// last to first or first to last; quoted names with capitals and spaces, and unquoted ones
-/// spelled in another case where they are named again.
+/// `n` tables where each refers to the next, with an index and a comment after each: first to
+/// last, each table after the one it refers to; backwards, the same statements last to first, so
+/// every statement names something defined further down. Quoted names with capitals and
+/// spaces, and unquoted ones spelled in another case where they are named again.
 fn chain(n: usize, backwards: bool) -> String {
     let name = |i: usize| if i.is_multiple_of(2) { format!("\"Link {i}\"") } else { format!("Link_{i}") };
     let other = |i: usize| if i.is_multiple_of(2) { format!("\"Link {i}\"") } else { format!("LINK_{i}") };
     let mut statements: Vec<String> = (0..n)
+        .rev()
         .flat_map(|i| {
             let key = if i + 1 < n { format!(" REFERENCES {}", other(i + 1)) } else { String::new() };
             [
@@ -100,6 +102,25 @@ fn chain(n: usize, backwards: bool) -> String {
 #[test]
 fn a_chain_of_tables_written_backwards_reads_as_written_forwards() {
     let backwards = chain(60, true);
+    assert!(backwards.starts_with("COMMENT ON TABLE \"Link 0\""), "{backwards}");
     assert_same(&[&backwards]);
     assert_eq!(offline(&backwards).unwrap(), offline(&chain(60, false)).unwrap());
+}
+
+#[test]
+fn statements_run_again_do_not_overtake_the_statements_after_them() {
+    assert_same(&[
+        // The second comment wins, as it would in a file read in order after the table.
+        "COMMENT ON TABLE t IS 'first'; CREATE TABLE t (a int); COMMENT ON TABLE t IS 'second';",
+        // The value added after the type comes before the one that waited for it.
+        "ALTER TYPE mood ADD VALUE 'x'; CREATE TYPE mood AS ENUM ('a'); ALTER TYPE mood ADD VALUE 'y';",
+        // Generated index names are taken in the order the statements run.
+        "CREATE INDEX ON t (a); CREATE TABLE t (a int, b int); CREATE UNIQUE INDEX ON t (a);",
+        // A statement run again under its own search_path leaves the next statements theirs.
+        "CREATE SCHEMA a; CREATE SCHEMA b; SET search_path TO a;
+        CREATE TABLE t1 (id int, x int REFERENCES b.t2);
+        SET search_path TO b;
+        CREATE TABLE t2 (id int PRIMARY KEY);
+        CREATE TABLE t3 (id int);",
+    ]);
 }

@@ -152,9 +152,10 @@ async fn run_files(
     // statement that mentions the table it missed has run, and round after round while a
     // round runs one), so files may name objects created further down; then the first
     // statement that still fails is reported at its place.
-    let mut rounds = Rounds::new(pending.into_iter().map(|(file, st)| (file, st, None)));
+    let mut rounds = Rounds::in_file_order(pending.into_iter().map(|(file, st)| (file, st, None)));
     loop {
         while let Some(i) = rounds.next_to_try() {
+            let waking = rounds.waking();
             let (_, st, error) = rounds.item(i);
             match sqlx::raw_sql(&st.text).execute(&mut *conn).await {
                 Ok(_) => {
@@ -162,7 +163,7 @@ async fn run_files(
                     rounds.ran(i, mentions.into_iter().map(|n| n.to_lowercase()));
                 }
                 Err(e) => {
-                    let name = missing_table(conn, &st.text, &e).await?;
+                    let name = if waking { missing_table(conn, &st.text, &e).await } else { None };
                     *error = Some(e);
                     rounds.wait(i, name);
                 }
@@ -199,16 +200,16 @@ const TABLES_PRESENT: &str =
 /// The table (own name, lower case) whose absence made `e` fail: the one MySQL names
 /// (`Table 'db.t' doesn't exist`, `Failed to open the referenced table 't'`), or for MariaDB's
 /// `errno: 150` on a foreign key the first table the statement refers to that does not exist
-/// yet (one query); None for other errors.
-async fn missing_table(conn: &mut MySqlConnection, text: &str, e: &sqlx::Error) -> Result<Option<String>> {
-    let sqlx::Error::Database(d) = e else { return Ok(None) };
+/// yet (one query); None for other errors, or when that query fails.
+async fn missing_table(conn: &mut MySqlConnection, text: &str, e: &sqlx::Error) -> Option<String> {
+    let sqlx::Error::Database(d) = e else { return None };
     let code = d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().map(|m| m.number());
     match code {
-        Some(1146 | 1824) => Ok(quoted_name_in(d.message(), '\'').map(|n| n.to_lowercase())),
+        Some(1146 | 1824) => quoted_name_in(d.message(), '\'').map(|n| n.to_lowercase()),
         Some(1005) if d.message().contains("errno: 150") => {
             let referenced = referenced_tables(text);
             if referenced.is_empty() {
-                return Ok(None);
+                return None;
             }
             let marks = vec!["?"; referenced.len()].join(", ");
             let query = format!("{TABLES_PRESENT} AND LOWER(TABLE_NAME) IN ({marks})");
@@ -216,10 +217,11 @@ async fn missing_table(conn: &mut MySqlConnection, text: &str, e: &sqlx::Error) 
             for name in &referenced {
                 q = q.bind(name);
             }
-            let present = q.fetch_all(&mut *conn).await.map_err(db_err("reading which referenced tables exist"))?;
-            Ok(referenced.into_iter().find(|n| !present.contains(n)))
+            // Without the answer the statement just waits for the next round.
+            let present = q.fetch_all(&mut *conn).await.ok()?;
+            referenced.into_iter().find(|n| !present.contains(n))
         }
-        _ => Ok(None),
+        _ => None,
     }
 }
 

@@ -360,7 +360,7 @@ async fn run_statements(
     statements: &[(&SourceFile, Statement)],
     savepoints: bool,
 ) -> std::result::Result<(), Stop> {
-    let mut rounds = Rounds::new(statements.iter().map(|(file, st)| Pending {
+    let mut rounds = Rounds::in_file_order(statements.iter().map(|(file, st)| Pending {
         file,
         st,
         text: Cow::Borrowed(&st.text),
@@ -471,7 +471,9 @@ fn with_foreign_keys_last(failed: Vec<Pending<'_>>) -> Option<Vec<Pending<'_>>> 
 fn missing_name(e: &sqlx::Error) -> Option<String> {
     let sqlx::Error::Database(d) = e else { return None };
     let missing = matches!(d.code().as_deref(), Some("42P01" | "42704" | "3F000"));
-    missing.then(|| quoted_name_in(d.message(), '"')).flatten()
+    // A missing array type is reported as `type "name[]" does not exist`.
+    let name = missing.then(|| quoted_name_in(d.message(), '"')).flatten()?;
+    Some(name.trim_end_matches("[]").to_string())
 }
 
 /// True for PostgreSQL's "relation does not exist" (SQLSTATE 42P01).

@@ -25,6 +25,9 @@ pub struct Rounds<T> {
     waiters: HashMap<String, Vec<usize>>,
     /// True once a statement of this round has run.
     progressed: bool,
+    /// False in a first round that reads the files as written: nobody waits and nobody is
+    /// woken until it ends.
+    waking: bool,
 }
 
 /// How a round ended.
@@ -40,11 +43,20 @@ pub enum RoundEnd {
 }
 
 impl<T> Rounds<T> {
-    /// The first round over `items`, all of them to try in order.
+    /// The first round over `items`, statements that have failed once already: all of them to
+    /// try in order, each woken as soon as what it waits for may exist.
     pub fn new(items: impl IntoIterator<Item = T>) -> Self {
         let items: Vec<Option<T>> = items.into_iter().map(Some).collect();
         let ready = (0..items.len()).collect();
-        Rounds { items, ready, waiters: HashMap::new(), progressed: false }
+        Rounds { items, ready, waiters: HashMap::new(), progressed: false, waking: true }
+    }
+
+    /// Rounds over every statement of the files, whose first round runs them strictly in file
+    /// order as a client would (a woken statement must not run ahead of the ones after it: a
+    /// second `COMMENT`, an enum's next value or a column added later would then come first,
+    /// and it would run under their session settings); wake-ups start with the second round.
+    pub fn in_file_order(items: impl IntoIterator<Item = T>) -> Self {
+        Rounds { waking: false, ..Rounds::new(items) }
     }
 
     /// The position of the next statement to try in this round; `None` when the round is over.
@@ -57,6 +69,12 @@ impl<T> Rounds<T> {
         None
     }
 
+    /// True when a failed statement's name is used (after a first round in file order): a
+    /// caller may skip working it out before.
+    pub fn waking(&self) -> bool {
+        self.waking
+    }
+
     /// The statement at `i`, which has not run yet.
     pub fn item(&mut self, i: usize) -> &mut T {
         self.items[i].as_mut().expect("a statement that has not run")
@@ -66,7 +84,7 @@ impl<T> Rounds<T> {
     /// it mentions (see [`mentioned_names`]). Returns the statement.
     pub fn ran<S: AsRef<str>>(&mut self, i: usize, mentions: impl IntoIterator<Item = S>) -> T {
         self.progressed = true;
-        for name in mentions {
+        for name in mentions.into_iter().filter(|_| self.waking) {
             if let Some(woken) = self.waiters.remove(name.as_ref()) {
                 self.ready.extend(woken);
             }
@@ -78,7 +96,7 @@ impl<T> Rounds<T> {
     /// unqualified, as [`mentioned_names`] spells it): it runs again when a statement that
     /// mentions the name runs. Without a name, it waits for the next full round.
     pub fn wait(&mut self, i: usize, name: Option<String>) {
-        if let Some(name) = name {
+        if let Some(name) = name.filter(|_| self.waking) {
             self.waiters.entry(name).or_default().push(i);
         }
     }
@@ -86,6 +104,7 @@ impl<T> Rounds<T> {
     /// Ends the round (once [`Rounds::next_to_try`] has said it is over) and begins the next one.
     pub fn end_round(&mut self) -> RoundEnd {
         self.waiters.clear();
+        self.waking = true;
         self.ready = self.items.iter().enumerate().filter(|(_, item)| item.is_some()).map(|(i, _)| i).collect();
         if self.ready.is_empty() {
             RoundEnd::Done
@@ -103,13 +122,18 @@ impl<T> Rounds<T> {
 }
 
 /// The identifiers a statement's text mentions, as `dialect` resolves them (PostgreSQL folds
-/// unquoted ones to lower case): the names whose waiters it wakes when it runs. Text that does
+/// the ASCII letters of unquoted ones to lower case): the names whose waiters it wakes when it
+/// runs. Every word counts, keywords and column names too: a waiter woken for nothing fails
+/// again and waits again. Text that does
 /// not tokenize mentions nothing; its waiters still run in the next full round.
 pub fn mentioned_names(dialect: Dialect, text: &str) -> Vec<String> {
     let Ok(tokens) = tokenize(dialect, text) else { return Vec::new() };
     tokens
         .iter()
         .filter_map(|t| match &t.token {
+            Token::Word(w) if dialect == Dialect::Postgres && w.quote_style.is_none() => {
+                Some(w.value.to_ascii_lowercase())
+            }
             Token::Word(w) => Some(ident_value(dialect, w)),
             _ => None,
         })
@@ -173,6 +197,23 @@ mod tests {
         // 0 and 2 wait for what 3 defines; 1 needs nothing. 0 and 2 run after 3, in order.
         let (order, _) = run(&["a", "b", "c", "x"], &[Some("x"), None, Some("x"), None]);
         assert_eq!(order, vec![1, 3, 0, 2]);
+    }
+
+    #[test]
+    fn read_in_file_order_the_first_round_wakes_nobody() {
+        // 0 waits for what 1 defines; read as a file, 2 still runs before 0 is tried again.
+        let mut rounds = Rounds::in_file_order([0, 1, 2]);
+        let mut order = Vec::new();
+        while let Some(i) = rounds.next_to_try() {
+            if i == 0 && order.is_empty() {
+                rounds.wait(i, Some("x".into()));
+            } else {
+                order.push(rounds.ran(i, ["x"]));
+            }
+        }
+        assert_eq!(order, vec![1, 2]);
+        assert_eq!(rounds.end_round(), RoundEnd::Progressed);
+        assert_eq!(rounds.next_to_try(), Some(0));
     }
 
     #[test]
