@@ -10,10 +10,12 @@ use schema_model::sql::{
     Statement,
 };
 use schema_model::{quote_ident, Dialect, Realm};
+use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 use sqlx::{Connection as _, MySqlConnection};
 
 use super::{catalog, Extras, Server, Target};
+use crate::ddl_cursor::{references, Cursor};
 use crate::error::db_err;
 use crate::{apply_renames, DbUrl, Error, Result};
 
@@ -225,25 +227,18 @@ async fn missing_table(conn: &mut MySqlConnection, text: &str, e: &sqlx::Error) 
     }
 }
 
-/// The own names (lower case) of the tables after each `REFERENCES` in `text`.
+/// The own names (lower case) of the tables after each `REFERENCES` in `text`, read by the
+/// shared DDL cursor.
 fn referenced_tables(text: &str) -> Vec<String> {
     let Ok(tokens) = significant_tokens(Dialect::Mysql, text) else { return Vec::new() };
+    let mut c = Cursor::new(text, tokens);
     let mut out = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        let Token::Word(w) = &t.token else { continue };
-        if w.quote_style.is_some() || !w.value.eq_ignore_ascii_case("references") {
-            continue;
+    while c.peek().is_some() {
+        if c.eat_kw(Keyword::REFERENCES) {
+            out.push(references(&mut c).table.to_lowercase());
+        } else {
+            c.pos += 1;
         }
-        // `REFERENCES [db.]table (`: the word just before the column list.
-        let name = tokens[i + 1..]
-            .iter()
-            .take_while(|t| matches!(t.token, Token::Word(_) | Token::Period))
-            .filter_map(|t| match &t.token {
-                Token::Word(w) => Some(w.value.to_lowercase()),
-                _ => None,
-            })
-            .last();
-        out.extend(name);
     }
     out
 }
@@ -413,6 +408,14 @@ fn token_len(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn referenced_tables_are_read_after_each_references() {
+        let sql = "CREATE TABLE t (a int, b int, FOREIGN KEY (a) REFERENCES `Users` (id) ON DELETE CASCADE, \
+                   CONSTRAINT k FOREIGN KEY (b) REFERENCES app.Orders (id))";
+        assert_eq!(referenced_tables(sql), ["users", "orders"]);
+        assert!(referenced_tables("CREATE TABLE t (a int)").is_empty());
+    }
 
     #[test]
     fn syntax_errors_are_placed_by_line_and_rest() {
