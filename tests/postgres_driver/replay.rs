@@ -210,3 +210,50 @@ fn concurrent_replays_on_one_dev_database_take_turns() {
     assert_eq!(leftover_scratch(), Vec::<String>::new());
     assert_eq!(dev.exec("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"), ["0"]);
 }
+
+/// A file whose first batch of statements takes enough locks that, at that rate, all of them
+/// would not fit in the server's lock table (200 tables with a key and a text column take 8
+/// locks each; the comments after them make the file long). The DO block leaves the name of
+/// the database the replay ran in as the first table's comment.
+fn lock_hungry_file(dev: &PgDb) -> SourceFile {
+    let nominal: usize = dev
+        .exec("SELECT current_setting('max_locks_per_transaction')::int8 * (current_setting('max_connections')::int8 + current_setting('max_prepared_transactions')::int8)")[0]
+        .parse()
+        .unwrap();
+    let mut sql: String = (0..200).map(|i| format!("CREATE TABLE t{i} (a int PRIMARY KEY, b text);\n")).collect();
+    sql.push_str("DO $$ BEGIN EXECUTE format('COMMENT ON TABLE t0 IS %L', current_database()); END $$;\n");
+    for i in 0..nominal {
+        sql.push_str(&format!("COMMENT ON TABLE t{} IS 'note {i}';\n", 1 + i % 199));
+    }
+    SourceFile::new("many.sql", sql)
+}
+
+#[test]
+fn a_replay_whose_locks_would_not_fit_goes_to_a_scratch_database_early() {
+    let Some(dev) = PgDb::create("pgd_dev_locks") else { return };
+    schema_e2e::pg::ensure_roles(&server_url(), &["pgd_no_createdb"]).unwrap();
+    serial(async {
+        let files = [lock_hungry_file(&dev)];
+        let ran_in = |realm: &Realm| realm.schema("public").unwrap().table("t0").unwrap().comment.clone().unwrap();
+        // Projected at 8 locks a statement, the file is far past the lock table: with CREATEDB
+        // the replay leaves the transaction after its first batch for a scratch database.
+        let realm = load(&dev, &files).await.unwrap();
+        assert!(ran_in(&realm).starts_with("schema_dev_"), "ran in {}", ran_in(&realm));
+        assert_eq!(realm.schema("public").unwrap().tables.len(), 200);
+        // The comments hold no locks of their own, so the transaction does hold it: without
+        // CREATEDB the replay has no way out and stays there, with the same result.
+        let url = DbUrl::parse(&owner_without_createdb(&dev)).unwrap();
+        let in_transaction = load_sql(Dialect::Postgres, &files, Some(&url)).await.unwrap();
+        assert_eq!(ran_in(&in_transaction), dev.name);
+        let without = |mut r: Realm| {
+            r.schemas.iter_mut().flat_map(|s| s.tables.iter_mut()).for_each(|t| {
+                if t.name == "t0" {
+                    t.comment = None;
+                }
+            });
+            r
+        };
+        assert_eq!(without(in_transaction), without(realm));
+        assert_eq!(dev.exec("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"), ["0"]);
+    });
+}

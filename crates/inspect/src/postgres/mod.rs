@@ -78,6 +78,7 @@ macro_rules! collation_name {
 mod apply;
 mod catalog;
 mod fk_split;
+mod lock_budget;
 mod replay;
 mod retry;
 mod revisions;

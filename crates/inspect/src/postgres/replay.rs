@@ -3,15 +3,16 @@
 //! and repeated or concurrent runs never share anything.
 //!
 //! The cheap way is the default: the statements run in the (empty) dev database itself inside
-//! one transaction, all in one round trip, or when that batch fails each under a savepoint;
-//! the result is inspected inside that transaction, and the transaction is rolled back. Replays on one dev database take turns under a
-//! transaction-level advisory lock, so concurrent runs never see each other's objects. Where a
-//! transaction cannot hold the replay (a statement that cannot run in a transaction block or
-//! ends the transaction, an enum value used in the transaction that added it, a privilege the
-//! role has only as a database's owner) or the dev database is not pristine (an extension,
-//! default privileges or an event trigger would shape the result), the replay runs in a scratch
-//! database created beside the dev database and always dropped: the old way, which costs a
-//! CREATE and DROP DATABASE (a checkpoint each on PostgreSQL 15).
+//! one transaction, in batches of one round trip each, or from a batch that fails each under a
+//! savepoint; the result is inspected inside that transaction, and the transaction is rolled
+//! back. Replays on one dev database take turns under a transaction-level advisory lock, so
+//! concurrent runs never see each other's objects. Where a transaction cannot hold the replay
+//! (a statement that cannot run in a transaction block or ends the transaction, an enum value
+//! used in the transaction that added it, a privilege the role has only as a database's owner,
+//! more locks than the server's lock table holds) or the dev database is not pristine (an
+//! extension, default privileges or an event trigger would shape the result), the replay runs
+//! in a scratch database created beside the dev database and always dropped: the old way, which
+//! costs a CREATE and DROP DATABASE (a checkpoint each on PostgreSQL 15).
 
 use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
@@ -24,6 +25,7 @@ use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 use sqlx::{Connection as _, PgConnection};
 
 use super::fk_split::split_foreign_keys;
+use super::lock_budget::LockBudget;
 use super::{catalog, set_search_path, Target};
 use crate::error::db_err;
 use crate::{apply_renames, DbUrl, Error, Result};
@@ -205,15 +207,13 @@ async fn in_transaction(
     // Another run may have used the database between the first check and the lock.
     refuse_non_empty(conn, dev_url).await?;
     prepare_scope(conn, target.scope.as_deref()).await?;
-    // Every statement in one round trip (one simple query) under a savepoint, which is all a
-    // file in dependency order needs; when one fails, the savepoint undoes the batch and the
-    // replay goes statement by statement, which reorders, finds the place of a real error, and
-    // tells when only a scratch database will do.
-    match run_one(conn, &batch_text(statements), true).await? {
-        Ok(()) => {}
-        Err(e) if needs_scratch(&e) => return Err(Stop::NeedsScratch),
-        Err(_) => run_statements(conn, statements, true).await?,
-    }
+    // Statements in batches of one round trip each under a savepoint, which is all a file in
+    // dependency order needs; from a batch that fails (the savepoint undoes it) the replay goes
+    // statement by statement, which reorders, finds the place of a real error, and tells when
+    // only a scratch database will do. So does a lock count that will not fit.
+    let budget = LockBudget::read(conn).await?;
+    let done = run_chunks(conn, statements, Mode::Transaction(budget.as_ref())).await?;
+    run_statements(conn, &statements[done..], true).await?;
     // Inside the replay's transaction: one connection sees the replayed objects.
     Ok(catalog::inspect(conn, None, target.scope.as_deref()).await?)
 }
@@ -289,10 +289,21 @@ async fn replay_in(
     let mut conn = in_scratch.open(dev_url).await?;
     let result = async {
         prepare_scope(&mut conn, target.scope.as_deref()).await?;
+        // Nothing of a scratch database outlives the replay: its commits need not wait for
+        // the disk.
+        sqlx::raw_sql("SET synchronous_commit = off")
+            .execute(&mut conn)
+            .await
+            .map_err(db_err("setting up the scratch database's session"))?;
         let done = if statements.iter().any(|(_, st)| controls_transaction(&st.text)) {
             0
         } else {
-            run_chunks(&mut conn, statements).await
+            match run_chunks(&mut conn, statements, Mode::Scratch).await {
+                Ok(done) => done,
+                Err(Stop::Rejected(e)) => return Err(e),
+                // Not asked in a scratch database; statement by statement is always right.
+                Err(Stop::NeedsScratch) => 0,
+            }
         };
         match run_statements(&mut conn, &statements[done..], false).await {
             // The scratch database is committed, so a second connection reads it too.
@@ -308,23 +319,54 @@ async fn replay_in(
     result
 }
 
-/// How many statements a scratch database's replay sends in one round trip: few enough that
-/// one chunk's locks stay far below `max_locks_per_transaction` on a default server.
+/// How many statements a replay sends in one round trip: few enough that one chunk's locks
+/// stay far below `max_locks_per_transaction` on a default server.
 const CHUNK: usize = 200;
 
-/// Runs the statements in chunks of [`CHUNK`], each one simple query and so one implicit
-/// transaction, which a failure undoes whole. Returns how many statements ran: all of them, or
-/// those before the first chunk that failed, from which the caller goes on statement by
-/// statement.
-async fn run_chunks(conn: &mut PgConnection, statements: &[(&SourceFile, Statement)]) -> usize {
+/// Where [`run_chunks`] runs.
+enum Mode<'b> {
+    /// In a scratch database: each chunk is one simple query and so one implicit transaction,
+    /// which a failure undoes whole.
+    Scratch,
+    /// Inside the replay's transaction: each chunk under a savepoint, and, with the lock table
+    /// to fit in, a count of the locks after each.
+    Transaction(Option<&'b LockBudget>),
+}
+
+/// Runs the statements in chunks of [`CHUNK`], one round trip each. Returns how many statements
+/// ran: all of them, or those before the first chunk that failed, from which the caller goes on
+/// statement by statement. In a transaction, an error only a scratch database gets past, or a
+/// lock count projected past the lock table, stops it for one.
+async fn run_chunks(
+    conn: &mut PgConnection,
+    statements: &[(&SourceFile, Statement)],
+    mode: Mode<'_>,
+) -> std::result::Result<usize, Stop> {
     let mut done = 0;
     for chunk in statements.chunks(CHUNK) {
-        if sqlx::raw_sql(&batch_text(chunk)).execute(&mut *conn).await.is_err() {
-            break;
+        let text = batch_text(chunk);
+        match &mode {
+            Mode::Scratch => {
+                if sqlx::raw_sql(&text).execute(&mut *conn).await.is_err() {
+                    break;
+                }
+            }
+            Mode::Transaction(budget) => match run_one(conn, &text, true).await? {
+                Ok(()) => {
+                    let rest = done + chunk.len() < statements.len();
+                    if let Some(budget) = budget.filter(|_| rest) {
+                        if budget.overflows(conn, done + chunk.len(), statements.len()).await? {
+                            return Err(Stop::NeedsScratch);
+                        }
+                    }
+                }
+                Err(e) if needs_scratch(&e) => return Err(Stop::NeedsScratch),
+                Err(_) => break,
+            },
         }
         done += chunk.len();
     }
-    done
+    Ok(done)
 }
 
 /// The statements as one simple query. A newline goes before each `;`, since a statement may
