@@ -193,3 +193,90 @@ fn a_chain_of_tables_written_backwards_replays_as_written_forwards() {
         assert_eq!(columns, ["a", "c", "b"]);
     });
 }
+
+#[test]
+fn the_first_pass_runs_every_statement_once_whatever_fails_around_it() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_batch") else { return };
+        // After seven statements that run, the first pass sends eight together: statements
+        // that fail for a table defined further down stand first, in the middle and last of
+        // such batches; the columns added between them would fail as duplicates if they ran
+        // twice, and come out in another order if they ran late. Comments end statements and
+        // files without a newline.
+        let first = (1..8).map(|i| format!("CREATE TABLE p{i} (id int);\n")).collect::<String>()
+            + "CREATE TABLE a (id int PRIMARY KEY);\n\
+               ALTER TABLE a ADD COLUMN x int;\n\
+               CREATE VIEW v0 AS SELECT id FROM later;\n\
+               ALTER TABLE a ADD COLUMN v int -- no newline before the end of the file";
+        let second = "CREATE TABLE b (id int, FOREIGN KEY (id) REFERENCES later (id)); # fails once\n\
+                      ALTER TABLE a ADD COLUMN y int # a comment, then the semicolon\n;\n\
+                      CREATE INDEX ix ON later (id);\n\
+                      ALTER TABLE a ADD COLUMN z int;\n\
+                      CREATE TABLE later (id int PRIMARY KEY);\n\
+                      ALTER TABLE a ADD COLUMN w int;\n\
+                      CREATE VIEW vz AS SELECT id FROM b # no newline";
+        let files = [SourceFile::new("first.sql", first), SourceFile::new("second.sql", second)];
+        let realm = load(&dev, &files).await.unwrap();
+        let s = &realm.schemas[0];
+        let columns: Vec<&str> = s.table("a").unwrap().columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns, ["id", "x", "v", "y", "z", "w"]);
+        assert_eq!(s.tables.len(), 10);
+        assert_eq!(s.table("b").unwrap().foreign_keys[0].ref_table, "later");
+        assert!(s.table("later").unwrap().indexes.iter().any(|i| i.name == "ix"), "{:?}", s.table("later"));
+        let views: Vec<&str> = s.views.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(views, ["v0", "vz"]);
+    });
+}
+
+#[test]
+fn results_of_routines_and_calls_are_not_counted_as_statements() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_call") else { return };
+        // A CALL answers with a result per SELECT of the procedure and one of its own.
+        let sql = "CREATE PROCEDURE mk() BEGIN CREATE TABLE made (x int); SELECT 1; SELECT 2; END;\n\
+                   CREATE TABLE before_call (x int);\nCALL mk();\nCREATE TABLE after_call (y int);\n\
+                   ALTER TABLE after_call ADD COLUMN z int;\nSELECT 'a row' AS r;\nALTER TABLE made ADD COLUMN w int;\n";
+        let realm = load(&dev, &[SourceFile::new("call.sql", sql)]).await.unwrap();
+        let s = &realm.schemas[0];
+        let columns =
+            |t: &str| -> Vec<String> { s.table(t).unwrap().columns.iter().map(|c| c.name.to_string()).collect() };
+        assert_eq!(columns("made"), ["x", "w"]);
+        assert_eq!(columns("after_call"), ["y", "z"]);
+        assert_eq!(columns("before_call"), ["x"]);
+    });
+}
+
+#[test]
+fn an_error_amid_statements_sent_together_is_reported_at_its_place() {
+    serial(async {
+        let Some(dev) = MyDb::create("myd_dev_batch_err") else { return };
+        // A syntax error's message quotes what follows it, which must be its own text only.
+        let seven = (1..8).map(|i| format!("CREATE TABLE p{i} (id int);\n")).collect::<String>();
+        let sql = format!("{seven}CREATE TABLE a (x int);\nCREATE TABLE b (y int,, z int);\nCREATE TABLE c (z int);\n");
+        let err = load(&dev, &[SourceFile::new("mid.sql", sql)]).await.unwrap_err();
+        assert!(
+            err.starts_with("mid.sql:9:23: MariaDB rejected this statement: You have an error in your SQL syntax"),
+            "{err}"
+        );
+        assert!(err.contains("near ' z int)' at line 1"), "{err}");
+        // Nothing runs in the first pass: the error is the first statement's.
+        let sql = "CREATE TABLE b (\n  y int,, z int\n);\nCREATE VIEW v AS SELECT 1 FROM nope;\nCREATE TABLE c (z int int);\n";
+        let err = load(&dev, &[SourceFile::new("first.sql", sql)]).await.unwrap_err();
+        assert!(err.starts_with("first.sql:2:9: MariaDB rejected this statement"), "{err}");
+        assert!(err.contains("near ' z int\n)' at line 2"), "{err}");
+        // Another error amid statements that run, in the second of three files.
+        let files = [
+            SourceFile::new("ok.sql", seven),
+            SourceFile::new(
+                "idx.sql",
+                "CREATE TABLE s (id int);\nCREATE TABLE t (\n  id int,\n  KEY k (nope)\n);\nCREATE TABLE u (id int);\n",
+            ),
+            SourceFile::new("more.sql", "ALTER TABLE u ADD COLUMN v int;\n"),
+        ];
+        let err = load(&dev, &files).await.unwrap_err();
+        assert!(
+            err.starts_with("idx.sql:4:10: MariaDB rejected this statement: Key column 'nope' doesn't exist"),
+            "{err}"
+        );
+    });
+}

@@ -5,6 +5,7 @@
 
 use std::hash::{BuildHasher, Hasher};
 
+use futures_util::TryStreamExt;
 use schema_model::sql::{
     mentioned_names, quoted_name_in, renames_in, significant_tokens, split_statements, RoundEnd, Rounds, SourceFile,
     Statement,
@@ -12,7 +13,7 @@ use schema_model::sql::{
 use schema_model::{quote_ident, Dialect, Realm};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
-use sqlx::{Connection as _, MySqlConnection};
+use sqlx::{Connection as _, Either, MySqlConnection};
 
 use super::{catalog, Extras, Server, Target};
 use crate::ddl_cursor::{references, Cursor};
@@ -153,22 +154,19 @@ async fn run_files(
     // A statement that fails is tried again after the others ([`Rounds`]: as soon as a
     // statement that mentions the table it missed has run, and round after round while a
     // round runs one), so files may name objects created further down; then the first
-    // statement that still fails is reported at its place.
+    // statement that still fails is reported at its place. The first round, in file order,
+    // sends several statements per round trip ([`try_batch`]); retries go one at a time. Its
+    // batches grow only once a statement has run, so a first round that runs nothing sends
+    // each statement alone: an error is always reported as the server words it for the
+    // statement alone (a syntax error quotes the text after it, which a batch runs on into).
     let mut rounds = Rounds::in_file_order(pending.into_iter().map(|(file, st)| (file, st, None)));
+    let mut limit = 1;
     loop {
         while let Some(i) = rounds.next_to_try() {
-            let waking = rounds.waking();
-            let (_, st, error) = rounds.item(i);
-            match sqlx::raw_sql(&st.text).execute(&mut *conn).await {
-                Ok(_) => {
-                    let mentions = mentioned_names(Dialect::Mysql, &st.text);
-                    rounds.ran(i, mentions.into_iter().map(|n| n.to_lowercase()));
-                }
-                Err(e) => {
-                    let name = if waking { missing_table(conn, &st.text, &e).await } else { None };
-                    *error = Some(e);
-                    rounds.wait(i, name);
-                }
+            if rounds.waking() {
+                try_alone(conn, &mut rounds, i).await;
+            } else {
+                limit = try_batch(conn, &mut rounds, i, limit).await;
             }
         }
         match rounds.end_round() {
@@ -193,6 +191,136 @@ async fn run_files(
         apply_renames(&mut realm, file, &directives)?;
     }
     Ok((realm, extras))
+}
+
+/// A statement to replay: its file, itself, and the error of its last try.
+type Pending<'a> = (&'a SourceFile, Statement, Option<sqlx::Error>);
+
+/// The most statement text one round trip of the first round carries: far below the smallest
+/// default `max_allowed_packet` (4 MiB, MySQL 5.7).
+const BATCH_BYTES: usize = 1 << 20;
+
+/// What joins the statements of one round trip: a newline first, so that a statement ending in
+/// a `--` or `#` comment still ends.
+const SEPARATOR: &str = "\n;\n";
+
+/// Runs the statement at `i` in a round trip of its own and records how it went; true when it
+/// ran.
+async fn try_alone(conn: &mut MySqlConnection, rounds: &mut Rounds<Pending<'_>>, i: usize) -> bool {
+    let outcome = sqlx::raw_sql(&rounds.item(i).1.text).execute(&mut *conn).await;
+    let Err(e) = outcome else {
+        record_ran(rounds, i);
+        return true;
+    };
+    record_failure(conn, rounds, i, e).await;
+    false
+}
+
+/// Runs the statement at `first` and the ready ones after it (see [`take_batch`]) as one
+/// multi-statement query, which the server runs in order up to the first that fails: the
+/// results counted say how many ran, the failed one is recorded as [`try_alone`] would, and
+/// those after it go back to be tried next. Returns the next batch's limit: twice this one
+/// when all ran, else as many as ran before the failure (at least one), so that the text sent
+/// again after a failure stays within what ran (a file written backwards, every statement
+/// failing once, would otherwise send its rest again after each).
+async fn try_batch(conn: &mut MySqlConnection, rounds: &mut Rounds<Pending<'_>>, first: usize, limit: usize) -> usize {
+    let batch = take_batch(rounds, first, limit);
+    if let [i] = batch[..] {
+        return if try_alone(conn, rounds, i).await { limit.saturating_mul(2) } else { 1 };
+    }
+    let text: String = batch.iter().map(|&i| format!("{}{SEPARATOR}", rounds.item(i).1.text)).collect();
+    let (ran, error) = run_joined(conn, &text).await;
+    match &error {
+        None if ran == batch.len() => {}
+        Some(_) if ran < batch.len() => {}
+        // The server read the text otherwise than the split (more or fewer statements): which
+        // ran is unknown, so each is run alone and recorded by its own outcome.
+        _ => {
+            for &i in &batch {
+                try_alone(conn, rounds, i).await;
+            }
+            return 1;
+        }
+    }
+    for &i in &batch[..ran] {
+        record_ran(rounds, i);
+    }
+    let Some(e) = error else { return limit.saturating_mul(2) };
+    record_failure(conn, rounds, batch[ran], e).await;
+    for &i in &batch[ran + 1..] {
+        rounds.put_back(i);
+    }
+    ran.max(1)
+}
+
+/// `first` and the ready statements after it in file order that share its round trip: at most
+/// `limit` statements and [`BATCH_BYTES`] of text, none that must go [`alone`].
+fn take_batch(rounds: &mut Rounds<Pending<'_>>, first: usize, limit: usize) -> Vec<usize> {
+    let mut batch = vec![first];
+    let mut bytes = rounds.item(first).1.text.len();
+    if alone(&rounds.item(first).1.text) {
+        return batch;
+    }
+    while batch.len() < limit {
+        let Some(i) = rounds.next_to_try() else { break };
+        let text = &rounds.item(i).1.text;
+        bytes += SEPARATOR.len() + text.len();
+        if bytes > BATCH_BYTES || alone(text) {
+            rounds.put_back(i);
+            break;
+        }
+        batch.push(i);
+    }
+    batch
+}
+
+/// True for a statement that goes in a round trip of its own, where counting results could go
+/// wrong: one with a `;` of its own (a body, or an executable comment the split kept whole),
+/// which may be several statements to the server; one that may answer with several results
+/// (CALL, EXECUTE, MariaDB's compound statements); or one that may open a stored program's
+/// body, which the server would read on past a separator if the split had cut the body short.
+fn alone(text: &str) -> bool {
+    if text.contains(';') {
+        return true;
+    }
+    let Ok(tokens) = significant_tokens(Dialect::Mysql, text) else { return true };
+    let is = |t: &Token, words: &[&str]| match t {
+        Token::Word(w) if w.quote_style.is_none() => words.iter().any(|k| w.value.eq_ignore_ascii_case(k)),
+        _ => false,
+    };
+    let anywhere = ["CALL", "EXECUTE", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "PACKAGE"];
+    let opening = ["BEGIN", "IF", "CASE", "LOOP", "REPEAT", "WHILE", "FOR"];
+    let labelled = tokens.get(1).is_some_and(|t| t.token == Token::Colon);
+    labelled || tokens.first().is_some_and(|t| is(&t.token, &opening)) || tokens.iter().any(|t| is(&t.token, &anywhere))
+}
+
+/// Sends `text` (statements joined by [`SEPARATOR`]) in one round trip: how many results came
+/// back (one per statement that ran, rows aside) and the error that stopped the rest.
+async fn run_joined(conn: &mut MySqlConnection, text: &str) -> (usize, Option<sqlx::Error>) {
+    let mut answers = sqlx::raw_sql(text).fetch_many(&mut *conn);
+    let mut results = 0;
+    loop {
+        match answers.try_next().await {
+            Ok(Some(Either::Left(_))) => results += 1,
+            Ok(Some(Either::Right(_))) => {}
+            Ok(None) => return (results, None),
+            Err(e) => return (results, Some(e)),
+        }
+    }
+}
+
+/// Records that the statement at `i` ran, waking those that wait for a name it mentions.
+fn record_ran(rounds: &mut Rounds<Pending<'_>>, i: usize) {
+    let mentions = mentioned_names(Dialect::Mysql, &rounds.item(i).1.text);
+    rounds.ran(i, mentions.into_iter().map(|n| n.to_lowercase()));
+}
+
+/// Records that the statement at `i` failed with `e`: it keeps the error and, once failed
+/// statements are woken by name, waits for the table it missed.
+async fn record_failure(conn: &mut MySqlConnection, rounds: &mut Rounds<Pending<'_>>, i: usize, e: sqlx::Error) {
+    let name = if rounds.waking() { missing_table(conn, &rounds.item(i).1.text, &e).await } else { None };
+    rounds.item(i).2 = Some(e);
+    rounds.wait(i, name);
 }
 
 /// The tables of the database the replay runs in (own names, lower case), narrowed by the caller.
@@ -461,6 +589,33 @@ mod tests {
         assert_eq!(event_with_definer(stated).as_deref(), Some("daily"));
         assert_eq!(event_with_definer("CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1"), None);
         assert_eq!(event_with_definer("CREATE DEFINER=CURRENT_USER VIEW v AS SELECT 1"), None);
+    }
+
+    #[test]
+    fn statements_that_may_answer_more_than_once_or_hold_a_body_go_alone() {
+        for text in [
+            "CALL p()",
+            "EXECUTE s",
+            "SET STATEMENT max_statement_time = 1 FOR CALL p()",
+            "CREATE DEFINER = `root`@`%` PROCEDURE p() BEGIN SELECT 1",
+            "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = 1",
+            "ALTER EVENT e DO BEGIN DELETE FROM a",
+            "begin not atomic select 1",
+            "IF 1 THEN SELECT 1",
+            "l: LOOP SELECT 1",
+            "/*!50000 CREATE TABLE a (x int); CREATE TABLE b (y int) */",
+            "CREATE TABLE t (x int) COMMENT 'a; b'",
+        ] {
+            assert!(alone(text), "{text}");
+        }
+        for text in [
+            "CREATE TABLE IF NOT EXISTS `call` (`event` int, x int DEFAULT (CASE WHEN 1 THEN 2 END))",
+            "ALTER TABLE a ADD COLUMN b int",
+            "CREATE VIEW v AS SELECT IF(1, 2, 3) AS x",
+            "SELECT 'CALL p()'",
+        ] {
+            assert!(!alone(text), "{text}");
+        }
     }
 
     #[test]

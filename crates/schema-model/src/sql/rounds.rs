@@ -69,6 +69,12 @@ impl<T> Rounds<T> {
         None
     }
 
+    /// Gives back the statement at `i`, taken by [`Rounds::next_to_try`] but not tried (a batch
+    /// stopped before it): it is taken again in this round, in its place in file order.
+    pub fn put_back(&mut self, i: usize) {
+        self.ready.insert(i);
+    }
+
     /// True when a failed statement's name is used (after a first round in file order): a
     /// caller may skip working it out before.
     pub fn waking(&self) -> bool {
@@ -214,6 +220,18 @@ mod tests {
         assert_eq!(order, vec![1, 2]);
         assert_eq!(rounds.end_round(), RoundEnd::Progressed);
         assert_eq!(rounds.next_to_try(), Some(0));
+    }
+
+    #[test]
+    fn statements_put_back_are_taken_again_in_file_order() {
+        let mut rounds = Rounds::in_file_order(["a", "b", "c", "d"]);
+        let taken: Vec<usize> = (0..3).filter_map(|_| rounds.next_to_try()).collect();
+        assert_eq!(taken, [0, 1, 2]);
+        rounds.ran(0, ["a"]);
+        rounds.put_back(2);
+        rounds.put_back(1);
+        let again: Vec<usize> = std::iter::from_fn(|| rounds.next_to_try()).collect();
+        assert_eq!(again, [1, 2, 3]);
     }
 
     #[test]
