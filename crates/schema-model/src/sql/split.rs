@@ -71,9 +71,8 @@ pub fn split_statements(dialect: Dialect, file: &SourceFile) -> Result<Vec<State
             }
             t if is_trivia(t) && current.is_empty() => continue,
             Token::Word(w) if w.quote_style.is_none() => {
-                if current.iter().filter(|t| !is_trivia(&t.token)).count() < 6
-                    && matches!(w.keyword, Keyword::TRIGGER | Keyword::PROCEDURE | Keyword::FUNCTION | Keyword::EVENT)
-                    && starts_with_create(&current)
+                if matches!(w.keyword, Keyword::TRIGGER | Keyword::PROCEDURE | Keyword::FUNCTION | Keyword::EVENT)
+                    && creates_with_prefix_only(&current)
                 {
                     body_kind = true;
                 }
@@ -102,11 +101,31 @@ pub fn split_statements(dialect: Dialect, file: &SourceFile) -> Result<Vec<State
     Ok(out)
 }
 
-fn starts_with_create(tokens: &[&TokenWithSpan]) -> bool {
-    matches!(
-        tokens.iter().find(|t| !is_trivia(&t.token)).map(|t| &t.token),
-        Some(Token::Word(w)) if w.keyword == Keyword::CREATE
-    )
+/// True when `tokens` are `CREATE` and only what may stand between it and the kind of object
+/// it creates: `OR REPLACE`, `TEMP`/`TEMPORARY` (SQLite triggers), `AGGREGATE` (MariaDB
+/// functions) and a `DEFINER = user` clause of any spelling (`root`@`%`, 'root'@'localhost',
+/// CURRENT_USER()), as mysqldump writes it before every routine, trigger and event. So the next
+/// word is that kind; a routine word further on is a name (a column called `trigger`).
+fn creates_with_prefix_only(tokens: &[&TokenWithSpan]) -> bool {
+    let mut words = tokens.iter().map(|t| &t.token).filter(|t| !is_trivia(t));
+    if !matches!(words.next(), Some(Token::Word(w)) if w.keyword == Keyword::CREATE) {
+        return false;
+    }
+    let mut in_definer = false;
+    words.all(|t| match t {
+        Token::Word(w) if w.quote_style.is_some() => in_definer,
+        Token::Word(w) => match w.keyword {
+            Keyword::OR | Keyword::REPLACE | Keyword::TEMP | Keyword::TEMPORARY | Keyword::AGGREGATE => true,
+            Keyword::DEFINER => {
+                in_definer = true;
+                true
+            }
+            // A user's name or host, unquoted, or CURRENT_USER.
+            _ => in_definer,
+        },
+        Token::Eq | Token::LParen | Token::RParen | Token::AtSign | Token::SingleQuotedString(_) => in_definer,
+        _ => false,
+    })
 }
 
 fn flush(lines: &LineTable<'_>, current: &mut Vec<&TokenWithSpan>, out: &mut Vec<Statement>) {
@@ -162,6 +181,33 @@ mod tests {
     fn keeps_dollar_quoted_bodies_whole() {
         let sql = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 2";
         assert_eq!(texts(Dialect::Postgres, sql).len(), 2);
+    }
+
+    #[test]
+    fn bodies_after_a_definer_or_other_prefix_stay_whole() {
+        for create in [
+            "CREATE DEFINER=`root`@`localhost` PROCEDURE",
+            "CREATE DEFINER = 'app'@'%' PROCEDURE",
+            "CREATE DEFINER=root@localhost PROCEDURE",
+            "CREATE DEFINER=CURRENT_USER() PROCEDURE",
+            "CREATE OR REPLACE DEFINER=`a b`@`%` PROCEDURE",
+        ] {
+            let sql = format!("{create} p() BEGIN SELECT 1; SELECT 2; END;\nSELECT 3;");
+            assert_eq!(texts(Dialect::Mysql, &sql).len(), 2, "{create}");
+        }
+        let sql =
+            "CREATE DEFINER=`root`@`%` TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.x = 1; END;\nSELECT 1;";
+        assert_eq!(texts(Dialect::Mysql, sql).len(), 2);
+        let sql = "CREATE TEMP TRIGGER t AFTER INSERT ON a BEGIN DELETE FROM b; END;\nSELECT 1;";
+        assert_eq!(texts(Dialect::Sqlite, sql).len(), 2);
+    }
+
+    #[test]
+    fn a_routine_word_as_a_name_opens_no_body() {
+        // `trigger` and `begin` are columns here: the `;` ends the statement.
+        let sql = "CREATE TABLE x (trigger int, begin int);\nCREATE TABLE y (z int);";
+        assert_eq!(texts(Dialect::Mysql, sql).len(), 2);
+        assert_eq!(texts(Dialect::Sqlite, sql).len(), 2);
     }
 
     #[test]
