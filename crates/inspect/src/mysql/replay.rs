@@ -7,8 +7,8 @@ use std::hash::{BuildHasher, Hasher};
 
 use futures_util::TryStreamExt;
 use schema_model::sql::{
-    mentioned_names, quoted_name_in, renames_in, significant_tokens, split_statements, RoundEnd, Rounds, SourceFile,
-    Statement,
+    joined_statements, mentioned_names, quoted_name_in, renames_in, significant_tokens, split_statements, RoundEnd,
+    Rounds, SourceFile, Statement, STATEMENT_SEPARATOR,
 };
 use schema_model::{quote_ident, Dialect, Realm};
 use sqlparser::keywords::Keyword;
@@ -200,10 +200,6 @@ type Pending<'a> = (&'a SourceFile, Statement, Option<sqlx::Error>);
 /// default `max_allowed_packet` (4 MiB, MySQL 5.7).
 const BATCH_BYTES: usize = 1 << 20;
 
-/// What joins the statements of one round trip: a newline first, so that a statement ending in
-/// a `--` or `#` comment still ends.
-const SEPARATOR: &str = "\n;\n";
-
 /// Runs the statement at `i` in a round trip of its own and records how it went; true when it
 /// ran.
 async fn try_alone(conn: &mut MySqlConnection, rounds: &mut Rounds<Pending<'_>>, i: usize) -> bool {
@@ -228,7 +224,7 @@ async fn try_batch(conn: &mut MySqlConnection, rounds: &mut Rounds<Pending<'_>>,
     if let [i] = batch[..] {
         return if try_alone(conn, rounds, i).await { limit.saturating_mul(2) } else { 1 };
     }
-    let text: String = batch.iter().map(|&i| format!("{}{SEPARATOR}", rounds.item(i).1.text)).collect();
+    let text = joined_statements(batch.iter().map(|&i| rounds.get(i).1.text.as_str()));
     let (ran, error) = run_joined(conn, &text).await;
     match &error {
         None if ran == batch.len() => {}
@@ -264,7 +260,7 @@ fn take_batch(rounds: &mut Rounds<Pending<'_>>, first: usize, limit: usize) -> V
     while batch.len() < limit {
         let Some(i) = rounds.next_to_try() else { break };
         let text = &rounds.item(i).1.text;
-        bytes += SEPARATOR.len() + text.len();
+        bytes += STATEMENT_SEPARATOR.len() + text.len();
         if bytes > BATCH_BYTES || alone(text) {
             rounds.put_back(i);
             break;
@@ -294,7 +290,7 @@ fn alone(text: &str) -> bool {
     labelled || tokens.first().is_some_and(|t| is(&t.token, &opening)) || tokens.iter().any(|t| is(&t.token, &anywhere))
 }
 
-/// Sends `text` (statements joined by [`SEPARATOR`]) in one round trip: how many results came
+/// Sends `text` (statements joined by [`joined_statements`]) in one round trip: how many results came
 /// back (one per statement that ran, rows aside) and the error that stopped the rest.
 async fn run_joined(conn: &mut MySqlConnection, text: &str) -> (usize, Option<sqlx::Error>) {
     let mut answers = sqlx::raw_sql(text).fetch_many(&mut *conn);
@@ -311,8 +307,7 @@ async fn run_joined(conn: &mut MySqlConnection, text: &str) -> (usize, Option<sq
 
 /// Records that the statement at `i` ran, waking those that wait for a name it mentions.
 fn record_ran(rounds: &mut Rounds<Pending<'_>>, i: usize) {
-    let mentions = mentioned_names(Dialect::Mysql, &rounds.item(i).1.text);
-    rounds.ran(i, mentions.into_iter().map(|n| n.to_lowercase()));
+    rounds.ran(i, |(_, st, _)| mentioned_names(Dialect::Mysql, &st.text).into_iter().map(|n| n.to_lowercase()));
 }
 
 /// Records that the statement at `i` failed with `e`: it keeps the error and, once failed

@@ -18,7 +18,8 @@ use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
 
 use schema_model::sql::{
-    mentioned_names, quoted_name_in, renames_in, split_statements, RoundEnd, Rounds, SourceFile, Statement,
+    joined_statements, mentioned_names, quoted_name_in, renames_in, split_statements, RoundEnd, Rounds, SourceFile,
+    Statement,
 };
 use schema_model::{quote_ident, Dialect, Realm};
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
@@ -369,10 +370,9 @@ async fn run_chunks(
     Ok(done)
 }
 
-/// The statements as one simple query. A newline goes before each `;`, since a statement may
-/// end in a `--` comment.
+/// The statements as one simple query.
 fn batch_text(statements: &[(&SourceFile, Statement)]) -> String {
-    statements.iter().map(|(_, st)| format!("{}\n;\n", st.text)).collect()
+    joined_statements(statements.iter().map(|(_, st)| st.text.as_str()))
 }
 
 /// Creates the scoped schemas (the replay starts from an empty database, and they must exist
@@ -424,8 +424,7 @@ async fn run_statements(
             }
             match run_one(conn, &item.text, savepoints).await? {
                 Ok(()) => {
-                    let mentions = mentioned_names(Dialect::Postgres, &item.text);
-                    rounds.ran(i, mentions);
+                    rounds.ran(i, |item| mentioned_names(Dialect::Postgres, &item.text));
                 }
                 Err(e) if savepoints && needs_scratch(&e) => return Err(Stop::NeedsScratch),
                 Err(e) => {

@@ -81,21 +81,35 @@ impl<T> Rounds<T> {
         self.waking
     }
 
+    /// The statement at `i`, to read (several at once, as a batch's texts).
+    pub fn get(&self, i: usize) -> &T {
+        self.items[i].as_ref().expect("a statement that has not run")
+    }
+
     /// The statement at `i`, which has not run yet.
     pub fn item(&mut self, i: usize) -> &mut T {
         self.items[i].as_mut().expect("a statement that has not run")
     }
 
     /// Records that the statement at `i` ran, and wakes the statements that wait for a name
-    /// it mentions (see [`mentioned_names`]). Returns the statement.
-    pub fn ran<S: AsRef<str>>(&mut self, i: usize, mentions: impl IntoIterator<Item = S>) -> T {
+    /// it mentions (`mentions` of it, see [`mentioned_names`]; asked only once statements are
+    /// woken, so a first round in file order does not read every statement twice). Returns the
+    /// statement.
+    pub fn ran<I, S>(&mut self, i: usize, mentions: impl FnOnce(&T) -> I) -> T
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
         self.progressed = true;
-        for name in mentions.into_iter().filter(|_| self.waking) {
-            if let Some(woken) = self.waiters.remove(name.as_ref()) {
-                self.ready.extend(woken);
+        let item = self.items[i].take().expect("a statement that has not run");
+        if self.waking {
+            for name in mentions(&item) {
+                if let Some(woken) = self.waiters.remove(name.as_ref()) {
+                    self.ready.extend(woken);
+                }
             }
         }
-        self.items[i].take().expect("a statement that has not run")
+        item
     }
 
     /// Records that the statement at `i` failed waiting for `name` (the object's own name,
@@ -174,7 +188,7 @@ mod tests {
                     Some(n) if !defined.iter().any(|d| d == n) => rounds.wait(i, Some(n.to_string())),
                     _ => {
                         defined.push(defines[id].to_string());
-                        order.push(rounds.ran(i, [defines[id]]));
+                        order.push(rounds.ran(i, |_| [defines[id]]));
                     }
                 }
             }
@@ -214,7 +228,7 @@ mod tests {
             if i == 0 && order.is_empty() {
                 rounds.wait(i, Some("x".into()));
             } else {
-                order.push(rounds.ran(i, ["x"]));
+                order.push(rounds.ran(i, |_| ["x"]));
             }
         }
         assert_eq!(order, vec![1, 2]);
@@ -227,7 +241,7 @@ mod tests {
         let mut rounds = Rounds::in_file_order(["a", "b", "c", "d"]);
         let taken: Vec<usize> = (0..3).filter_map(|_| rounds.next_to_try()).collect();
         assert_eq!(taken, [0, 1, 2]);
-        rounds.ran(0, ["a"]);
+        rounds.ran(0, |_| ["a"]);
         rounds.put_back(2);
         rounds.put_back(1);
         let again: Vec<usize> = std::iter::from_fn(|| rounds.next_to_try()).collect();
@@ -240,7 +254,7 @@ mod tests {
         let i = rounds.next_to_try().unwrap();
         rounds.wait(i, None);
         let j = rounds.next_to_try().unwrap();
-        assert_eq!(rounds.ran(j, ["anything"]), "second");
+        assert_eq!(rounds.ran(j, |_| ["anything"]), "second");
         assert_eq!(rounds.next_to_try(), None);
         assert_eq!(rounds.end_round(), RoundEnd::Progressed);
         assert_eq!(rounds.next_to_try(), Some(0));

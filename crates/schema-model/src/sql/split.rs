@@ -45,6 +45,15 @@ impl<'a> LineTable<'a> {
     }
 }
 
+/// What joins statements sent to a server as one text (a batch): a newline before the `;`, so
+/// that a statement ending in a `--` or `#` comment still ends there.
+pub const STATEMENT_SEPARATOR: &str = "\n;\n";
+
+/// `texts` as one text for a server to split again, each ended by [`STATEMENT_SEPARATOR`].
+pub fn joined_statements<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
+    texts.into_iter().flat_map(|t| [t, STATEMENT_SEPARATOR]).collect()
+}
+
 /// Splits a file into statements at top-level semicolons. Quotes, comments, dollar-quoted
 /// bodies and the `BEGIN ... END` bodies of triggers and routines do not split.
 pub fn split_statements(dialect: Dialect, file: &SourceFile) -> Result<Vec<Statement>, SourceError> {
@@ -200,6 +209,14 @@ mod tests {
         assert_eq!(texts(Dialect::Mysql, sql).len(), 2);
         let sql = "CREATE TEMP TRIGGER t AFTER INSERT ON a BEGIN DELETE FROM b; END;\nSELECT 1;";
         assert_eq!(texts(Dialect::Sqlite, sql).len(), 2);
+    }
+
+    #[test]
+    fn joined_statements_end_each_after_a_newline() {
+        let text = joined_statements(["CREATE TABLE a (x int) -- note", "SELECT 1"]);
+        assert_eq!(text, "CREATE TABLE a (x int) -- note\n;\nSELECT 1\n;\n");
+        // The comment does not swallow the `;`: two statements (the split leaves the comment out).
+        assert_eq!(texts(Dialect::Postgres, &text), ["CREATE TABLE a (x int)", "SELECT 1"]);
     }
 
     #[test]

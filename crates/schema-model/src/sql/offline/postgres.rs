@@ -93,8 +93,7 @@ fn retry(cat: &mut Catalog, waiting: Vec<Waiting<'_>>) -> Result<(), SourceError
             keys.extend(cat.deferred_foreign_keys.drain(..).map(|key| (w.clone(), key)));
             match result {
                 Ok(()) => {
-                    let mentions = mentioned_names(Dialect::Postgres, &w.text);
-                    rounds.ran(i, mentions);
+                    rounds.ran(i, |w| mentioned_names(Dialect::Postgres, &w.text));
                 }
                 Err(p) if p.missing => rounds.wait(i, p.waits_for),
                 Err(p) => return Err(w.at().error(p)),
