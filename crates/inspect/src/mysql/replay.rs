@@ -203,7 +203,7 @@ const BATCH_BYTES: usize = 1 << 20;
 /// Runs the statement at `i` in a round trip of its own and records how it went; true when it
 /// ran.
 async fn try_alone(conn: &mut MySqlConnection, rounds: &mut Rounds<Pending<'_>>, i: usize) -> bool {
-    let outcome = sqlx::raw_sql(&rounds.item(i).1.text).execute(&mut *conn).await;
+    let outcome = sqlx::raw_sql(&rounds.get(i).1.text).execute(&mut *conn).await;
     let Err(e) = outcome else {
         record_ran(rounds, i);
         return true;
@@ -253,13 +253,13 @@ async fn try_batch(conn: &mut MySqlConnection, rounds: &mut Rounds<Pending<'_>>,
 /// `limit` statements and [`BATCH_BYTES`] of text, none that must go [`alone`].
 fn take_batch(rounds: &mut Rounds<Pending<'_>>, first: usize, limit: usize) -> Vec<usize> {
     let mut batch = vec![first];
-    let mut bytes = rounds.item(first).1.text.len();
-    if alone(&rounds.item(first).1.text) {
+    let mut bytes = rounds.get(first).1.text.len();
+    if alone(&rounds.get(first).1.text) {
         return batch;
     }
     while batch.len() < limit {
         let Some(i) = rounds.next_to_try() else { break };
-        let text = &rounds.item(i).1.text;
+        let text = &rounds.get(i).1.text;
         bytes += STATEMENT_SEPARATOR.len() + text.len();
         if bytes > BATCH_BYTES || alone(text) {
             rounds.put_back(i);
@@ -313,7 +313,7 @@ fn record_ran(rounds: &mut Rounds<Pending<'_>>, i: usize) {
 /// Records that the statement at `i` failed with `e`: it keeps the error and, once failed
 /// statements are woken by name, waits for the table it missed.
 async fn record_failure(conn: &mut MySqlConnection, rounds: &mut Rounds<Pending<'_>>, i: usize, e: sqlx::Error) {
-    let name = if rounds.waking() { missing_table(conn, &rounds.item(i).1.text, &e).await } else { None };
+    let name = if rounds.waking() { missing_table(conn, &rounds.get(i).1.text, &e).await } else { None };
     rounds.item(i).2 = Some(e);
     rounds.wait(i, name);
 }

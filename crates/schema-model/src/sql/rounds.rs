@@ -279,4 +279,21 @@ mod tests {
         assert_eq!(quoted_name_in("Table 'db.orders' doesn't exist", '\'').as_deref(), Some("orders"));
         assert_eq!(quoted_name_in("function f(integer) does not exist", '"'), None);
     }
+
+    #[test]
+    fn mentions_are_asked_for_only_once_statements_wake() {
+        let mut rounds = Rounds::in_file_order(["a", "b"]);
+        let i = rounds.next_to_try().unwrap();
+        rounds.ran(i, |_| -> [&str; 0] { panic!("the first round in file order wakes nobody") });
+        let j = rounds.next_to_try().unwrap();
+        rounds.wait(j, Some("x".into()));
+        assert_eq!(rounds.end_round(), RoundEnd::Progressed);
+        let mut asked = false;
+        let j = rounds.next_to_try().unwrap();
+        rounds.ran(j, |_| {
+            asked = true;
+            ["x"]
+        });
+        assert!(asked, "from the second round on, what ran may wake others");
+    }
 }
