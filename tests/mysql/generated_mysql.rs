@@ -84,7 +84,7 @@ fn column() -> impl Strategy<Value = Column> {
                 ty: column_type(ty),
                 nullable,
                 default: default.filter(|_| with_default).map(Into::into),
-                comment,
+                comment: comment.map(Into::into),
                 ..Default::default()
             }
         },
@@ -112,16 +112,20 @@ fn table() -> impl Strategy<Value = Table> {
             let mut t = Table { name: name.into(), columns, comment, ..Default::default() };
             // Every table has a key that starts with `id`, which foreign keys can use on both
             // sides; a second key column must not need a prefix, and is NOT NULL as MySQL makes it.
-            let mut key = vec!["id".to_string()];
+            let mut key: Vec<schema_model::CompactString> = vec!["id".into()];
             if let Some(second) = t.columns.get_mut(1).filter(|c| composite && !needs_prefix(c)) {
                 second.nullable = false;
-                key.push(second.name.to_string());
+                key.push(second.name.clone());
             }
             t.primary_key = Some(PrimaryKey { columns: key, ..Default::default() });
             add_indexes(&mut t, indexes);
             // MariaDB refuses an AUTO_INCREMENT column in a check.
             for (i, c) in checks.into_iter().enumerate().filter(|_| !auto_increment) {
-                t.checks.push(Check { name: Some(format!("ck{i}")), expr: CHECKS[c].into(), ..Default::default() });
+                t.checks.push(Check {
+                    name: Some(format!("ck{i}").into()),
+                    expr: CHECKS[c].into(),
+                    ..Default::default()
+                });
             }
             t
         })
@@ -143,7 +147,7 @@ fn add_indexes(t: &mut Table, picks: Vec<IndexPick>) {
             seen.push(p % n);
             let c = &t.columns[p % n];
             out.push(IndexPart {
-                key: IndexKey::Column(c.name.to_string()),
+                key: IndexKey::Column(c.name.clone()),
                 desc,
                 collation: None,
                 nulls_first: None,
@@ -151,7 +155,7 @@ fn add_indexes(t: &mut Table, picks: Vec<IndexPick>) {
                 prefix: needs_prefix(c).then_some(8),
             });
         }
-        t.indexes.push(Index { name: format!("ix_{i}"), unique, parts: out, ..Default::default() });
+        t.indexes.push(Index { name: format!("ix_{i}").into(), unique, parts: out, ..Default::default() });
     }
 }
 
@@ -168,9 +172,9 @@ fn add_foreign_key(s: &mut Schema, i: usize, (from, to, cascade_delete, cascade_
         return;
     }
     t.foreign_keys.push(ForeignKey {
-        name: Some(format!("fk{i} {}", t.name)),
+        name: Some(format!("fk{i} {}", t.name).into()),
         columns: vec!["id".into()],
-        ref_table: ref_table.to_string(),
+        ref_table: ref_table.clone(),
         ref_columns: vec!["id".into()],
         on_delete: action(cascade_delete),
         // MariaDB refuses a check on a column that ON UPDATE CASCADE changes.

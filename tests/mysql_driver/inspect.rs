@@ -34,8 +34,8 @@ fn index(name: &str, parts: Vec<IndexPart>) -> Index {
     Index { name: name.into(), parts, ..Default::default() }
 }
 
-fn names(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+fn names(v: &[&str]) -> Vec<schema_model::CompactString> {
+    schema_model::names(v.iter().copied())
 }
 
 fn options(engine: &str, charset: &str, collation: &str) -> TableOptions {

@@ -21,8 +21,8 @@ fn column(name: &str) -> IndexKey {
     IndexKey::Column(name.into())
 }
 
-fn names(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+fn names(v: &[&str]) -> Vec<schema_model::CompactString> {
+    schema_model::names(v.iter().copied())
 }
 
 #[tokio::test]
@@ -290,7 +290,7 @@ async fn a_rich_database_is_read_exactly() {
         app.enums,
         [EnumType {
             name: "mood".into(),
-            values: names(&["sad", "meh", "ok", "happy"]),
+            values: ["sad", "meh", "ok", "happy"].map(String::from).to_vec(),
             comment: Some("feelings".into())
         }]
     );

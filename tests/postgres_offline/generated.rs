@@ -80,7 +80,7 @@ fn column() -> impl Strategy<Value = Column> {
                 ty: ColumnType::new(ty),
                 nullable,
                 default: default.filter(|_| with_default).map(Into::into),
-                comment,
+                comment: comment.map(Into::into),
                 ..Default::default()
             }
         },
@@ -101,7 +101,7 @@ fn table() -> impl Strategy<Value = Table> {
             let mut t = Table { name: name.clone().into(), columns, comment, ..Default::default() };
             if pk {
                 t.primary_key = Some(PrimaryKey {
-                    name: Some(format!("{name}_pkey")),
+                    name: Some(format!("{name}_pkey").into()),
                     columns: vec!["id".into()],
                     ..Default::default()
                 });
@@ -110,10 +110,10 @@ fn table() -> impl Strategy<Value = Table> {
                 // On the key column: offline reading refuses indexes on some types (bytea).
                 let c = "id".to_string();
                 t.indexes.push(Index {
-                    name: format!("{name}_idx"),
+                    name: format!("{name}_idx").into(),
                     unique: t.columns.len().is_multiple_of(2),
                     parts: vec![IndexPart {
-                        key: IndexKey::Column(c),
+                        key: IndexKey::Column(c.into()),
                         desc: true,
                         collation: None,
                         nulls_first: None,
@@ -125,7 +125,7 @@ fn table() -> impl Strategy<Value = Table> {
             }
             if check {
                 t.checks.push(Check {
-                    name: Some(format!("{name}_id_check")),
+                    name: Some(format!("{name}_id_check").into()),
                     expr: "(id > 0)".into(),
                     ..Default::default()
                 });
@@ -148,9 +148,9 @@ fn realm() -> impl Strategy<Value = Realm> {
         let target = s.tables.iter().find(|t| t.primary_key.is_some()).map(|t| t.name.clone());
         if let (true, Some(target), Some(last)) = (fk, target, s.tables.last_mut()) {
             last.foreign_keys.push(ForeignKey {
-                name: Some(format!("{}_id_fkey", last.name)),
+                name: Some(format!("{}_id_fkey", last.name).into()),
                 columns: vec!["id".into()],
-                ref_table: target.to_string(),
+                ref_table: target,
                 ref_columns: vec!["id".into()],
                 on_delete: RefAction::Cascade,
                 ..Default::default()

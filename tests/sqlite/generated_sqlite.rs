@@ -79,7 +79,7 @@ fn column() -> impl Strategy<Value = Column> {
             nullable,
             default: default.map(Into::into),
             generated: generated.map(Box::new),
-            collation: collation.map(str::to_string),
+            collation: collation.map(Into::into),
             ..Default::default()
         }
     })
@@ -177,8 +177,8 @@ fn table() -> impl Strategy<Value = Table> {
                 t.columns[0].auto_increment = true;
             }
             t.primary_key = Some(PrimaryKey {
-                name: constraint(named, "pk"),
-                columns: cols.iter().map(|&i| t.columns[i].name.to_string()).collect(),
+                name: constraint(named, "pk").map(Into::into),
+                columns: cols.iter().map(|&i| t.columns[i].name.clone()).collect(),
                 ..Default::default()
             });
         }
@@ -195,9 +195,9 @@ fn table() -> impl Strategy<Value = Table> {
         let n = t.columns.len();
         let key_columns = t.primary_key.as_ref().map(|p| p.columns.clone());
         for (i, (positions, named)) in x.uniques.into_iter().enumerate() {
-            let mut columns: Vec<String> = Vec::new();
+            let mut columns: Vec<schema_model::CompactString> = Vec::new();
             for p in positions {
-                let c = t.columns[p % n].name.to_string();
+                let c = t.columns[p % n].name.clone();
                 if !columns.contains(&c) {
                     columns.push(c);
                 }
@@ -205,7 +205,7 @@ fn table() -> impl Strategy<Value = Table> {
             let folded = t.uniques.iter().any(|u| u.columns == columns) || key_columns.as_ref() == Some(&columns);
             if !folded {
                 t.uniques.push(UniqueConstraint {
-                    name: constraint(named, &format!("uq{i}")),
+                    name: constraint(named, &format!("uq{i}")).map(Into::into),
                     columns,
                     ..Default::default()
                 });
@@ -217,7 +217,7 @@ fn table() -> impl Strategy<Value = Table> {
                 .map(|(p, desc, collation, expr)| IndexPart {
                     key: match expr {
                         Some(e) => IndexKey::Expr(e.into()),
-                        None => IndexKey::Column(t.columns[p % n].name.to_string()),
+                        None => IndexKey::Column(t.columns[p % n].name.clone()),
                     },
                     desc,
                     collation: collation.map(str::to_string),
@@ -227,7 +227,7 @@ fn table() -> impl Strategy<Value = Table> {
                 })
                 .collect();
             t.indexes.push(Index {
-                name: format!("ix_{name}_{i}"),
+                name: format!("ix_{name}_{i}").into(),
                 unique,
                 parts,
                 predicate: partial.then(|| "\"id\" > 0 AND \"id\" IS NOT NULL".to_string()),
@@ -236,7 +236,7 @@ fn table() -> impl Strategy<Value = Table> {
         }
         for (i, (c, named)) in x.checks.into_iter().enumerate() {
             t.checks.push(Check {
-                name: constraint(named, &format!("ck{i}")),
+                name: constraint(named, &format!("ck{i}")).map(Into::into),
                 expr: CHECKS[c].into(),
                 ..Default::default()
             });
@@ -255,7 +255,7 @@ fn add_foreign_key(s: &mut Schema, (from, to, delete, update, deferrable, named)
     let ref_table = target.name.clone();
     let ref_columns = match &target.primary_key {
         Some(pk) if pk.columns.len() == 1 => pk.columns.clone(),
-        _ => vec!["id".to_string()],
+        _ => vec!["id".into()],
     };
     let t = &mut s.tables[from % n];
     let exists = t.foreign_keys.iter().any(|f| f.ref_table.eq_ignore_ascii_case(&ref_table));
@@ -264,9 +264,9 @@ fn add_foreign_key(s: &mut Schema, (from, to, delete, update, deferrable, named)
     }
     let name = named.then(|| format!("fk to {ref_table}"));
     t.foreign_keys.push(ForeignKey {
-        name,
+        name: name.map(Into::into),
         columns: vec!["id".into()],
-        ref_table: ref_table.to_string(),
+        ref_table: ref_table.clone(),
         ref_columns,
         on_delete: ACTIONS[delete % ACTIONS.len()],
         on_update: ACTIONS[update % ACTIONS.len()],

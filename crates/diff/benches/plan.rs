@@ -168,6 +168,7 @@ fn benches(c: &mut Criterion) {
         parse_group.push((n, a));
     }
     group.finish();
+    interleaved(&models);
     // A whole `Plan` also carries the fingerprints of both sides (drift detection), hashed on
     // threads of their own while the plan is made.
     let mut group = c.benchmark_group("plan_with_fingerprints");
@@ -194,6 +195,42 @@ fn benches(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(n), &reversed, |bench, r| bench.iter(|| parse(r)));
     }
     group.finish();
+}
+
+/// Rounds of [`interleaved`].
+const ROUNDS: usize = 30;
+/// 1k plans per round of [`interleaved`] (the round keeps their median).
+const SMALL_PER_ROUND: usize = 10;
+
+/// The 10k ÷ 1k cost of `steps_with` measured in alternating rounds (one plan at 10,000
+/// tables, then ten at 1,000), so that both sizes run under the same conditions: on a shared
+/// machine, how much of the last-level cache the neighbours leave changes from one second to
+/// the next, and with it a 1k plan's time (its models fit in the cache, the 10k ones never do),
+/// which makes the ratio of two separate criterion runs swing from 9x to 30x. Printed in
+/// criterion's bencher format (the median of each size's per-round time, a round's 1k time
+/// being the median of its ten) for `bench/criterion.py`.
+fn interleaved(models: &[(usize, Realm, Realm)]) {
+    let find = |n: usize| models.iter().find(|(m, _, _)| *m == n);
+    let (Some((_, small_from, small_to)), Some((_, large_from, large_to))) = (find(1_000), find(10_000)) else {
+        return;
+    };
+    let time = |from: &Realm, to: &Realm| {
+        let start = std::time::Instant::now();
+        one_plan(from, to);
+        start.elapsed().as_nanos()
+    };
+    let median = |mut v: Vec<u128>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let (mut small, mut large) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        large.push(time(large_from, large_to));
+        small.push(median((0..SMALL_PER_ROUND).map(|_| time(small_from, small_to)).collect()));
+    }
+    for (n, times) in [(1_000, small), (10_000, large)] {
+        println!("test diff_and_plan_interleaved/{n} ... bench: {} ns/iter (+/- 0)", median(times));
+    }
 }
 
 /// `file` with its statements in reverse order.

@@ -5,7 +5,9 @@
 use foldhash::HashMap;
 use std::borrow::Cow;
 
-use schema_model::{Check, Event, Exclusion, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View};
+use schema_model::{
+    Check, CompactString, Event, Exclusion, ForeignKey, PrimaryKey, Realm, Schema, Table, UniqueConstraint, View,
+};
 
 use crate::change::{Change, TableChange};
 use crate::pairing::Pairing;
@@ -400,7 +402,7 @@ fn diff_table<'a>(
         }
     }
     let f: &Table = &renamed_from;
-    let name_eq = |a: &Option<String>, b: &Option<String>| rules.opt_name_eq(a.as_deref(), b.as_deref());
+    let name_eq = |a: &Option<CompactString>, b: &Option<CompactString>| rules.opt_name_eq(a.as_deref(), b.as_deref());
     let pk_eq = |a: &PrimaryKey, b: &PrimaryKey| {
         rules.names_eq(&a.columns, &b.columns) && name_eq(&a.name, &b.name) && a.deferrable == b.deferrable
     };
@@ -433,7 +435,7 @@ fn diff_table<'a>(
         (None, None) => {}
         // An unnamed key (MySQL's) has no COMMENT ON CONSTRAINT: its comment changes with it.
         (Some(a), Some(b)) if pk_eq(a, b) && (b.name.is_some() || a.comment == b.comment) => {
-            comment_change(&b.name, &a.comment, &b.comment, &mut changes)
+            comment_change(b.name.as_deref(), &a.comment, &b.comment, &mut changes)
         }
         _ => changes.push(TableChange::SetPrimaryKey {
             from: f.primary_key.as_ref().map(boxed),
@@ -475,22 +477,22 @@ fn diff_table<'a>(
     );
     for b in &to.exclusions {
         if let Some(a) = f.exclusions.iter().find(|a| exclusion_eq(a, b)) {
-            comment_change(&Some(b.name.clone()), &a.comment, &b.comment, &mut changes);
+            comment_change(Some(&b.name), &a.comment, &b.comment, &mut changes);
         }
     }
     for b in &to.uniques {
         if let Some(a) = f.uniques.iter().find(|a| unique_eq(a, b)) {
-            comment_change(&b.name, &a.comment, &b.comment, &mut changes);
+            comment_change(b.name.as_deref(), &a.comment, &b.comment, &mut changes);
         }
     }
     for b in &to.foreign_keys {
         if let Some(a) = f.foreign_keys.iter().find(|a| fk_eq(a, b)) {
-            comment_change(&b.name, &a.comment, &b.comment, &mut changes);
+            comment_change(b.name.as_deref(), &a.comment, &b.comment, &mut changes);
         }
     }
     for b in &to.checks {
         if let Some(a) = f.checks.iter().find(|a| check_eq(a, b)) {
-            comment_change(&b.name, &a.comment, &b.comment, &mut changes);
+            comment_change(b.name.as_deref(), &a.comment, &b.comment, &mut changes);
         }
     }
     let indexes = Pairing::new(&f.indexes, &to.indexes, |i| rules.name_key(&i.name));
@@ -501,7 +503,7 @@ fn diff_table<'a>(
                 changes.push(TableChange::ModifyIndex { from: boxed(cur), to: boxed(i) })
             }
             Some(cur) if cur.comment != i.comment => changes.push(TableChange::SetIndexComment {
-                name: i.name.clone(),
+                name: i.name.to_string(),
                 from: cur.comment.clone(),
                 to: i.comment.clone(),
             }),
@@ -540,19 +542,19 @@ fn diff_table<'a>(
 }
 
 /// Records a comment change on an otherwise equal, named constraint.
-fn comment_change(name: &Option<String>, from: &Option<String>, to: &Option<String>, out: &mut Vec<TableChange>) {
+fn comment_change(name: Option<&str>, from: &Option<String>, to: &Option<String>, out: &mut Vec<TableChange>) {
     if let (Some(name), true) = (name, from != to) {
-        out.push(TableChange::SetConstraintComment { name: name.clone(), from: from.clone(), to: to.clone() });
+        out.push(TableChange::SetConstraintComment { name: name.to_string(), from: from.clone(), to: to.clone() });
     }
 }
 
 /// Rewrites column references in a table's keys and indexes after a declared column rename, so
 /// that constraints are compared under the new name.
 fn rename_column_refs(t: &mut Table, old: &str, new: &str, rules: &dyn Rules) {
-    let fix = |v: &mut Vec<String>| {
+    let fix = |v: &mut Vec<CompactString>| {
         for c in v.iter_mut() {
             if rules.name_eq(c, old) {
-                *c = new.to_string();
+                *c = new.into();
             }
         }
     };
@@ -565,7 +567,7 @@ fn rename_column_refs(t: &mut Table, old: &str, new: &str, rules: &dyn Rules) {
         for p in &mut i.parts {
             if let schema_model::IndexKey::Column(c) = &mut p.key {
                 if rules.name_eq(c, old) {
-                    *c = new.to_string();
+                    *c = new.into();
                 }
             }
         }

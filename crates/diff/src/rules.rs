@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use schema_model::sql::normalize_sql;
-use schema_model::{Column, Dialect, Grant, Index, IndexKey, Securable, Trigger};
+use schema_model::{Column, CompactString, Dialect, Grant, Index, IndexKey, Securable, Trigger};
 
 /// Equality rules the differ asks of a dialect. The defaults compare the database's own
 /// renderings after token normalization.
@@ -73,7 +73,7 @@ pub trait Rules {
     }
 
     /// Two name lists denote the same columns in the same order.
-    fn names_eq(&self, a: &[String], b: &[String]) -> bool {
+    fn names_eq(&self, a: &[CompactString], b: &[CompactString]) -> bool {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| self.name_eq(x, y))
     }
 

@@ -32,6 +32,6 @@ pub use privileges::{Grant, ObjectKind, Owner, Securable};
 pub use quote::{push_ident, qualified, quote_ident, quote_literal};
 pub use realm::{Realm, Schema};
 pub use table::{
-    Check, Column, ColumnType, Deferrable, Exclusion, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart,
-    PartitionOf, Policy, PrimaryKey, RefAction, Table, TableOptions, UniqueConstraint,
+    names, Check, Column, ColumnType, Deferrable, Exclusion, ForeignKey, Generated, Identity, Index, IndexKey,
+    IndexPart, PartitionOf, Policy, PrimaryKey, RefAction, Table, TableOptions, UniqueConstraint,
 };

@@ -1,6 +1,12 @@
 use crate::CompactString;
 use serde::{Deserialize, Serialize};
 
+/// A list of column names as the model keeps them (short names stay inside the list, with no
+/// allocation of their own to chase when a large catalog is compared).
+pub fn names<S: Into<CompactString>>(names: impl IntoIterator<Item = S>) -> Vec<CompactString> {
+    names.into_iter().map(Into::into).collect()
+}
+
 /// A table with everything that belongs to it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Table {
@@ -179,7 +185,7 @@ pub struct Column {
     pub default: Option<CompactString>,
     /// An explicit collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collation: Option<String>,
+    pub collation: Option<CompactString>,
     /// A generated (computed) column's expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<Box<Generated>>,
@@ -197,7 +203,7 @@ pub struct Column {
     pub invisible: bool,
     /// The column's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
+    pub comment: Option<CompactString>,
     /// A declared rename: the name this column had before (desired state only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
@@ -260,9 +266,9 @@ pub struct Identity {
 pub struct PrimaryKey {
     /// The constraint name, where the dialect keeps one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// The key columns, in key order.
-    pub columns: Vec<String>,
+    pub columns: Vec<CompactString>,
     /// `DEFERRABLE` and its initial mode (PostgreSQL).
     #[serde(default, skip_serializing_if = "Deferrable::is_default")]
     pub deferrable: Deferrable,
@@ -276,15 +282,15 @@ pub struct PrimaryKey {
 pub struct UniqueConstraint {
     /// The constraint name, where declared or kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// The columns, in order.
-    pub columns: Vec<String>,
+    pub columns: Vec<CompactString>,
     /// PostgreSQL 15 `NULLS NOT DISTINCT`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nulls_not_distinct: bool,
     /// Non-key `INCLUDE` columns (PostgreSQL).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub include: Vec<String>,
+    pub include: Vec<CompactString>,
     /// `DEFERRABLE` and its initial mode (PostgreSQL).
     #[serde(default, skip_serializing_if = "Deferrable::is_default")]
     pub deferrable: Deferrable,
@@ -297,7 +303,7 @@ pub struct UniqueConstraint {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Index {
     /// The index's name.
-    pub name: String,
+    pub name: CompactString,
     /// Whether it enforces uniqueness.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unique: bool,
@@ -311,7 +317,7 @@ pub struct Index {
     pub method: Option<String>,
     /// Non-key `INCLUDE` columns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub include: Vec<String>,
+    pub include: Vec<CompactString>,
     /// A unique index's `NULLS NOT DISTINCT` (PostgreSQL 15).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nulls_not_distinct: bool,
@@ -351,7 +357,7 @@ pub struct IndexPart {
 #[serde(rename_all = "lowercase")]
 pub enum IndexKey {
     /// A column by name.
-    Column(String),
+    Column(CompactString),
     /// An expression, in the database's rendering.
     Expr(String),
 }
@@ -361,16 +367,16 @@ pub enum IndexKey {
 pub struct ForeignKey {
     /// The constraint name, where declared or kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// The referencing columns.
-    pub columns: Vec<String>,
+    pub columns: Vec<CompactString>,
     /// The referenced table's schema, when it differs from the table's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_schema: Option<String>,
     /// The referenced table.
-    pub ref_table: String,
+    pub ref_table: CompactString,
     /// The referenced columns (empty means the referenced table's primary key).
-    pub ref_columns: Vec<String>,
+    pub ref_columns: Vec<CompactString>,
     /// `ON DELETE`.
     #[serde(default, skip_serializing_if = "RefAction::is_default")]
     pub on_delete: RefAction,
@@ -463,7 +469,7 @@ impl Deferrable {
 pub struct Check {
     /// The constraint name, where declared or kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// The boolean expression, in the database's rendering.
     pub expr: String,
     /// Added `NOT VALID`: existing rows are not checked (PostgreSQL).

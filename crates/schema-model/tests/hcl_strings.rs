@@ -17,7 +17,7 @@ fn column(name: &str, comment: Option<&str>, default: Option<&str>) -> Column {
         name: name.into(),
         ty: ColumnType::new("text"),
         nullable: true,
-        comment: comment.map(str::to_string),
+        comment: comment.map(Into::into),
         default: default.map(Into::into),
         ..Default::default()
     }

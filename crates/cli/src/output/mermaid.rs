@@ -33,7 +33,7 @@ pub fn realm_mermaid(realm: &Realm) -> String {
                 let target = name(fk.ref_schema.as_deref().unwrap_or(&s.name), &fk.ref_table);
                 let optional = fk.columns.iter().any(|c| t.column(c).is_some_and(|c| c.nullable));
                 let card = if optional { "|o" } else { "||" };
-                let label = fk.name.clone().unwrap_or_else(|| fk.columns.join(", "));
+                let label = fk.name.as_ref().map_or_else(|| fk.columns.join(", "), |n| n.to_string());
                 let _ = writeln!(
                     out,
                     "  {} }}o--{card} {target} : \"{}\"",
@@ -49,7 +49,7 @@ pub fn realm_mermaid(realm: &Realm) -> String {
 /// ` PK`, ` FK`, ` UK` or a combination, for a column.
 fn keys(t: &Table, column: &str) -> String {
     let mut k = Vec::new();
-    let c = column.to_string();
+    let c = schema_model::CompactString::from(column);
     if t.primary_key.as_ref().is_some_and(|pk| pk.columns.contains(&c)) {
         k.push("PK");
     }

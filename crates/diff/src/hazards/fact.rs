@@ -274,22 +274,22 @@ impl Fact {
             .parts
             .iter()
             .map(|p| match &p.key {
-                schema_model::IndexKey::Column(c) => c.clone(),
+                schema_model::IndexKey::Column(c) => c.to_string(),
                 schema_model::IndexKey::Expr(e) => e.clone(),
             })
             .collect();
         let checkable = i.predicate.is_none()
             && !i.nulls_not_distinct
             && i.parts.iter().all(|p| matches!(p.key, schema_model::IndexKey::Column(_)) && p.prefix.is_none());
-        Fact::AddUnique { table, columns, name: i.name.clone(), checkable }
+        Fact::AddUnique { table, columns, name: i.name.to_string(), checkable }
     }
 
     /// A unique constraint being added to `table`.
     pub fn unique_constraint(table: TableRef, u: &schema_model::UniqueConstraint) -> Fact {
         Fact::AddUnique {
             table,
-            columns: u.columns.clone(),
-            name: u.name.clone().unwrap_or_default(),
+            columns: u.columns.iter().map(|c| c.to_string()).collect(),
+            name: u.name.as_deref().unwrap_or_default().to_string(),
             checkable: !u.nulls_not_distinct,
         }
     }

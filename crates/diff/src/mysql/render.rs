@@ -1,7 +1,9 @@
 //! MySQL/MariaDB DDL text for model objects. Every identifier and literal is quoted.
 
 use schema_model::sql::significant_tokens;
-use schema_model::{quote_ident, quote_literal, Check, Column, Dialect, ForeignKey, Index, PrimaryKey, Table};
+use schema_model::{
+    quote_ident, quote_literal, Check, Column, CompactString, Dialect, ForeignKey, Index, PrimaryKey, Table,
+};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
@@ -96,7 +98,7 @@ pub fn index(i: &Index) -> String {
 
 /// A foreign key clause.
 pub fn foreign_key(fk: &ForeignKey) -> String {
-    let names = |v: &[String]| v.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ");
+    let names = |v: &[CompactString]| v.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ");
     let target = schema_model::qualified(D, fk.ref_schema.as_deref(), &fk.ref_table);
     let mut s = format!(
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {target} ({})",

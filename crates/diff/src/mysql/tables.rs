@@ -255,12 +255,14 @@ fn facts(t: &str, changes: &[TableChange], copy: Option<String>) -> Vec<Fact> {
             TableChange::RenameColumn { from, to } => {
                 out.push(Fact::RenameColumn { table: table.clone(), from: from.clone(), to: to.clone() })
             }
-            TableChange::DropIndex { index } if !readded(&index.name) => {
-                out.push(Fact::DropObject { kind: "index".into(), name: index.name.clone(), on: Some(table.clone()) })
-            }
+            TableChange::DropIndex { index } if !readded(&index.name) => out.push(Fact::DropObject {
+                kind: "index".into(),
+                name: index.name.to_string(),
+                on: Some(table.clone()),
+            }),
             TableChange::DropCheck { check } => out.push(Fact::DropObject {
                 kind: "check".into(),
-                name: check.name.clone().unwrap_or_default(),
+                name: check.name.as_deref().unwrap_or_default().to_string(),
                 on: Some(table.clone()),
             }),
             TableChange::AddIndex { index } | TableChange::ModifyIndex { to: index, .. } if index.unique => {
@@ -356,7 +358,7 @@ fn with_reverse_renames(from: &Table, changes: &[TableChange]) -> Table {
 /// and keeps its name.
 fn with_rebuilt_fk_indexes(to: &Table, changes: &[TableChange]) -> Vec<TableChange> {
     let mut out = changes.to_vec();
-    let covers = |i: &schema_model::Index, cols: &[String]| {
+    let covers = |i: &schema_model::Index, cols: &[schema_model::CompactString]| {
         cols.len() <= i.parts.len()
             && cols
                 .iter()

@@ -35,12 +35,12 @@ fn deferrable(d: Deferrable) -> &'static str {
     }
 }
 
-fn names(list: &[String]) -> String {
-    list.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ")
+fn names(list: &[impl AsRef<str>]) -> String {
+    list.iter().map(|n| q(n.as_ref())).collect::<Vec<_>>().join(", ")
 }
 
-fn constraint(name: &Option<String>) -> String {
-    name.as_ref().map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default()
+fn constraint(name: &Option<impl AsRef<str>>) -> String {
+    name.as_ref().map(|n| format!("CONSTRAINT {} ", q(n.as_ref()))).unwrap_or_default()
 }
 
 /// Identity sequence options, as in `GENERATED ... AS IDENTITY (...)`.

@@ -226,7 +226,7 @@ impl<'a> Context<'a> {
         let t = &to.name;
         let tn = qn(schema, t);
         let table = TableRef::new(schema, t);
-        let readd = |name: &Option<String>| {
+        let readd = |name: &Option<schema_model::CompactString>| {
             changes.iter().any(|c| match c {
                 TableChange::AddUnique { unique } => unique.name == *name,
                 TableChange::AddCheck { check } => check.name == *name,
@@ -265,7 +265,7 @@ impl<'a> Context<'a> {
             if !readd(name) {
                 d.step.facts.push(Fact::DropObject {
                     kind: what.into(),
-                    name: name.clone().unwrap_or_default(),
+                    name: name.as_deref().unwrap_or_default().to_string(),
                     on: Some(table.clone()),
                 });
             }
@@ -383,7 +383,7 @@ impl<'a> Context<'a> {
                     (!k.not_valid).then(|| Fact::ValidatingConstraint {
                         table: table.clone(),
                         kind: "check".into(),
-                        name: k.name.clone().unwrap_or_default(),
+                        name: k.name.as_deref().unwrap_or_default().to_string(),
                     }),
                 ),
                 _ => continue,
@@ -459,7 +459,7 @@ impl<'a> Context<'a> {
                     {
                         s.facts.push(Fact::DropObject {
                             kind: "foreign key".into(),
-                            name: fk.name.clone().unwrap_or_default(),
+                            name: fk.name.as_deref().unwrap_or_default().to_string(),
                             on: Some(table.clone()),
                         });
                     }
@@ -584,7 +584,11 @@ fn index_draft(
         s.transactional = false;
         s.long_running = true;
     } else {
-        s.facts.push(Fact::BlockingIndex { table: TableRef::new(schema, table), index: i.name.clone(), drop: false });
+        s.facts.push(Fact::BlockingIndex {
+            table: TableRef::new(schema, table),
+            index: i.name.to_string(),
+            drop: false,
+        });
     }
     if i.unique && !was_unique {
         s.facts.push(Fact::unique_index(TableRef::new(schema, table), i));
@@ -605,12 +609,16 @@ fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced
         s.transactional = false;
         s.long_running = true;
     } else {
-        s.facts.push(Fact::BlockingIndex { table: TableRef::new(schema, table), index: i.name.clone(), drop: true });
+        s.facts.push(Fact::BlockingIndex {
+            table: TableRef::new(schema, table),
+            index: i.name.to_string(),
+            drop: true,
+        });
     }
     if !replaced {
         s.facts.push(Fact::DropObject {
             kind: "index".into(),
-            name: i.name.clone(),
+            name: i.name.to_string(),
             on: Some(TableRef::new(schema, table)),
         });
     }
@@ -624,7 +632,7 @@ fn drop_index_draft(schema: &str, table: &str, i: &schema_model::Index, replaced
 fn replace_index_draft(schema: &str, table: &str, old: &schema_model::Index, new: &schema_model::Index) -> Draft {
     let tmp = format!("{}_schema_new", new.name);
     let swap = |from: &schema_model::Index, to: &schema_model::Index| {
-        let staged = schema_model::Index { name: tmp.clone(), ..to.clone() };
+        let staged = schema_model::Index { name: tmp.as_str().into(), ..to.clone() };
         vec![
             create_index(schema, table, &staged, true),
             format!("DROP INDEX CONCURRENTLY {}", qn(schema, &from.name)),
@@ -649,10 +657,10 @@ fn replace_index_draft(schema: &str, table: &str, old: &schema_model::Index, new
 /// A unique constraint added online: its index is built CONCURRENTLY, then attached with
 /// `ADD CONSTRAINT ... UNIQUE USING INDEX`, which only takes a brief lock.
 fn unique_online(schema: &str, table: &str, u: &schema_model::UniqueConstraint) -> Vec<Draft> {
-    let name = u.name.clone().unwrap_or_default();
+    let name = u.name.as_deref().unwrap_or_default().to_string();
     let tn = qn(schema, table);
     let index = schema_model::Index {
-        name: name.clone(),
+        name: name.as_str().into(),
         unique: true,
         parts: u
             .columns

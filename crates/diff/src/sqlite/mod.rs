@@ -137,7 +137,7 @@ fn drop_index_draft(table: &str, i: &schema_model::Index, replaced: bool) -> Dra
         vec![create_index(table, i)],
     );
     if !replaced {
-        s.facts.push(Fact::DropObject { kind: "index".into(), name: i.name.clone(), on: Some(table_ref(table)) });
+        s.facts.push(Fact::DropObject { kind: "index".into(), name: i.name.to_string(), on: Some(table_ref(table)) });
     }
     let mut d = Draft::new(s, Phase::DropIndex, key(&i.name));
     d.removes = vec![key(&i.name)];
@@ -167,7 +167,7 @@ fn simple_add(c: &Column, to: &Table) -> bool {
 
 /// Whether `ALTER TABLE DROP COLUMN` can drop `c` from `from`.
 fn simple_drop(c: &Column, from: &Table) -> bool {
-    let named = |n: &String| n.eq_ignore_ascii_case(&c.name);
+    let named = |n: &schema_model::CompactString| n.eq_ignore_ascii_case(&c.name);
     let mentioned = |text: &str| crate::dependents::mentions(Dialect::Sqlite, text, &c.name);
     !from.primary_key.iter().any(|pk| pk.columns.iter().any(named))
         && !from.uniques.iter().any(|u| u.columns.iter().any(named))

@@ -165,7 +165,7 @@ fn change_facts(t: &str, strict: bool, c: &TableChange) -> Vec<Fact> {
             on: Some(table),
         }],
         TableChange::DropIndex { index } => {
-            vec![Fact::DropObject { kind: "index".into(), name: index.name.clone(), on: Some(table) }]
+            vec![Fact::DropObject { kind: "index".into(), name: index.name.to_string(), on: Some(table) }]
         }
         _ => vec![],
     }

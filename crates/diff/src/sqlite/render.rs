@@ -1,7 +1,7 @@
 //! SQLite DDL text for model objects. Every identifier is quoted.
 
 use schema_model::sql::significant_tokens;
-use schema_model::{quote_ident, Column, Deferrable, Dialect, ForeignKey, Index, Table};
+use schema_model::{quote_ident, Column, CompactString, Deferrable, Dialect, ForeignKey, Index, Table};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
@@ -90,11 +90,11 @@ pub fn column_def(c: &Column, inline_pk: bool) -> String {
     s
 }
 
-fn constraint_name(name: &Option<String>) -> String {
+fn constraint_name(name: &Option<CompactString>) -> String {
     name.as_ref().map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default()
 }
 
-fn name_list(names: &[String]) -> String {
+fn name_list(names: &[CompactString]) -> String {
     names.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ")
 }
 

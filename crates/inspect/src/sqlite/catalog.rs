@@ -162,7 +162,7 @@ fn add_columns(table: &mut Table, text: &TableText, rows: Vec<ColumnRow>) {
             ty: ColumnType::declared(Dialect::Sqlite, ty),
             nullable: notnull == 0,
             default: default.map(Into::into),
-            collation: from_text.and_then(|c| c.collation.as_ref()).map(|c| c.to_uppercase()),
+            collation: from_text.and_then(|c| c.collation.as_ref()).map(|c| c.to_uppercase().into()),
             generated: generated.map(Box::new),
             auto_increment: from_text.is_some_and(|c| c.autoincrement),
             name: name.into(),
@@ -172,8 +172,8 @@ fn add_columns(table: &mut Table, text: &TableText, rows: Vec<ColumnRow>) {
     if !pk_cols.is_empty() {
         pk_cols.sort();
         table.primary_key = Some(PrimaryKey {
-            name: text.pk_name.clone(),
-            columns: pk_cols.into_iter().map(|(_, c)| c).collect(),
+            name: text.pk_name.as_deref().map(Into::into),
+            columns: pk_cols.into_iter().map(|(_, c)| c.into()).collect(),
             ..Default::default()
         });
     }
@@ -192,8 +192,8 @@ fn add_indexes(
             "u" => {
                 let declared = text.uniques.iter().find(|(_, c)| same_names(c, &columns));
                 table.uniques.push(UniqueConstraint {
-                    name: declared.and_then(|(n, _)| n.clone()),
-                    columns,
+                    name: declared.and_then(|(n, _)| n.as_deref().map(Into::into)),
+                    columns: schema_model::names(columns),
                     ..Default::default()
                 });
             }
@@ -206,7 +206,7 @@ fn add_indexes(
                     .into_iter()
                     .map(|p| IndexPart {
                         key: match p.column {
-                            Some(c) => IndexKey::Column(c),
+                            Some(c) => IndexKey::Column(c.into()),
                             None => IndexKey::Expr(p.expr),
                         },
                         desc: p.desc,
@@ -217,7 +217,7 @@ fn add_indexes(
                     })
                     .collect();
                 table.indexes.push(Index {
-                    name,
+                    name: name.into(),
                     unique: unique != 0,
                     parts,
                     predicate: parsed.predicate,
@@ -237,15 +237,15 @@ fn add_foreign_keys(table: &mut Table, text: &TableText, rows: Vec<FkRow>) {
     for (id, ref_table, from, to, on_update, on_delete) in rows {
         match grouped.last_mut() {
             Some((i, fk)) if *i == id => {
-                fk.columns.push(from);
-                fk.ref_columns.extend(to);
+                fk.columns.push(from.into());
+                fk.ref_columns.extend(to.map(Into::into));
             }
             _ => grouped.push((
                 id,
                 ForeignKey {
-                    columns: vec![from],
-                    ref_table,
-                    ref_columns: to.into_iter().collect(),
+                    columns: vec![from.into()],
+                    ref_table: ref_table.into(),
+                    ref_columns: to.into_iter().map(Into::into).collect(),
                     on_delete: RefAction::parse(&on_delete).unwrap_or_default(),
                     on_update: RefAction::parse(&on_update).unwrap_or_default(),
                     ..Default::default()
@@ -259,7 +259,7 @@ fn add_foreign_keys(table: &mut Table, text: &TableText, rows: Vec<FkRow>) {
             !taken[i] && same_names(&t.columns, &fk.columns) && t.ref_table.eq_ignore_ascii_case(&fk.ref_table)
         }) {
             taken[i] = true;
-            fk.name = text.fks[i].name.clone();
+            fk.name = text.fks[i].name.as_deref().map(Into::into);
             fk.deferrable = text.fks[i].deferrable;
         }
         table.foreign_keys.push(fk);
@@ -274,8 +274,8 @@ fn is_virtual(sql: &str) -> bool {
         && words.next().is_some_and(|w| w.eq_ignore_ascii_case("virtual"))
 }
 
-fn same_names(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+fn same_names(a: &[impl AsRef<str>], b: &[impl AsRef<str>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_ref().eq_ignore_ascii_case(y.as_ref()))
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ pub fn parse_create_table(sql: &str) -> Result<TableText, String> {
             c.skip_to_item_end();
         } else if c.eat_kw(Keyword::CHECK) {
             let expr = c.group().unwrap_or_default();
-            out.checks.push(Check { name: pending, expr, ..Default::default() });
+            out.checks.push(Check { name: pending.map(Into::into), expr, ..Default::default() });
             c.skip_to_item_end();
         } else if c.is_kw(Keyword::FOREIGN) {
             c.pos += 2;
@@ -145,7 +145,7 @@ fn column(c: &mut Cursor<'_>, out: &mut TableText) {
                     Keyword::UNIQUE => out.uniques.push((pending.take(), vec![name.clone()])),
                     Keyword::CHECK => {
                         let expr = c.group().unwrap_or_default();
-                        out.checks.push(Check { name: pending.take(), expr, ..Default::default() });
+                        out.checks.push(Check { name: pending.take().map(Into::into), expr, ..Default::default() });
                     }
                     Keyword::DEFAULT => {
                         // A default is one literal or one group; skip it so its words are not read.

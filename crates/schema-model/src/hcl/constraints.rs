@@ -9,6 +9,7 @@ use super::table::{opt_bool, opt_string};
 use super::values::{attr, Ctx};
 use crate::sql::SourceError;
 use crate::{Check, Deferrable, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, RefAction, UniqueConstraint};
+use compact_str::CompactString;
 
 /// The columns of `columns = [column.a, ...]`, each of the table itself.
 pub(super) fn own_columns(
@@ -16,12 +17,12 @@ pub(super) fn own_columns(
     syms: &Symbols,
     a: &Attribute,
     own: &TableSym,
-) -> Result<Vec<String>, SourceError> {
+) -> Result<Vec<CompactString>, SourceError> {
     ctx.array(a)?.into_iter().map(|e| own_column(ctx, syms, e, own)).collect()
 }
 
 /// A reference to a column of the table itself.
-fn own_column(ctx: &Ctx, syms: &Symbols, e: &Expression, own: &TableSym) -> Result<String, SourceError> {
+fn own_column(ctx: &Ctx, syms: &Symbols, e: &Expression, own: &TableSym) -> Result<CompactString, SourceError> {
     let (t, c) = syms.column(ctx, e, own)?;
     if t.name != own.name || t.schema != own.schema {
         return Err(ctx.err(
@@ -31,7 +32,7 @@ fn own_column(ctx: &Ctx, syms: &Symbols, e: &Expression, own: &TableSym) -> Resu
             "list this table's columns, as column.NAME",
         ));
     }
-    Ok(c)
+    Ok(c.into())
 }
 
 /// The key of an index part, exclusion element or partition key part: exactly one of
@@ -157,7 +158,7 @@ pub(super) fn read_index(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSym) -
         ));
     }
     Ok(Index {
-        name,
+        name: name.into(),
         unique: opt_bool(ctx, body, "unique")?.unwrap_or(false),
         parts,
         predicate: attr(body, "where").map(|a| ctx.sql_text(a)).transpose()?,
@@ -242,7 +243,7 @@ pub(super) fn read_foreign_key(
                 ));
             }
             ref_table = Some(t);
-            ref_columns.push(c);
+            ref_columns.push(c.into());
         }
     }
     if let Some(a) = attr(body, "ref_table") {
@@ -264,7 +265,7 @@ pub(super) fn read_foreign_key(
         name: ctx.optional_label(b)?,
         columns: own_columns(ctx, syms, cols, own)?,
         ref_schema: (target.schema != own.schema).then(|| target.schema.clone()),
-        ref_table: target.name.clone(),
+        ref_table: target.name.as_str().into(),
         ref_columns,
         on_delete: action(ctx, body, "on_delete")?,
         on_update: action(ctx, body, "on_update")?,

@@ -62,7 +62,7 @@ fn decompose(def: &str, t: &Table) -> Option<Parts> {
         let pieces = split_top(item, " WITH ");
         let [key, op] = pieces.as_slice() else { return None };
         let key = match identifier(key) {
-            Some(c) if t.column(&c).is_some() => IndexKey::Column(c),
+            Some(c) if t.column(&c).is_some() => IndexKey::Column(c.into()),
             _ => IndexKey::Expr(key.to_string()),
         };
         elements.push(Element { key, op: op.to_string() });

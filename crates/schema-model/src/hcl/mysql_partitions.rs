@@ -83,7 +83,7 @@ fn decompose(key: &str, t: &Table) -> Option<Parts> {
         let cols = if inner.is_empty() { Some(vec![]) } else { split_top(inner, ",").into_iter().map(own).collect() };
         Parts { kind: kind.into(), linear, columns: Some(cols?), by: None }
     } else {
-        let by = own(inner).map(IndexKey::Column).unwrap_or_else(|| IndexKey::Expr(inner.to_string()));
+        let by = own(inner).map(|c| IndexKey::Column(c.into())).unwrap_or_else(|| IndexKey::Expr(inner.to_string()));
         Parts { kind: kind.into(), linear, columns: None, by: Some(by) }
     };
     (compose(&parts) == key).then_some(parts)
@@ -133,7 +133,12 @@ fn read_key_parts(ctx: &Ctx, syms: &Symbols, b: &Block, own: &TableSym) -> Resul
         (None, None, "RANGE" | "LIST" | "HASH") => return Err(no_key(ctx, b)),
         _ => {}
     }
-    let parts = Parts { kind, linear, columns: columns.map(|(_, c)| c), by: by.map(|(_, k)| k) };
+    let parts = Parts {
+        kind,
+        linear,
+        columns: columns.map(|(_, c)| c.into_iter().map(String::from).collect()),
+        by: by.map(|(_, k)| k),
+    };
     Ok(compose(&parts))
 }
 

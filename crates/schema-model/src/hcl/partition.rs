@@ -38,7 +38,7 @@ fn decompose(key: &str, t: &Table) -> Option<(String, Vec<IndexKey>)> {
     let parts: Vec<IndexKey> = split_top(&key[open + 1..key.len() - 1], ", ")
         .into_iter()
         .map(|item| match identifier(item) {
-            Some(c) if t.column(&c).is_some() => IndexKey::Column(c),
+            Some(c) if t.column(&c).is_some() => IndexKey::Column(c.into()),
             _ => IndexKey::Expr(item.to_string()),
         })
         .collect();

@@ -188,11 +188,11 @@ fn read_column(ctx: &Ctx, syms: &Symbols, dialect: Dialect, schema: &str, b: &Bl
         name: name.into(),
         nullable: opt_bool(ctx, body, "null")?.unwrap_or(false),
         default: attr(body, "default").map(|a| default_expr(ctx, dialect, a)).transpose()?.map(Into::into),
-        collation: opt_string(ctx, body, "collate")?,
+        collation: opt_string(ctx, body, "collate")?.map(Into::into),
         auto_increment: opt_bool(ctx, body, "auto_increment")?.unwrap_or(false),
         on_update: attr(body, "on_update").map(|a| ctx.sql_text(a)).transpose()?,
         invisible: opt_bool(ctx, body, "invisible")?.unwrap_or(false),
-        comment: opt_string(ctx, body, "comment")?,
+        comment: opt_string(ctx, body, "comment")?.map(Into::into),
         renamed_from: opt_string(ctx, body, "renamed_from")?,
         ty,
         ..Default::default()

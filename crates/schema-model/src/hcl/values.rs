@@ -151,11 +151,11 @@ impl Ctx<'_> {
     }
 
     /// The optional single label of a block (`check "name"`, or `check` unnamed).
-    pub fn optional_label(&self, block: &Block) -> Result<Option<String>, SourceError> {
+    pub fn optional_label<T: From<String>>(&self, block: &Block) -> Result<Option<T>, SourceError> {
         if block.labels.is_empty() {
             Ok(None)
         } else {
-            self.label(block).map(Some)
+            self.label(block).map(|l| Some(l.into()))
         }
     }
 }

@@ -300,7 +300,7 @@ fn view_block(s: &Schema, v: &View) -> Block {
             crate::IndexKey::Column(c) => Some(c.as_str()),
             crate::IndexKey::Expr(_) => None,
         });
-        for c in keys.chain(i.include.iter().map(String::as_str)) {
+        for c in keys.chain(i.include.iter().map(|c| c.as_str())) {
             if !columns.contains(&c) {
                 columns.push(c);
             }

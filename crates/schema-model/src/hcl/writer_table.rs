@@ -239,8 +239,8 @@ pub(super) fn default_value(d: Dialect, written: &str) -> Expression {
     sql(written)
 }
 
-fn columns(cols: &[String]) -> Expression {
-    list(cols.iter().map(|c| reference(&["column", c])).collect())
+fn columns(cols: &[impl AsRef<str>]) -> Expression {
+    list(cols.iter().map(|c| reference(&["column", c.as_ref()])).collect())
 }
 
 fn deferrable(d: Deferrable) -> Option<&'static str> {
@@ -318,11 +318,11 @@ pub(super) fn index_block(i: &Index) -> Block {
             && p.prefix.is_none()
     });
     if plain {
-        let cols: Vec<String> = i
+        let cols: Vec<&str> = i
             .parts
             .iter()
             .filter_map(|p| match &p.key {
-                IndexKey::Column(c) => Some(c.clone()),
+                IndexKey::Column(c) => Some(c.as_str()),
                 IndexKey::Expr(_) => None,
             })
             .collect();

@@ -86,11 +86,11 @@ pub(super) async fn read(
             ty: ColumnType::declared(Dialect::Mysql, column_type),
             nullable: nullable == "YES",
             default: default.map(Into::into),
-            collation,
+            collation: collation.map(Into::into),
             generated: generated.map(Box::new),
             auto_increment: upper.contains("AUTO_INCREMENT"),
             identity: None,
-            comment: comment.filter(|c| !c.is_empty()),
+            comment: comment.filter(|c| !c.is_empty()).map(Into::into),
             renamed_from: None,
             ..Default::default()
         });

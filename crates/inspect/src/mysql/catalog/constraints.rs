@@ -80,8 +80,8 @@ pub(super) async fn read_foreign_keys(
     for (table, name, column, ref_schema, ref_table, ref_column) in rows {
         match found.last_mut() {
             Some((t, fk)) if *t == table && fk.name.as_deref() == Some(name.as_str()) => {
-                fk.columns.push(column);
-                fk.ref_columns.push(ref_column);
+                fk.columns.push(column.into());
+                fk.ref_columns.push(ref_column.into());
             }
             _ => {
                 let Some((on_update, on_delete)) = rules.get(&(table.clone(), name.clone())) else {
@@ -90,15 +90,15 @@ pub(super) async fn read_foreign_keys(
                     )));
                 };
                 let fk = ForeignKey {
-                    columns: vec![column],
+                    columns: vec![column.into()],
                     ref_schema: (ref_schema != database).then_some(ref_schema),
-                    ref_table,
-                    ref_columns: vec![ref_column],
+                    ref_table: ref_table.into(),
+                    ref_columns: vec![ref_column.into()],
                     // MySQL 8: an action that was not declared reads NO ACTION there, RESTRICT on
                     // MariaDB; both mean the same to InnoDB but are kept as said.
                     on_delete: action(&table, &name, on_delete)?,
                     on_update: action(&table, &name, on_update)?,
-                    name: Some(name),
+                    name: Some(name.into()),
                     ..Default::default()
                 };
                 found.push((table, fk));
@@ -138,7 +138,7 @@ pub(super) async fn read_checks(
                  schema cannot manage this database safely"
             )));
         }
-        t.checks.push(Check { name: Some(name), expr: clause, ..Default::default() });
+        t.checks.push(Check { name: Some(name.into()), expr: clause, ..Default::default() });
     }
     Ok(())
 }

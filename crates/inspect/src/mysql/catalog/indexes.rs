@@ -65,7 +65,7 @@ pub(super) async fn read(
         }
         let key = match (column, expression) {
             (_, Some(expr)) if !expr.is_empty() => IndexKey::Expr(expr),
-            (Some(column), _) => IndexKey::Column(column),
+            (Some(column), _) => IndexKey::Column(column.into()),
             (None, _) => IndexKey::Expr(String::new()),
         };
         // MariaDB reports a prefix of 32 for a SPATIAL part; it is not one the user declared.
@@ -88,7 +88,7 @@ pub(super) async fn read(
                     other => Some(other.to_string()),
                 };
                 let index = Index {
-                    name,
+                    name: name.into(),
                     unique: non_unique == 0,
                     parts: vec![part],
                     method,

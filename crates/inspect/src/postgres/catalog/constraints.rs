@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use schema_model::{Check, Deferrable, Exclusion, ForeignKey, PrimaryKey, RefAction, UniqueConstraint};
+use schema_model::{names, Check, Deferrable, Exclusion, ForeignKey, PrimaryKey, RefAction, UniqueConstraint};
 use sqlx::{PgConnection, Row};
 
 use super::indexes::RawIndex;
@@ -132,18 +132,19 @@ pub(super) async fn read(
                          are not modelled yet; schema cannot manage this database safely"
                     )));
                 }
-                table.primary_key = Some(PrimaryKey { name: Some(name), columns, deferrable, comment });
+                table.primary_key =
+                    Some(PrimaryKey { name: Some(name.into()), columns: names(columns), deferrable, comment });
             }
             "u" => table.uniques.push(UniqueConstraint {
-                name: Some(name),
-                columns,
+                name: Some(name.into()),
+                columns: names(columns),
                 nulls_not_distinct: index.is_some_and(|i| i.nulls_not_distinct),
                 include: index.map(|i| i.include.clone()).unwrap_or_default(),
                 deferrable,
                 comment,
             }),
             "c" => table.checks.push(Check {
-                name: Some(name),
+                name: Some(name.into()),
                 expr: r.get::<Option<String>, _>(7).unwrap_or_default(),
                 not_valid,
                 no_inherit: r.get(6),
@@ -158,11 +159,11 @@ pub(super) async fn read(
             "f" => {
                 let ref_schema: String = r.get(9);
                 table.foreign_keys.push(ForeignKey {
-                    name: Some(name),
-                    columns,
+                    name: Some(name.into()),
+                    columns: names(columns),
                     ref_schema: (ref_schema != *schema).then_some(ref_schema),
                     ref_table: r.get(10),
-                    ref_columns,
+                    ref_columns: names(ref_columns),
                     on_delete: action(&r.get::<String, _>(12)),
                     on_update: action(&r.get::<String, _>(13)),
                     deferrable,

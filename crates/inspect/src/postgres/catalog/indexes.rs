@@ -112,7 +112,7 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String], version: i
         };
         let column: Option<String> = r.get(2);
         if !r.get::<bool, _>(1) {
-            raw.index.include.extend(column);
+            raw.index.include.extend(column.map(Into::into));
             continue;
         }
         let option: i32 = r.get(4);
@@ -120,7 +120,7 @@ pub(super) async fn read(conn: &mut PgConnection, schemas: &[String], version: i
         let nulls_first = option & 2 != 0;
         raw.index.parts.push(IndexPart {
             key: match column {
-                Some(c) => IndexKey::Column(c),
+                Some(c) => IndexKey::Column(c.into()),
                 None => IndexKey::Expr(r.get::<Option<String>, _>(3).unwrap_or_default()),
             },
             desc,

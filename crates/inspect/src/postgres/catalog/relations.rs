@@ -196,7 +196,7 @@ pub(super) fn attach_columns((rows, mut comments): FetchedColumns, rels: &mut Re
             generated: generated.map(Box::new),
             auto_increment: false,
             identity: identity.map(Box::new),
-            comment: comments.remove(&(relid, number)),
+            comment: comments.remove(&(relid, number)).map(Into::into),
             renamed_from: None,
             ..Default::default()
         });

@@ -144,7 +144,7 @@ impl Catalog {
     /// Adds an index to the table `schema.table`, which exists.
     pub fn add_index(&mut self, schema: &str, table: &str, index: Index) {
         let owners = self.index_table.entry(schema.to_string()).or_default();
-        owners.insert(index.name.clone(), table.to_string());
+        owners.insert(index.name.to_string(), table.to_string());
         self.table_mut(schema, table).indexes.push(index);
     }
 

@@ -14,7 +14,7 @@ use super::deparse::render;
 use super::expr::{boolean, Scope};
 use super::names::{choose, index_column_names, name_addition};
 use super::{fold, Problem};
-use crate::{Check, Deferrable, ForeignKey, PrimaryKey, RefAction, Table, UniqueConstraint};
+use crate::{names, Check, CompactString, Deferrable, ForeignKey, PrimaryKey, RefAction, Table, UniqueConstraint};
 
 type R<T> = Result<T, Problem>;
 
@@ -218,7 +218,7 @@ pub(super) fn add_check(cat: &mut Catalog, schema: &str, table: &str, spec: Chec
     };
     cat.add_constraint(schema, &name);
     cat.table_mut(schema, table).checks.push(Check {
-        name: Some(name),
+        name: Some(name.into()),
         expr: render(&node),
         not_valid: spec.not_valid,
         no_inherit: spec.no_inherit,
@@ -294,14 +294,18 @@ fn add_key(cat: &mut Catalog, schema: &str, table: &str, k: KeySpec) -> R<()> {
         if !k.include.is_empty() {
             return Err(Problem::offline(k.span, "a primary key with INCLUDE columns".into()));
         }
-        t.primary_key =
-            Some(PrimaryKey { name: Some(name), columns: k.columns, deferrable: k.deferrable, comment: None });
+        t.primary_key = Some(PrimaryKey {
+            name: Some(name.into()),
+            columns: names(k.columns),
+            deferrable: k.deferrable,
+            comment: None,
+        });
     } else {
         t.uniques.push(UniqueConstraint {
-            name: Some(name),
-            columns: k.columns,
+            name: Some(name.into()),
+            columns: names(k.columns),
             nulls_not_distinct: k.nulls_not_distinct,
-            include: k.include,
+            include: names(k.include),
             deferrable: k.deferrable,
             comment: None,
         });
@@ -338,7 +342,7 @@ pub(super) fn add_fk(cat: &mut Catalog, schema: &str, table: &str, fk: FkSpec) -
             }
         }
     } else {
-        fk.ref_columns.clone()
+        names(fk.ref_columns.clone())
     };
     if ref_columns.len() != local.len() {
         return Err(Problem::invalid(
@@ -348,7 +352,7 @@ pub(super) fn add_fk(cat: &mut Catalog, schema: &str, table: &str, fk: FkSpec) -
     }
     let mut wanted = ref_columns.clone();
     wanted.sort();
-    let same_set = |cols: &[String]| {
+    let same_set = |cols: &[CompactString]| {
         let mut c = cols.to_vec();
         c.sort();
         c == wanted
@@ -392,7 +396,7 @@ pub(super) fn add_fk(cat: &mut Catalog, schema: &str, table: &str, fk: FkSpec) -
             return Err(Problem::offline(fk.span, format!("a foreign key from {} to {}", lt.canonical, rt.canonical)));
         }
     }
-    let local_names: Vec<String> = local.into_iter().map(|(c, _)| c).collect();
+    let local_names: Vec<CompactString> = local.into_iter().map(|(c, _)| c.into()).collect();
     let name = match fk.name {
         Some(n) if has_constraint(cat.table_mut(schema, table), &n) => return Err(duplicate(&n, table, fk.span)),
         Some(n) => n,
@@ -400,10 +404,10 @@ pub(super) fn add_fk(cat: &mut Catalog, schema: &str, table: &str, fk: FkSpec) -
     };
     cat.add_constraint(schema, &name);
     cat.table_mut(schema, table).foreign_keys.push(ForeignKey {
-        name: Some(name),
+        name: Some(name.into()),
         columns: local_names,
         ref_schema: (ref_schema != schema).then_some(ref_schema),
-        ref_table,
+        ref_table: ref_table.into(),
         ref_columns,
         on_delete: fk.actions.0,
         on_update: fk.actions.1,

@@ -87,9 +87,9 @@ pub(super) fn create_index(cat: &mut Catalog, ci: &CreateIndex) -> R<()> {
         }
         let nulls_first = c.column.options.nulls_first.filter(|n| *n != desc);
         parts.push(IndexPart {
-            key: IndexKey::Column(name),
+            key: IndexKey::Column(name.into()),
             desc,
-            collation: collation.filter(|c| Some(c) != column_collation.as_ref()),
+            collation: collation.filter(|c| column_collation.as_deref() != Some(c.as_str())),
             nulls_first,
             opclass,
             prefix: None,
@@ -138,7 +138,7 @@ pub(super) fn create_index(cat: &mut Catalog, ci: &CreateIndex) -> R<()> {
             let names: Vec<Option<String>> = parts
                 .iter()
                 .map(|p| match &p.key {
-                    IndexKey::Column(c) => Some(c.clone()),
+                    IndexKey::Column(c) => Some(c.to_string()),
                     IndexKey::Expr(_) => None,
                 })
                 .chain(include.iter().map(|c| Some(c.clone())))
@@ -149,12 +149,12 @@ pub(super) fn create_index(cat: &mut Catalog, ci: &CreateIndex) -> R<()> {
     };
     cat.add_relation(&schema, &name);
     let index = Index {
-        name,
+        name: name.into(),
         unique: ci.unique,
         parts,
         predicate,
         method: hash.then(|| "hash".to_string()),
-        include,
+        include: crate::names(include),
         nulls_not_distinct,
         storage: Vec::new(),
         comment: None,

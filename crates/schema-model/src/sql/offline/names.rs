@@ -73,13 +73,13 @@ pub(super) fn choose(name1: &str, name2: Option<&str>, label: &str, taken: impl 
 
 /// `ChooseIndexNameAddition` (and the foreign-key twin): the column names joined by `_`,
 /// stopping once `NAMEDATALEN` bytes are reached.
-pub(super) fn name_addition(columns: &[String]) -> String {
+pub(super) fn name_addition(columns: &[impl AsRef<str>]) -> String {
     let mut buf = String::new();
     for c in columns {
         if !buf.is_empty() {
             buf.push('_');
         }
-        buf.push_str(clip(c, NAMEDATALEN - 1));
+        buf.push_str(clip(c.as_ref(), NAMEDATALEN - 1));
         if buf.len() >= NAMEDATALEN {
             break;
         }
@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn additions_and_column_names() {
-        assert_eq!(name_addition(&["a".into(), "b".into()]), "a_b");
+        assert_eq!(name_addition(&["a", "b"]), "a_b");
         let cols = index_column_names(&[Some("a".into()), None, Some("a".into()), None]);
         assert_eq!(cols, ["a", "expr", "a1", "expr1"]);
     }

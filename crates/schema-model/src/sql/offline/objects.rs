@@ -229,7 +229,7 @@ fn domain_checks(
             None => choose(&n, None, "check", |x| cat.constraint_taken(schema, x)),
         };
         cat.add_constraint(schema, &cname);
-        d.checks.push(Check { name: Some(cname), expr: render(&node), ..Default::default() });
+        d.checks.push(Check { name: Some(cname.into()), expr: render(&node), ..Default::default() });
     }
     Ok(())
 }
@@ -364,7 +364,7 @@ pub(super) fn comment(cat: &mut Catalog, kind: &CommentObject, name: &ObjectName
             let col = col[0].as_ident().map(fold).unwrap_or_default();
             let c = cat.table_mut(&s, &t).columns.iter_mut().find(|c| c.name == col);
             c.ok_or_else(|| Problem::invalid(span, format!("column \"{col}\" of relation \"{t}\" does not exist")))?
-                .comment = text;
+                .comment = text.map(Into::into);
         }
         CommentObject::Index => {
             let (schema, n) = cat.split(name)?;

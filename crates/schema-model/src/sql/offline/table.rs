@@ -243,7 +243,7 @@ pub(super) fn create_table(cat: &mut Catalog, ct: &CreateTable, identity: Vec<Se
             name: c.name.as_str().into(),
             ty: ColumnType::new(&c.ty.canonical),
             nullable: !c.not_null,
-            collation: c.collation.clone(),
+            collation: c.collation.as_deref().map(Into::into),
             ..Default::default()
         };
         if c.serial || c.identity.is_some() {
