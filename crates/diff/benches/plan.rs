@@ -5,7 +5,8 @@
 //! cut to the subset the offline reader takes (no views, GIN or expression indexes, and
 //! `length` for `char_length`: it refuses what it cannot reproduce exactly);
 //! `bench/run.py` writes it to `bench/out/models` (or `BENCH_MODELS`), runs this, and copies
-//! the estimates into BENCHMARKS.md. Run alone, the bench generates what is missing itself;
+//! the estimates into BENCHMARKS.md, with the 1k and 10k plans timed once more in alternating
+//! rounds ([`interleaved`]). Run alone, the bench generates what is missing itself;
 //! with `BENCH_ONCE=1` it makes one plan per size instead, for callgrind to count.
 
 use std::alloc::{GlobalAlloc, Layout};

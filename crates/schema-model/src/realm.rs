@@ -84,7 +84,7 @@ impl Realm {
             s.grants.dedup();
             s.owners.sort();
             for d in &mut s.domains {
-                d.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+                d.checks.sort_by(crate::table::check_order);
             }
             for v in &mut s.views {
                 v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
@@ -94,6 +94,34 @@ impl Realm {
             }
             s.tables.shrink_to_fit();
         }
+    }
+
+    /// Whether [`Realm::normalize`] would change nothing a fingerprint sees: every list already in
+    /// its order (the sorts are stable), no duplicate grant, and no rename directive (which
+    /// fingerprints leave out); what every reader hands over, so hashing needs no copy of it.
+    pub fn is_normalized(&self) -> bool {
+        let by_name = |a: &str, b: &str| a <= b;
+        self.schemas.is_sorted_by(|a, b| by_name(&a.name, &b.name))
+            && self.schemas.iter().all(|s| {
+                s.tables.is_sorted_by(|a, b| by_name(&a.name, &b.name))
+                    && s.views.is_sorted_by(|a, b| by_name(&a.name, &b.name))
+                    && s.triggers.is_sorted_by(|a, b| (&a.name, &a.table) <= (&b.name, &b.table))
+                    && s.sequences.is_sorted_by(|a, b| by_name(&a.name, &b.name))
+                    && s.enums.is_sorted_by(|a, b| by_name(&a.name, &b.name))
+                    && s.domains.is_sorted_by(|a, b| by_name(&a.name, &b.name))
+                    && s.extensions.is_sorted_by(|a, b| by_name(&a.name, &b.name))
+                    && s.events.is_sorted_by(|a, b| by_name(&a.name, &b.name))
+                    && s.functions.is_sorted_by(|a, b| a.signature() <= b.signature())
+                    && s.grants.is_sorted_by(|a, b| a < b)
+                    && s.owners.is_sorted()
+                    && s.domains.iter().all(|d| d.checks.is_sorted_by(|a, b| crate::table::check_order(a, b).is_le()))
+                    && s.views.iter().all(|v| v.indexes.is_sorted_by(|a, b| a.name <= b.name))
+                    && s.tables.iter().all(|t| {
+                        t.is_normalized()
+                            && t.renamed_from.is_none()
+                            && t.columns.iter().all(|c| c.renamed_from.is_none())
+                    })
+            })
     }
 
     /// Counts tables, views and triggers, for summaries.
