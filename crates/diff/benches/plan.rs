@@ -207,7 +207,7 @@ const SMALL_PER_ROUND: usize = 10;
 /// tables, then ten at 1,000), so that both sizes run under the same conditions: on a shared
 /// machine, how much of the last-level cache the neighbours leave changes from one second to
 /// the next, and with it a 1k plan's time (its models fit in the cache, the 10k ones never do),
-/// which makes the ratio of two separate criterion runs swing from 9x to 30x. Printed in
+/// which makes the ratio of two separate criterion runs swing from 8.5x to 30x. Printed in
 /// criterion's bencher format (the median of each size's per-round time, a round's 1k time
 /// being the median of its ten) for `bench/criterion.py`.
 fn interleaved(models: &[(usize, Realm, Realm)]) {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use schema_model::{names, Check, Deferrable, Exclusion, ForeignKey, PrimaryKey, RefAction, UniqueConstraint};
+use schema_model::{Check, CompactString, Deferrable, Exclusion, ForeignKey, PrimaryKey, RefAction, UniqueConstraint};
 use sqlx::{PgConnection, Row};
 
 use super::indexes::RawIndex;
@@ -68,15 +68,13 @@ impl<'r> KeyNames<'r> {
 
     /// The names of the columns numbered `keys` of relation `rel`, in key order; an
     /// expression's key is 0 and names no column, so it is left out.
-    fn names(&self, rel: i64, keys: &[i16]) -> Vec<String> {
+    fn names(&self, rel: i64, keys: &[i16]) -> Vec<CompactString> {
         let read = self.rels.attnums.get(&rel).zip(self.rels.tables.get(&rel));
         keys.iter()
             .filter(|&&k| k > 0)
             .filter_map(|&k| match read {
-                Some((numbers, (_, table))) => {
-                    numbers.binary_search(&k).ok().map(|i| table.columns[i].name.to_string())
-                }
-                None => self.others.get(&(rel, k)).cloned(),
+                Some((numbers, (_, table))) => numbers.binary_search(&k).ok().map(|i| table.columns[i].name.clone()),
+                None => self.others.get(&(rel, k)).map(|n| n.as_str().into()),
             })
             .collect()
     }
@@ -102,7 +100,7 @@ pub(super) async fn read(
     rows.sort_by_cached_key(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)));
     let wanted = rows.iter().flat_map(|r| [r.get::<i64, _>(0), r.get::<i64, _>(21)]).filter(|&rel| rel != 0);
     let keys = KeyNames::load(conn, rels, wanted).await?;
-    let named: Vec<(Vec<String>, Vec<String>)> = rows
+    let named: Vec<(Vec<CompactString>, Vec<CompactString>)> = rows
         .iter()
         .map(|r| {
             let columns = keys.names(r.get(0), &r.get::<Vec<i16>, _>(8));
@@ -132,12 +130,11 @@ pub(super) async fn read(
                          are not modelled yet; schema cannot manage this database safely"
                     )));
                 }
-                table.primary_key =
-                    Some(PrimaryKey { name: Some(name.into()), columns: names(columns), deferrable, comment });
+                table.primary_key = Some(PrimaryKey { name: Some(name.into()), columns, deferrable, comment });
             }
             "u" => table.uniques.push(UniqueConstraint {
                 name: Some(name.into()),
-                columns: names(columns),
+                columns,
                 nulls_not_distinct: index.is_some_and(|i| i.nulls_not_distinct),
                 include: index.map(|i| i.include.clone()).unwrap_or_default(),
                 deferrable,
@@ -160,10 +157,10 @@ pub(super) async fn read(
                 let ref_schema: String = r.get(9);
                 table.foreign_keys.push(ForeignKey {
                     name: Some(name.into()),
-                    columns: names(columns),
+                    columns,
                     ref_schema: (ref_schema != *schema).then_some(ref_schema),
                     ref_table: r.get(10),
-                    ref_columns: names(ref_columns),
+                    ref_columns,
                     on_delete: action(&r.get::<String, _>(12)),
                     on_update: action(&r.get::<String, _>(13)),
                     deferrable,
