@@ -41,6 +41,16 @@ pub(crate) fn index_part(d: Dialect, p: &IndexPart) -> String {
     s
 }
 
+/// Names quoted for `d`, comma separated: the columns of a key, an `INCLUDE` list.
+pub(crate) fn name_list(d: Dialect, names: &[impl AsRef<str>]) -> String {
+    names.iter().map(|n| quote_ident(d, n.as_ref())).collect::<Vec<_>>().join(", ")
+}
+
+/// `CONSTRAINT "name" ` before a constraint clause, or nothing for an unnamed constraint.
+pub(crate) fn constraint_prefix(d: Dialect, name: Option<&str>) -> String {
+    name.map(|n| format!("CONSTRAINT {} ", quote_ident(d, n))).unwrap_or_default()
+}
+
 /// Every key part of an index, comma separated.
 pub(crate) fn index_parts(d: Dialect, parts: &[IndexPart]) -> String {
     parts.iter().map(|p| index_part(d, p)).collect::<Vec<_>>().join(", ")

@@ -1,9 +1,8 @@
 //! MySQL/MariaDB DDL text for model objects. Every identifier and literal is quoted.
 
+use crate::render::name_list;
 use schema_model::sql::significant_tokens;
-use schema_model::{
-    quote_ident, quote_literal, Check, Column, CompactString, Dialect, ForeignKey, Index, PrimaryKey, Table,
-};
+use schema_model::{quote_ident, quote_literal, Check, Column, Dialect, ForeignKey, Index, PrimaryKey, Table};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
@@ -98,13 +97,12 @@ pub fn index(i: &Index) -> String {
 
 /// A foreign key clause.
 pub fn foreign_key(fk: &ForeignKey) -> String {
-    let names = |v: &[CompactString]| v.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ");
     let target = schema_model::qualified(D, fk.ref_schema.as_deref(), &fk.ref_table);
     let mut s = format!(
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {target} ({})",
         q(fk.name.as_deref().unwrap_or("")),
-        names(&fk.columns),
-        names(&fk.ref_columns)
+        name_list(D, &fk.columns),
+        name_list(D, &fk.ref_columns)
     );
     if !fk.on_delete.is_default() {
         s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
@@ -125,7 +123,7 @@ pub fn check(c: &Check) -> String {
 
 /// The primary key clause, with its comment.
 pub fn primary_key(pk: &PrimaryKey) -> String {
-    let mut s = format!("PRIMARY KEY ({})", pk.columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "));
+    let mut s = format!("PRIMARY KEY ({})", name_list(D, &pk.columns));
     if let Some(c) = &pk.comment {
         s.push_str(&format!(" COMMENT {}", lit(c)));
     }

@@ -1,5 +1,6 @@
 //! PostgreSQL DDL text for model objects. Every identifier and literal is quoted.
 
+use crate::render::{constraint_prefix, name_list};
 use schema_model::{
     quote_ident, quote_literal, Check, Column, Deferrable, Dialect, Domain, ForeignKey, Identity, Index, PrimaryKey,
     Sequence, UniqueConstraint,
@@ -33,14 +34,6 @@ fn deferrable(d: Deferrable) -> &'static str {
         Deferrable::InitiallyImmediate => " DEFERRABLE INITIALLY IMMEDIATE",
         Deferrable::InitiallyDeferred => " DEFERRABLE INITIALLY DEFERRED",
     }
-}
-
-fn names(list: &[impl AsRef<str>]) -> String {
-    list.iter().map(|n| q(n.as_ref())).collect::<Vec<_>>().join(", ")
-}
-
-fn constraint(name: &Option<impl AsRef<str>>) -> String {
-    name.as_ref().map(|n| format!("CONSTRAINT {} ", q(n.as_ref()))).unwrap_or_default()
 }
 
 /// Identity sequence options, as in `GENERATED ... AS IDENTITY (...)`.
@@ -85,19 +78,24 @@ pub fn column_def(c: &Column) -> String {
 
 /// A primary key clause.
 pub fn primary_key(pk: &PrimaryKey) -> String {
-    format!("{}PRIMARY KEY ({}){}", constraint(&pk.name), names(&pk.columns), deferrable(pk.deferrable))
+    format!(
+        "{}PRIMARY KEY ({}){}",
+        constraint_prefix(D, pk.name.as_deref()),
+        name_list(D, &pk.columns),
+        deferrable(pk.deferrable)
+    )
 }
 
 /// A unique constraint clause.
 pub fn unique(u: &UniqueConstraint) -> String {
     let mut s = format!(
         "{}UNIQUE {}({})",
-        constraint(&u.name),
+        constraint_prefix(D, u.name.as_deref()),
         if u.nulls_not_distinct { "NULLS NOT DISTINCT " } else { "" },
-        names(&u.columns)
+        name_list(D, &u.columns)
     );
     if !u.include.is_empty() {
-        s.push_str(&format!(" INCLUDE ({})", names(&u.include)));
+        s.push_str(&format!(" INCLUDE ({})", name_list(D, &u.include)));
     }
     s.push_str(deferrable(u.deferrable));
     s
@@ -107,7 +105,7 @@ pub fn unique(u: &UniqueConstraint) -> String {
 pub fn check(c: &Check, with_not_valid: bool) -> String {
     format!(
         "{}CHECK ({}){}{}",
-        constraint(&c.name),
+        constraint_prefix(D, c.name.as_deref()),
         c.expr,
         if c.no_inherit { " NO INHERIT" } else { "" },
         if with_not_valid && c.not_valid { " NOT VALID" } else { "" }
@@ -118,10 +116,10 @@ pub fn check(c: &Check, with_not_valid: bool) -> String {
 pub fn foreign_key(schema: &str, fk: &ForeignKey) -> String {
     let mut s = format!(
         "{}FOREIGN KEY ({}) REFERENCES {} ({})",
-        constraint(&fk.name),
-        names(&fk.columns),
+        constraint_prefix(D, fk.name.as_deref()),
+        name_list(D, &fk.columns),
         qn(fk.ref_schema.as_deref().unwrap_or(schema), &fk.ref_table),
-        names(&fk.ref_columns)
+        name_list(D, &fk.ref_columns)
     );
     if fk.match_full {
         s.push_str(" MATCH FULL");
@@ -154,7 +152,7 @@ pub fn create_index(schema: &str, table: &str, i: &Index, concurrently: bool) ->
     }
     s.push_str(&format!(" ({parts})"));
     if !i.include.is_empty() {
-        s.push_str(&format!(" INCLUDE ({})", names(&i.include)));
+        s.push_str(&format!(" INCLUDE ({})", name_list(D, &i.include)));
     }
     if i.nulls_not_distinct {
         s.push_str(" NULLS NOT DISTINCT");

@@ -1,7 +1,8 @@
 //! SQLite DDL text for model objects. Every identifier is quoted.
 
+use crate::render::{constraint_prefix, name_list};
 use schema_model::sql::significant_tokens;
-use schema_model::{quote_ident, Column, CompactString, Deferrable, Dialect, ForeignKey, Index, Table};
+use schema_model::{quote_ident, Column, Deferrable, Dialect, ForeignKey, Index, Table};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
@@ -90,24 +91,16 @@ pub fn column_def(c: &Column, inline_pk: bool) -> String {
     s
 }
 
-fn constraint_name(name: &Option<CompactString>) -> String {
-    name.as_ref().map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default()
-}
-
-fn name_list(names: &[CompactString]) -> String {
-    names.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ")
-}
-
 /// A foreign key clause, as a table constraint.
 pub fn foreign_key(fk: &ForeignKey) -> String {
     let mut s = format!(
         "{}FOREIGN KEY ({}) REFERENCES {}",
-        constraint_name(&fk.name),
-        name_list(&fk.columns),
+        constraint_prefix(D, fk.name.as_deref()),
+        name_list(D, &fk.columns),
         q(&fk.ref_table)
     );
     if !fk.ref_columns.is_empty() {
-        s.push_str(&format!(" ({})", name_list(&fk.ref_columns)));
+        s.push_str(&format!(" ({})", name_list(D, &fk.ref_columns)));
     }
     if !fk.on_delete.is_default() {
         s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
@@ -133,13 +126,13 @@ pub fn create_table(t: &Table, name: &str) -> String {
     let mut items: Vec<String> =
         t.columns.iter().map(|c| column_def(c, inline_pk.as_deref() == Some(c.name.as_str()))).collect();
     if let Some(pk) = t.primary_key.as_ref().filter(|_| inline_pk.is_none()) {
-        items.push(format!("{}PRIMARY KEY ({})", constraint_name(&pk.name), name_list(&pk.columns)));
+        items.push(format!("{}PRIMARY KEY ({})", constraint_prefix(D, pk.name.as_deref()), name_list(D, &pk.columns)));
     }
     for u in &t.uniques {
-        items.push(format!("{}UNIQUE ({})", constraint_name(&u.name), name_list(&u.columns)));
+        items.push(format!("{}UNIQUE ({})", constraint_prefix(D, u.name.as_deref()), name_list(D, &u.columns)));
     }
     for c in &t.checks {
-        items.push(format!("{}CHECK ({})", constraint_name(&c.name), c.expr));
+        items.push(format!("{}CHECK ({})", constraint_prefix(D, c.name.as_deref()), c.expr));
     }
     for fk in &t.foreign_keys {
         items.push(foreign_key(fk));
